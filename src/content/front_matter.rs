@@ -1,0 +1,390 @@
+//! Front matter: TOML between `+++` lines (Zola's dialect and more) or YAML
+//! between `---` lines (Jekyll and Hugo content).
+
+use std::collections::BTreeMap;
+use std::fmt;
+use std::path::Path;
+use std::sync::Arc;
+
+use serde::de::{self, DeserializeOwned, MapAccess, Visitor};
+use serde::{Deserialize, Deserializer, Serialize};
+
+use crate::config::toml_error;
+use crate::diagnostics::{offset_of, unknown_field_hint, Diagnostic};
+
+/// Page front matter.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PageFrontMatter {
+    /// Page title.
+    pub title: Option<String>,
+    /// Short description: meta description, lede and excerpt.
+    pub description: Option<String>,
+    /// Publication date.
+    pub date: Option<PageDate>,
+    /// Last update.
+    pub updated: Option<PageDate>,
+    /// Sort weight within the section.
+    pub weight: Option<i64>,
+    /// Left out unless building with `--drafts`.
+    #[serde(default)]
+    pub draft: bool,
+    /// Overrides the last URL segment.
+    pub slug: Option<String>,
+    /// Overrides the whole URL path.
+    pub path: Option<String>,
+    /// Old URLs that redirect here.
+    #[serde(default)]
+    pub aliases: Vec<String>,
+    /// Template other than `page.html` / the section's `page_template`.
+    pub template: Option<String>,
+    /// Terms by taxonomy name.
+    #[serde(default)]
+    pub taxonomies: BTreeMap<String, Vec<String>>,
+    /// Hand-picked "Also interesting" entries, as `@/` paths.
+    #[serde(default)]
+    pub related: Vec<String>,
+    /// Questions and answers.
+    #[serde(default)]
+    pub faq: Vec<FaqEntry>,
+    /// Authors (accepted for Zola compatibility, passed to templates).
+    #[serde(default)]
+    pub authors: Vec<String>,
+    /// Accepted for Zola compatibility; fascia has no search index.
+    #[serde(default)]
+    pub in_search_index: Option<bool>,
+    /// Free-form values passed to templates.
+    #[serde(default)]
+    pub extra: toml::Table,
+}
+
+/// Section front matter (`_index.md`).
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SectionFrontMatter {
+    /// Section title.
+    pub title: Option<String>,
+    /// Short description.
+    pub description: Option<String>,
+    /// How pages are ordered.
+    #[serde(default)]
+    pub sort_by: SortBy,
+    /// Pages per listing page; one page when absent.
+    pub paginate_by: Option<usize>,
+    /// Path segment of pagers, `page` by default (`/conditions/page/2/`).
+    pub paginate_path: Option<String>,
+    /// Reverses the page order in the paginator.
+    #[serde(default)]
+    pub paginate_reversed: bool,
+    /// Template other than `section.html`.
+    pub template: Option<String>,
+    /// Template for the section's pages.
+    pub page_template: Option<String>,
+    /// Sort weight among sibling sections (navigation order).
+    pub weight: Option<i64>,
+    /// Left out unless building with `--drafts`.
+    #[serde(default)]
+    pub draft: bool,
+    /// Old URLs that redirect here.
+    #[serde(default)]
+    pub aliases: Vec<String>,
+    /// Makes the section itself a redirect to this URL.
+    pub redirect_to: Option<String>,
+    /// Whether the section page is written at all.
+    #[serde(default = "yes")]
+    pub render: bool,
+    /// Accepted for Zola compatibility.
+    #[serde(default)]
+    pub transparent: bool,
+    /// Accepted for Zola compatibility.
+    pub in_search_index: Option<bool>,
+    /// Accepted for Zola compatibility.
+    pub insert_anchor_links: Option<String>,
+    /// Accepted for Zola compatibility.
+    pub generate_feeds: Option<bool>,
+    /// Free-form values passed to templates.
+    #[serde(default)]
+    pub extra: toml::Table,
+}
+
+fn yes() -> bool {
+    true
+}
+
+/// One `[[faq]]` entry.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct FaqEntry {
+    /// The question, plain text.
+    pub question: String,
+    /// The answer, Markdown.
+    pub answer: String,
+}
+
+/// Page order within a section.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum SortBy {
+    /// Newest first.
+    Date,
+    /// Lowest weight first.
+    Weight,
+    /// Alphabetical.
+    Title,
+    /// By file path (stable, but no particular meaning).
+    #[default]
+    None,
+}
+
+/// A date from front matter: a TOML date or datetime, or a string in the same form.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+pub struct PageDate {
+    /// The calendar date, used for sorting and display.
+    pub date: time::Date,
+    /// The full timestamp when one was given (RFC 3339).
+    pub datetime: Option<time::OffsetDateTime>,
+}
+
+impl PageDate {
+    /// Parses `2026-10-02`, `2026-10-02T08:00:00Z` or `2026-10-02 08:00:00+02:00`.
+    pub fn parse(s: &str) -> Option<PageDate> {
+        let s = s.trim();
+        let day = s.get(..10)?;
+        let date =
+            time::Date::parse(day, time::macros::format_description!("[year]-[month]-[day]"))
+                .ok()?;
+        if s.len() == 10 {
+            return Some(PageDate {
+                date,
+                datetime: None,
+            });
+        }
+        let normalized = s.replacen(' ', "T", 1);
+        let datetime = time::OffsetDateTime::parse(
+            &normalized,
+            &time::format_description::well_known::Rfc3339,
+        )
+        .ok()
+        .or_else(|| {
+            // A local datetime without an offset counts as UTC.
+            time::PrimitiveDateTime::parse(
+                &normalized,
+                time::macros::format_description!(
+                    "[year]-[month]-[day]T[hour]:[minute]:[second][optional [.[subsecond]]]"
+                ),
+            )
+            .ok()
+            .map(|p| p.assume_utc())
+        })?;
+        Some(PageDate {
+            date,
+            datetime: Some(datetime),
+        })
+    }
+
+    /// `YYYY-MM-DD`.
+    pub fn ymd(&self) -> String {
+        let (y, m, d) = (self.date.year(), self.date.month() as u8, self.date.day());
+        format!("{y:04}-{m:02}-{d:02}")
+    }
+
+    /// RFC 3339 timestamp (midnight UTC for a plain date).
+    pub fn rfc3339(&self) -> String {
+        let dt = self
+            .datetime
+            .unwrap_or_else(|| self.date.midnight().assume_utc());
+        dt.format(&time::format_description::well_known::Rfc3339)
+            .unwrap_or_else(|_| self.ymd())
+    }
+}
+
+impl<'de> Deserialize<'de> for PageDate {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct V;
+        impl<'de> Visitor<'de> for V {
+            type Value = PageDate;
+            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+                f.write_str("a date such as 2026-10-02")
+            }
+            fn visit_str<E: de::Error>(self, s: &str) -> Result<PageDate, E> {
+                PageDate::parse(s).ok_or_else(|| {
+                    E::custom(format!(
+                        "`{s}` is not a date; write it as YYYY-MM-DD, e.g. 2026-10-02"
+                    ))
+                })
+            }
+            // TOML datetimes arrive as a one-entry map holding their text.
+            fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<PageDate, A::Error> {
+                let (_, text): (String, String) = map
+                    .next_entry()?
+                    .ok_or_else(|| de::Error::custom("empty date"))?;
+                self.visit_str(&text)
+            }
+        }
+        d.deserialize_any(V)
+    }
+}
+
+/// Where the front matter and body sit in a file.
+#[derive(Debug, Clone)]
+pub struct Split<'a> {
+    /// TOML (`+++`) or YAML (`---`).
+    pub format: Format,
+    /// The front matter text.
+    pub front: &'a str,
+    /// Byte offset of `front` in the file.
+    pub front_offset: usize,
+    /// Byte offset of the body in the file.
+    pub body_offset: usize,
+}
+
+/// Front matter dialect.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Format {
+    /// `+++`
+    Toml,
+    /// `---`
+    Yaml,
+}
+
+/// Finds the front matter block at the start of a file.
+pub fn split<'a>(text: &'a str, file: &Path, source: &Arc<str>) -> Result<Split<'a>, Diagnostic> {
+    let start = if text.starts_with('\u{feff}') { 3 } else { 0 };
+    let rest = &text[start..];
+    let (format, fence) = if rest.starts_with("+++") {
+        (Format::Toml, "+++")
+    } else if rest.starts_with("---") {
+        (Format::Yaml, "---")
+    } else {
+        let first_line_end = rest.find('\n').unwrap_or(rest.len());
+        return Err(Diagnostic::error(
+            "front-matter::missing",
+            "the file does not start with front matter",
+        )
+        .at(file, source, start..start + first_line_end)
+        .label("expected `+++` here")
+        .hint("start the file with a `+++` line, then `title = \"...\"`, then another `+++` line"));
+    };
+    let after_open = start + fence.len();
+    let line_end = text[after_open..]
+        .find('\n')
+        .map_or(text.len(), |i| after_open + i + 1);
+    if !text[after_open..line_end].trim().is_empty() {
+        return Err(Diagnostic::error(
+            "front-matter::fence",
+            format!("the opening `{fence}` must be alone on its line"),
+        )
+        .at(file, source, start..line_end)
+        .hint(format!("put a line break after `{fence}`")));
+    }
+    let front_offset = line_end;
+    // The closing fence is the next line that is exactly the fence.
+    let mut pos = front_offset;
+    while pos <= text.len() {
+        let end = text[pos..].find('\n').map_or(text.len(), |i| pos + i);
+        let line = text[pos..end].trim_end_matches('\r');
+        if line == fence {
+            let body_offset = (end + 1).min(text.len());
+            return Ok(Split {
+                format,
+                front: &text[front_offset..pos],
+                front_offset,
+                body_offset,
+            });
+        }
+        if end >= text.len() {
+            break;
+        }
+        pos = end + 1;
+    }
+    Err(Diagnostic::error(
+        "front-matter::unclosed",
+        format!("the front matter opened here is never closed"),
+    )
+    .at(file, source, start..start + fence.len())
+    .label("opened here")
+    .hint(format!("add a line with just `{fence}` after the last field")))
+}
+
+/// Parses the front matter into `T`, with errors located in the whole file.
+pub fn parse<T: DeserializeOwned>(
+    split: &Split<'_>,
+    file: &Path,
+    source: &Arc<str>,
+) -> Result<T, Diagnostic> {
+    match split.format {
+        Format::Toml => toml::from_str(split.front)
+            .map_err(|e| toml_error(&e, file, source, split.front_offset)),
+        Format::Yaml => {
+            let front = if split.front.trim().is_empty() {
+                "{}"
+            } else {
+                split.front
+            };
+            serde_yaml_ng::from_str(front).map_err(|e| yaml_error(&e, split, file, source))
+        }
+    }
+}
+
+fn yaml_error(
+    e: &serde_yaml_ng::Error,
+    split: &Split<'_>,
+    file: &Path,
+    source: &Arc<str>,
+) -> Diagnostic {
+    let at = e
+        .location()
+        .map(|l| split.front_offset + offset_of(split.front, l.line(), l.column().saturating_sub(1)))
+        .unwrap_or(split.front_offset);
+    // serde_yaml appends " at line N column M"; the location is shown anyway.
+    let full = e.to_string();
+    let message = full
+        .split(" at line ")
+        .next()
+        .unwrap_or(&full)
+        .to_string();
+    if let Some((field, hint)) = unknown_field_hint(&message) {
+        let at = split
+            .front
+            .find(&format!("{field}:"))
+            .map_or(at, |i| split.front_offset + i);
+        return Diagnostic::error("yaml::unknown-field", format!("unknown field `{field}`"))
+            .at(file, source, at..at + field.len())
+            .label("not a known field")
+            .hint(hint);
+    }
+    Diagnostic::error("yaml::syntax", message).at(file, source, at..at)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn dates_parse() {
+        assert_eq!(PageDate::parse("2026-10-02").unwrap().ymd(), "2026-10-02");
+        let d = PageDate::parse("2026-10-02T08:00:00+02:00").unwrap();
+        assert_eq!(d.rfc3339(), "2026-10-02T08:00:00+02:00");
+        assert!(PageDate::parse("2026-13-02").is_none());
+        assert!(PageDate::parse("soon").is_none());
+    }
+
+    #[test]
+    fn split_finds_body() {
+        let text = "+++\ntitle = \"a\"\n+++\nbody";
+        let src: Arc<str> = text.into();
+        let s = split(text, Path::new("a.md"), &src).unwrap();
+        assert_eq!(s.front, "title = \"a\"\n");
+        assert_eq!(&text[s.body_offset..], "body");
+    }
+
+    #[test]
+    fn toml_error_points_into_whole_file() {
+        let text = "+++\ntitle = \"a\"\ntittle = \"b\"\n+++\n";
+        let src: Arc<str> = text.into();
+        let s = split(text, Path::new("a.md"), &src).unwrap();
+        let e = parse::<PageFrontMatter>(&s, Path::new("a.md"), &src).unwrap_err();
+        assert_eq!(e.line_col(), Some((3, 1)));
+        assert_eq!(e.hint.as_deref(), Some("did you mean `title`?"));
+    }
+}

@@ -1,0 +1,581 @@
+//! Walks `content/`, reads every file in parallel, parses front matter and
+//! builds the page and section tree with each item's URL.
+
+pub mod front_matter;
+
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use rayon::prelude::*;
+
+use crate::config::Config;
+use crate::diagnostics::Diagnostic;
+use crate::markdown::Rendered;
+use front_matter::{PageDate, PageFrontMatter, SectionFrontMatter, SortBy};
+
+/// One Markdown file as read from disk.
+#[derive(Debug, Clone)]
+pub struct SourceFile {
+    /// Path relative to `content/`, with `/` separators: the `@/` key.
+    pub key: String,
+    /// Path shown in diagnostics (`content/…`).
+    pub display: PathBuf,
+    /// Absolute path on disk.
+    pub abs: PathBuf,
+    /// The whole file.
+    pub text: Arc<str>,
+}
+
+/// A page: any `.md` file other than `_index.md`.
+#[derive(Debug, Clone)]
+pub struct Page {
+    /// Where it came from.
+    pub file: SourceFile,
+    /// Parsed front matter.
+    pub meta: PageFrontMatter,
+    /// Byte offset of the body in `file.text`.
+    pub body_offset: usize,
+    /// Index of the parent section.
+    pub section: usize,
+    /// Last URL segment.
+    pub slug: String,
+    /// URL path, `/conditions/neck-pain/`.
+    pub path: String,
+    /// Absolute URL.
+    pub permalink: String,
+    /// Publication date (front matter, else a date prefix of the file name).
+    pub date: Option<PageDate>,
+    /// Files of a page bundle, copied next to the page.
+    pub assets: Vec<PathBuf>,
+    /// Folder holding the page's own files (for image sizes).
+    pub dir: PathBuf,
+    /// The rendered body, filled in by the Markdown stage.
+    pub rendered: Rendered,
+    /// FAQ entries with rendered answers, filled in by the Markdown stage.
+    pub faq: Vec<FaqAnswer>,
+    /// "Also interesting" pages, filled in by the metadata stage.
+    pub related: Vec<usize>,
+    /// Pages that link here, filled in by the link stage.
+    pub backlinks: Vec<usize>,
+    /// (taxonomy, term) indexes, filled in by the metadata stage.
+    pub terms: Vec<(usize, usize)>,
+}
+
+/// A FAQ entry ready for both the visible FAQ and the JSON-LD.
+#[derive(Debug, Clone)]
+pub struct FaqAnswer {
+    /// The question, plain text.
+    pub question: String,
+    /// The answer as HTML.
+    pub html: String,
+    /// The answer as plain text (for JSON-LD).
+    pub text: String,
+}
+
+impl Page {
+    /// The title, or the slug when the front matter has none.
+    pub fn title(&self) -> &str {
+        self.meta.title.as_deref().unwrap_or(&self.slug)
+    }
+}
+
+/// A section: an `_index.md` file, or the implicit root.
+#[derive(Debug, Clone)]
+pub struct Section {
+    /// Where it came from.
+    pub file: SourceFile,
+    /// Parsed front matter.
+    pub meta: SectionFrontMatter,
+    /// Byte offset of the body.
+    pub body_offset: usize,
+    /// Folder relative to `content/` (`""` for the root).
+    pub dir: String,
+    /// URL path, `/conditions/`.
+    pub path: String,
+    /// Absolute URL.
+    pub permalink: String,
+    /// Parent section, `None` for the root.
+    pub parent: Option<usize>,
+    /// Pages, sorted by `sort_by`.
+    pub pages: Vec<usize>,
+    /// Child sections, sorted by weight then title.
+    pub subsections: Vec<usize>,
+    /// The rendered body.
+    pub rendered: Rendered,
+}
+
+impl Section {
+    /// The title, or the folder name.
+    pub fn title(&self) -> &str {
+        self.meta
+            .title
+            .as_deref()
+            .unwrap_or(if self.dir.is_empty() { "Home" } else { &self.dir })
+    }
+}
+
+/// A page or section, as an `@/` link can name either.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Target {
+    /// Index into `Content::pages`.
+    Page(usize),
+    /// Index into `Content::sections`.
+    Section(usize),
+}
+
+/// Every page and section of the site, with the `@/` lookup table.
+#[derive(Debug, Default)]
+pub struct Content {
+    /// Pages in file-path order.
+    pub pages: Vec<Page>,
+    /// Sections; index 0 is the root.
+    pub sections: Vec<Section>,
+    /// `@/` key (`conditions/neck-pain.md`) to target.
+    pub by_key: HashMap<String, Target>,
+    /// Static files found under `content/` outside page bundles: (absolute, output path).
+    pub files: Vec<(PathBuf, String)>,
+    /// Keys of draft pages left out of this build, so links to them explain themselves.
+    pub drafts: Vec<String>,
+}
+
+impl Content {
+    /// The absolute URL of a target.
+    pub fn permalink(&self, t: Target) -> &str {
+        match t {
+            Target::Page(i) => &self.pages[i].permalink,
+            Target::Section(i) => &self.sections[i].permalink,
+        }
+    }
+
+    /// The title of a target.
+    pub fn title(&self, t: Target) -> &str {
+        match t {
+            Target::Page(i) => self.pages[i].title(),
+            Target::Section(i) => self.sections[i].title(),
+        }
+    }
+
+    /// The file of a target.
+    pub fn file(&self, t: Target) -> &SourceFile {
+        match t {
+            Target::Page(i) => &self.pages[i].file,
+            Target::Section(i) => &self.sections[i].file,
+        }
+    }
+
+    /// The rendered body of a target.
+    pub fn rendered(&self, t: Target) -> &Rendered {
+        match t {
+            Target::Page(i) => &self.pages[i].rendered,
+            Target::Section(i) => &self.sections[i].rendered,
+        }
+    }
+
+    /// Resolves an `@/` path (without the `@/`), tolerating a leading `/` or `content/`.
+    pub fn resolve(&self, key: &str) -> Option<Target> {
+        let key = key.trim_start_matches('/');
+        let key = key.strip_prefix("content/").unwrap_or(key);
+        self.by_key.get(key).copied()
+    }
+}
+
+/// Files that editors leave behind while saving; never content.
+pub fn is_editor_temp(name: &str) -> bool {
+    name.starts_with('.')
+        || name.starts_with('#')
+        || name.ends_with('~')
+        || name.ends_with(".swp")
+        || name.ends_with(".swx")
+        || name.ends_with(".swo")
+        || name.ends_with(".tmp")
+        || name.ends_with(".bak")
+        || name.ends_with("___jb_tmp___")
+        || name.ends_with("___jb_old___")
+        || name == "4913"
+}
+
+struct Parsed {
+    file: SourceFile,
+    kind: ParsedKind,
+    body_offset: usize,
+}
+
+enum ParsedKind {
+    Page(Box<PageFrontMatter>),
+    Section(Box<SectionFrontMatter>),
+}
+
+/// Loads `root/content/`, returning what could be loaded and every problem found.
+pub fn load(root: &Path, config: &Config, drafts: bool) -> (Content, Vec<Diagnostic>) {
+    let content_dir = root.join("content");
+    let mut diags = Vec::new();
+    let mut md_files = Vec::new();
+    let mut other_files = Vec::new();
+    if content_dir.is_dir() {
+        for entry in walkdir::WalkDir::new(&content_dir)
+            .follow_links(true)
+            .sort_by_file_name()
+            .into_iter()
+            .filter_entry(|e| e.depth() == 0 || !is_editor_temp(&e.file_name().to_string_lossy()))
+        {
+            match entry {
+                Ok(e) if e.file_type().is_file() => {
+                    let rel = e
+                        .path()
+                        .strip_prefix(&content_dir)
+                        .unwrap_or(e.path())
+                        .to_path_buf();
+                    if rel.extension().is_some_and(|x| x == "md") {
+                        md_files.push(rel);
+                    } else {
+                        other_files.push(rel);
+                    }
+                }
+                Ok(_) => {}
+                Err(e) => {
+                    let path = e
+                        .path()
+                        .map(|p| p.strip_prefix(root).unwrap_or(p).to_path_buf())
+                        .unwrap_or_else(|| PathBuf::from("content"));
+                    let (msg, hint) = if e.loop_ancestor().is_some() {
+                        (
+                            "symbolic link loop".to_string(),
+                            "this link points back to one of its own parent folders; remove it",
+                        )
+                    } else {
+                        (format!("cannot read: {e}"), "check the file's permissions")
+                    };
+                    diags.push(
+                        Diagnostic::error("input::walk", msg)
+                            .in_file(path)
+                            .hint(hint),
+                    );
+                }
+            }
+        }
+    } else {
+        diags.push(
+            Diagnostic::error("content::missing", "there is no content/ folder")
+                .in_file("content")
+                .hint("create content/_index.md for the home page"),
+        );
+    }
+
+    let results: Vec<Result<Parsed, Diagnostic>> = md_files
+        .par_iter()
+        .map(|rel| read_one(&content_dir, rel))
+        .collect();
+    let mut parsed = Vec::with_capacity(results.len());
+    for r in results {
+        match r {
+            Ok(p) => parsed.push(p),
+            Err(d) => diags.push(d),
+        }
+    }
+
+    let mut content = Content::default();
+    // Sections first, so pages can find their parent.
+    let mut section_by_dir: HashMap<String, usize> = HashMap::new();
+    let mut pages_parsed = Vec::new();
+    for p in parsed {
+        match p.kind {
+            ParsedKind::Section(meta) => {
+                if meta.draft && !drafts {
+                    continue;
+                }
+                let dir = parent_dir(&p.file.key);
+                let path = dir_path(&dir);
+                section_by_dir.insert(dir.clone(), content.sections.len());
+                content.sections.push(Section {
+                    permalink: config.permalink(&path),
+                    file: p.file,
+                    meta: *meta,
+                    body_offset: p.body_offset,
+                    dir,
+                    path,
+                    parent: None,
+                    pages: Vec::new(),
+                    subsections: Vec::new(),
+                    rendered: Rendered::default(),
+                });
+            }
+            ParsedKind::Page(meta) => pages_parsed.push((p.file, meta, p.body_offset)),
+        }
+    }
+    if !section_by_dir.contains_key("") {
+        let text: Arc<str> = "".into();
+        section_by_dir.insert(String::new(), content.sections.len());
+        content.sections.push(Section {
+            file: SourceFile {
+                key: "_index.md".into(),
+                display: PathBuf::from("content/_index.md"),
+                abs: content_dir.join("_index.md"),
+                text,
+            },
+            meta: SectionFrontMatter {
+                title: Some(config.title.clone()),
+                render: true,
+                ..Default::default()
+            },
+            body_offset: 0,
+            dir: String::new(),
+            path: "/".into(),
+            permalink: config.permalink("/"),
+            parent: None,
+            pages: Vec::new(),
+            subsections: Vec::new(),
+            rendered: Rendered::default(),
+        });
+    }
+    // Root first keeps indexes stable: move it to 0.
+    let root_idx = section_by_dir[""];
+    content.sections.swap(0, root_idx);
+    for (i, s) in content.sections.iter().enumerate() {
+        section_by_dir.insert(s.dir.clone(), i);
+    }
+    for i in 1..content.sections.len() {
+        let parent = nearest_section(&parent_of(&content.sections[i].dir), &section_by_dir);
+        content.sections[i].parent = Some(parent);
+        content.sections[parent].subsections.push(i);
+    }
+
+    let bundle_dirs: Vec<String> = pages_parsed
+        .iter()
+        .filter(|(f, _, _)| f.key.ends_with("/index.md"))
+        .map(|(f, _, _)| parent_dir(&f.key))
+        .collect();
+
+    let mut seen_paths: HashMap<String, String> = HashMap::new();
+    for s in &content.sections {
+        seen_paths.insert(s.path.clone(), s.file.key.clone());
+    }
+    for (file, meta, body_offset) in pages_parsed {
+        if meta.draft && !drafts {
+            content.drafts.push(file.key.clone());
+            continue;
+        }
+        let is_bundle = file.key.ends_with("/index.md");
+        let dir = parent_dir(&file.key);
+        let section_dir = if is_bundle { parent_of(&dir) } else { dir.clone() };
+        let section = nearest_section(&section_dir, &section_by_dir);
+        let stem = if is_bundle {
+            dir.rsplit('/').next().unwrap_or(&dir).to_string()
+        } else {
+            file.key
+                .rsplit('/')
+                .next()
+                .unwrap_or(&file.key)
+                .trim_end_matches(".md")
+                .to_string()
+        };
+        let (date_prefix, stem) = split_date_prefix(&stem);
+        let slug = meta
+            .slug
+            .as_deref()
+            .map(slug::slugify)
+            .unwrap_or_else(|| slug::slugify(stem));
+        let path = match &meta.path {
+            Some(p) => normalize_path(p),
+            None => format!("{}{slug}/", dir_path(&section_dir)),
+        };
+        if let Some(other) = seen_paths.insert(path.clone(), file.key.clone()) {
+            let at = meta
+                .path
+                .as_ref()
+                .and_then(|p| file.text.find(p.as_str()))
+                .map_or(0..0, |i| i..i + meta.path.as_ref().map_or(0, |p| p.len()));
+            diags.push(
+                Diagnostic::error(
+                    "content::duplicate-path",
+                    format!("`{path}` is also the URL of content/{other}"),
+                )
+                .at(&file.display, &file.text, at)
+                .hint("give one of them a different `slug` or `path`"),
+            );
+            continue;
+        }
+        let date = meta.date.clone().or(date_prefix);
+        let abs_dir = content_dir.join(&dir);
+        let assets = if is_bundle {
+            other_files
+                .iter()
+                .filter(|f| parent_dir(&to_key(f)) == dir)
+                .map(|f| content_dir.join(f))
+                .collect()
+        } else {
+            Vec::new()
+        };
+        let idx = content.pages.len();
+        content
+            .by_key
+            .insert(file.key.clone(), Target::Page(idx));
+        content.sections[section].pages.push(idx);
+        content.pages.push(Page {
+            permalink: config.permalink(&path),
+            file,
+            meta: *meta,
+            body_offset,
+            section,
+            slug,
+            path,
+            date,
+            assets,
+            dir: abs_dir,
+            rendered: Rendered::default(),
+            faq: Vec::new(),
+            related: Vec::new(),
+            backlinks: Vec::new(),
+            terms: Vec::new(),
+        });
+    }
+    for (i, s) in content.sections.iter().enumerate() {
+        content.by_key.insert(s.file.key.clone(), Target::Section(i));
+    }
+    for f in &other_files {
+        let key = to_key(f);
+        let dir = parent_dir(&key);
+        if bundle_dirs.contains(&dir) {
+            continue;
+        }
+        content.files.push((content_dir.join(f), key));
+    }
+    sort_sections(&mut content);
+    (content, diags)
+}
+
+fn read_one(content_dir: &Path, rel: &Path) -> Result<Parsed, Diagnostic> {
+    let abs = content_dir.join(rel);
+    let key = to_key(rel);
+    let display = Path::new("content").join(rel);
+    let bytes = std::fs::read(&abs).map_err(|e| {
+        Diagnostic::error("input::read", format!("cannot read the file: {e}")).in_file(&display)
+    })?;
+    let text = match String::from_utf8(bytes) {
+        Ok(t) => t,
+        Err(e) => {
+            let at = e.utf8_error().valid_up_to();
+            let lossy: Arc<str> = String::from_utf8_lossy(e.as_bytes()).as_ref().into();
+            return Err(
+                Diagnostic::error("input::utf8", "the file is not valid UTF-8")
+                    .at(&display, &lossy, at..at)
+                    .label("this byte is not UTF-8")
+                    .hint("save the file as UTF-8 in your editor"),
+            );
+        }
+    };
+    let text: Arc<str> = text.into();
+    let split = front_matter::split(&text, &display, &text)?;
+    let body_offset = split.body_offset;
+    let kind = if key.rsplit('/').next() == Some("_index.md") {
+        ParsedKind::Section(Box::new(front_matter::parse(&split, &display, &text)?))
+    } else {
+        ParsedKind::Page(Box::new(front_matter::parse(&split, &display, &text)?))
+    };
+    Ok(Parsed {
+        file: SourceFile {
+            key,
+            display,
+            abs,
+            text,
+        },
+        kind,
+        body_offset,
+    })
+}
+
+fn sort_sections(content: &mut Content) {
+    let Content {
+        pages, sections, ..
+    } = content;
+    for s in sections.iter_mut() {
+        let by = s.meta.sort_by;
+        s.pages.sort_by(|&a, &b| {
+            let (pa, pb) = (&pages[a], &pages[b]);
+            let primary = match by {
+                SortBy::Date => pb.date.cmp(&pa.date),
+                SortBy::Weight => pa
+                    .meta
+                    .weight
+                    .unwrap_or(i64::MAX)
+                    .cmp(&pb.meta.weight.unwrap_or(i64::MAX)),
+                SortBy::Title => pa.title().to_lowercase().cmp(&pb.title().to_lowercase()),
+                SortBy::None => std::cmp::Ordering::Equal,
+            };
+            primary.then_with(|| pa.file.key.cmp(&pb.file.key))
+        });
+    }
+    let keys: Vec<(i64, String)> = sections
+        .iter()
+        .map(|s| (s.meta.weight.unwrap_or(i64::MAX), s.title().to_lowercase()))
+        .collect();
+    for s in sections.iter_mut() {
+        s.subsections.sort_by(|&a, &b| keys[a].cmp(&keys[b]));
+    }
+}
+
+fn to_key(rel: &Path) -> String {
+    rel.components()
+        .map(|c| c.as_os_str().to_string_lossy())
+        .collect::<Vec<_>>()
+        .join("/")
+}
+
+fn parent_dir(key: &str) -> String {
+    key.rsplit_once('/')
+        .map(|(d, _)| d.to_string())
+        .unwrap_or_default()
+}
+
+fn parent_of(dir: &str) -> String {
+    parent_dir(dir)
+}
+
+fn nearest_section(dir: &str, by_dir: &HashMap<String, usize>) -> usize {
+    let mut d = dir.to_string();
+    loop {
+        if let Some(&i) = by_dir.get(&d) {
+            return i;
+        }
+        if d.is_empty() {
+            return 0;
+        }
+        d = parent_of(&d);
+    }
+}
+
+/// `conditions/knee` → `/conditions/knee/`.
+fn dir_path(dir: &str) -> String {
+    let mut p = String::from("/");
+    for part in dir.split('/').filter(|s| !s.is_empty()) {
+        p.push_str(&slug::slugify(part));
+        p.push('/');
+    }
+    p
+}
+
+fn normalize_path(p: &str) -> String {
+    let trimmed = p.trim_matches('/');
+    if trimmed.is_empty() {
+        "/".into()
+    } else if trimmed.rsplit('/').next().is_some_and(|l| l.contains('.')) {
+        format!("/{trimmed}")
+    } else {
+        format!("/{trimmed}/")
+    }
+}
+
+/// `2024-05-01-neck-pain` → (that date, `neck-pain`), as Zola does.
+fn split_date_prefix(stem: &str) -> (Option<PageDate>, &str) {
+    if stem.len() > 11 {
+        if let (Some(d), Some(rest)) = (stem.get(..10), stem.get(11..)) {
+            let sep = stem.as_bytes()[10];
+            if sep == b'-' || sep == b'_' {
+                if let Some(date) = PageDate::parse(d) {
+                    return (Some(date), rest);
+                }
+            }
+        }
+    }
+    (None, stem)
+}

@@ -1,0 +1,315 @@
+//! User-facing problems: one `Diagnostic` value per mistake, collected by every
+//! stage and rendered together the way rustc and cargo render theirs.
+
+use std::fmt::Write as _;
+use std::ops::Range;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use annotate_snippets::{Level, Renderer, Snippet};
+
+/// How bad a diagnostic is. Any error fails the build; warnings are printed only.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Severity {
+    /// Fails the build.
+    Error,
+    /// Printed, but the build goes on.
+    Warning,
+}
+
+/// One problem in the user's input, with enough context to point at it.
+#[derive(Debug, Clone)]
+pub struct Diagnostic {
+    /// Error or warning.
+    pub severity: Severity,
+    /// A stable code such as `front-matter::unknown-field`, so tests can name each class.
+    pub code: &'static str,
+    /// What is wrong, in one line.
+    pub message: String,
+    /// Path shown to the user (relative to the site root where possible).
+    pub file: Option<PathBuf>,
+    /// The whole text of `file`, so the offending line can be shown.
+    pub source: Option<Arc<str>>,
+    /// Byte range in `source`, counted in the whole file.
+    pub span: Option<Range<usize>>,
+    /// Short text shown under the caret.
+    pub label: Option<String>,
+    /// A likely fix, shown as `help:`.
+    pub hint: Option<String>,
+}
+
+impl Diagnostic {
+    /// An error with a code and message and no location yet.
+    pub fn error(code: &'static str, message: impl Into<String>) -> Self {
+        Diagnostic {
+            severity: Severity::Error,
+            code,
+            message: message.into(),
+            file: None,
+            source: None,
+            span: None,
+            label: None,
+            hint: None,
+        }
+    }
+
+    /// A warning with a code and message and no location yet.
+    pub fn warning(code: &'static str, message: impl Into<String>) -> Self {
+        Diagnostic {
+            severity: Severity::Warning,
+            ..Diagnostic::error(code, message)
+        }
+    }
+
+    /// Names the file without pointing into it.
+    pub fn in_file(mut self, file: impl AsRef<Path>) -> Self {
+        self.file = Some(file.as_ref().to_path_buf());
+        self
+    }
+
+    /// Points at `span` (byte offsets in the whole file) inside `source`.
+    pub fn at(mut self, file: impl AsRef<Path>, source: &Arc<str>, span: Range<usize>) -> Self {
+        let start = floor_char_boundary(source, span.start.min(source.len()));
+        let end = floor_char_boundary(source, span.end.clamp(start, source.len()));
+        self.file = Some(file.as_ref().to_path_buf());
+        self.source = Some(source.clone());
+        self.span = Some(start..end);
+        self
+    }
+
+    /// Adds the text shown under the caret.
+    pub fn label(mut self, label: impl Into<String>) -> Self {
+        self.label = Some(label.into());
+        self
+    }
+
+    /// Adds a `help:` line.
+    pub fn hint(mut self, hint: impl Into<String>) -> Self {
+        self.hint = Some(hint.into());
+        self
+    }
+
+    /// True for errors.
+    pub fn is_error(&self) -> bool {
+        self.severity == Severity::Error
+    }
+
+    /// 1-based line and column of the span start, if the diagnostic points into a file.
+    pub fn line_col(&self) -> Option<(usize, usize)> {
+        match (&self.source, &self.span) {
+            (Some(src), Some(span)) => Some(line_col(src, span.start)),
+            _ => None,
+        }
+    }
+
+    /// Renders this diagnostic as rustc would, with or without colour.
+    pub fn render(&self, color: bool) -> String {
+        let level = match self.severity {
+            Severity::Error => Level::Error,
+            Severity::Warning => Level::Warning,
+        };
+        let renderer = if color {
+            Renderer::styled()
+        } else {
+            Renderer::plain()
+        };
+        let file = self
+            .file
+            .as_ref()
+            .map(|f| f.display().to_string().replace('\\', "/"));
+        let label = self.label.clone().unwrap_or_default();
+        let excerpt = match (&self.source, &self.span) {
+            (Some(src), Some(span)) => Some(Excerpt::new(src, span.clone())),
+            _ => None,
+        };
+        let mut msg = level.title(&self.message).id(self.code);
+        match (&excerpt, &file) {
+            (Some(excerpt), Some(origin)) => {
+                msg = msg.snippet(
+                    Snippet::source(&excerpt.text)
+                        .line_start(excerpt.line)
+                        .origin(origin)
+                        .annotation(level.span(excerpt.span.clone()).label(&label)),
+                );
+            }
+            (None, Some(origin)) => {
+                msg = msg.footer(Level::Note.title(origin));
+            }
+            _ => {}
+        }
+        if let Some(hint) = &self.hint {
+            msg = msg.footer(Level::Help.title(hint));
+        }
+        let rendered = renderer.render(msg).to_string();
+        rendered
+    }
+}
+
+/// The lines around a span, cut to a readable width so a huge line stays printable.
+struct Excerpt {
+    text: String,
+    line: usize,
+    span: Range<usize>,
+}
+
+const MAX_SHOWN: usize = 160;
+
+impl Excerpt {
+    fn new(src: &str, span: Range<usize>) -> Self {
+        let line_start = src[..span.start].rfind('\n').map_or(0, |i| i + 1);
+        let line_end = src[span.start..]
+            .find('\n')
+            .map_or(src.len(), |i| span.start + i);
+        let (line, _) = line_col(src, span.start);
+        let mut text = &src[line_start..line_end];
+        let mut rel_start = span.start - line_start;
+        let mut rel_end = span.end.min(line_end).max(span.start) - line_start;
+        // Show a window around the span when the line is very long.
+        if text.len() > MAX_SHOWN {
+            let from = floor_char_boundary(text, rel_start.saturating_sub(MAX_SHOWN / 2));
+            let to = floor_char_boundary(text, (from + MAX_SHOWN).min(text.len()));
+            text = &text[from..to];
+            rel_start -= from;
+            rel_end = (rel_end - from).min(text.len());
+        }
+        let text = text.trim_end_matches('\r').to_string();
+        rel_end = rel_end.min(text.len());
+        rel_start = rel_start.min(rel_end);
+        // A zero-width span still gets a visible caret.
+        if rel_start == rel_end && rel_end < text.len() {
+            rel_end = ceil_char_boundary(&text, rel_end + 1);
+        }
+        Excerpt {
+            text,
+            line,
+            span: rel_start..rel_end,
+        }
+    }
+}
+
+/// 1-based line and column (in characters) of a byte offset.
+pub fn line_col(src: &str, offset: usize) -> (usize, usize) {
+    let offset = floor_char_boundary(src, offset.min(src.len()));
+    let before = &src[..offset];
+    let line = before.bytes().filter(|&b| b == b'\n').count() + 1;
+    let line_start = before.rfind('\n').map_or(0, |i| i + 1);
+    let col = src[line_start..offset].chars().count() + 1;
+    (line, col)
+}
+
+/// Byte offset of a 1-based line and 0-based column in characters.
+pub fn offset_of(src: &str, line: usize, col: usize) -> usize {
+    let mut start = 0;
+    for _ in 1..line {
+        match src[start..].find('\n') {
+            Some(i) => start += i + 1,
+            None => return src.len(),
+        }
+    }
+    let line_text = &src[start..];
+    let within = line_text
+        .char_indices()
+        .nth(col)
+        .map_or(line_text.len(), |(i, _)| i);
+    let line_len = line_text.find('\n').unwrap_or(line_text.len());
+    start + within.min(line_len)
+}
+
+fn floor_char_boundary(s: &str, mut i: usize) -> usize {
+    i = i.min(s.len());
+    while !s.is_char_boundary(i) {
+        i -= 1;
+    }
+    i
+}
+
+fn ceil_char_boundary(s: &str, mut i: usize) -> usize {
+    i = i.min(s.len());
+    while !s.is_char_boundary(i) {
+        i += 1;
+    }
+    i
+}
+
+/// The closest of `candidates` to `word`, if it is close enough to be a likely typo.
+pub fn closest<'a>(word: &str, candidates: impl IntoIterator<Item = &'a str>) -> Option<&'a str> {
+    candidates
+        .into_iter()
+        .map(|c| (strsim::jaro_winkler(word, c), c))
+        .filter(|(score, _)| *score > 0.8)
+        .max_by(|a, b| a.0.total_cmp(&b.0))
+        .map(|(_, c)| c)
+}
+
+/// Splits serde's "unknown field `x`, expected one of `a`, `b`" into the field and a hint.
+pub fn unknown_field_hint(message: &str) -> Option<(String, String)> {
+    let rest = message.strip_prefix("unknown field `")?;
+    let (field, rest) = rest.split_once('`')?;
+    let expected: Vec<&str> = rest.split('`').skip(1).step_by(2).collect();
+    let hint = match closest(field, expected.iter().copied()) {
+        Some(best) => format!("did you mean `{best}`?"),
+        None if expected.is_empty() => "remove this field".to_string(),
+        None => format!(
+            "valid fields here are {}",
+            expected
+                .iter()
+                .map(|e| format!("`{e}`"))
+                .collect::<Vec<_>>()
+                .join(", ")
+        ),
+    };
+    Some((field.to_string(), hint))
+}
+
+/// Renders every diagnostic, errors first, followed by a one-line count.
+pub fn render_all(diags: &[Diagnostic], color: bool) -> String {
+    let mut sorted: Vec<&Diagnostic> = diags.iter().collect();
+    sorted.sort_by(|a, b| {
+        (a.severity, &a.file, a.span.as_ref().map(|s| s.start)).cmp(&(
+            b.severity,
+            &b.file,
+            b.span.as_ref().map(|s| s.start),
+        ))
+    });
+    let mut out = String::new();
+    for d in sorted {
+        let _ = writeln!(out, "{}\n", d.render(color));
+    }
+    out
+}
+
+/// Counts errors in a list of diagnostics.
+pub fn error_count(diags: &[Diagnostic]) -> usize {
+    diags.iter().filter(|d| d.is_error()).count()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn line_col_counts_chars() {
+        let src = "ab\ncdé f\n";
+        assert_eq!(line_col(src, 0), (1, 1));
+        assert_eq!(line_col(src, 3), (2, 1));
+        assert_eq!(line_col(src, 8), (2, 5));
+        assert_eq!(offset_of(src, 2, 4), 8);
+    }
+
+    #[test]
+    fn unknown_field_suggests_closest() {
+        let (f, h) =
+            unknown_field_hint("unknown field `tittle`, expected one of `title`, `date`").unwrap();
+        assert_eq!(f, "tittle");
+        assert_eq!(h, "did you mean `title`?");
+    }
+
+    #[test]
+    fn huge_line_is_windowed() {
+        let src: Arc<str> = format!("{}X{}", "a".repeat(10_000), "b".repeat(10_000)).into();
+        let d = Diagnostic::error("t", "m").at("f.md", &src, 10_000..10_001);
+        let out = d.render(false);
+        assert!(out.contains('X'));
+        assert!(out.len() < 1000);
+    }
+}

@@ -1,0 +1,19 @@
+//! fascia: a static-site generator for health guides.
+//!
+//! The build is a pipeline of plain stages (see `ARCHITECTURE.md`):
+//! [`config`] → [`content`] → [`markdown`] via [`links`] → [`metadata`] →
+//! [`render`] → [`output`], driven by [`pipeline`]. The `fascia` binary is a
+//! thin CLI over [`cmd`].
+
+pub mod cmd;
+pub mod config;
+pub mod content;
+pub mod diagnostics;
+pub mod links;
+pub mod markdown;
+pub mod metadata;
+pub mod output;
+pub mod pipeline;
+pub mod render;
+
+pub use pipeline::{build, BuildOptions, BuildReport};

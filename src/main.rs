@@ -1,0 +1,117 @@
+//! The `fascia` command line: parses arguments and hands over to `fascia::cmd`.
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::{Args, Parser, Subcommand};
+use fascia::cmd::{self, Output};
+use fascia::BuildOptions;
+
+#[derive(Parser)]
+#[command(name = "fascia", version, about = "A fast static-site generator for health guides")]
+struct Cli {
+    /// Print only errors.
+    #[arg(short, long, global = true, conflicts_with = "verbose")]
+    quiet: bool,
+    /// Print more detail, such as per-stage timings.
+    #[arg(short, long, global = true)]
+    verbose: bool,
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Build the site into the output folder.
+    Build {
+        #[command(flatten)]
+        site: SiteArgs,
+        /// Output folder (default: `output_dir` from site.toml).
+        #[arg(short, long)]
+        output: Option<PathBuf>,
+        /// Write into a non-empty folder fascia did not create.
+        #[arg(long)]
+        force: bool,
+        /// Print the time spent in each stage.
+        #[arg(long)]
+        timings: bool,
+    },
+    /// Run the whole build and report problems, writing nothing.
+    Check {
+        #[command(flatten)]
+        site: SiteArgs,
+        /// Print the time spent in each stage.
+        #[arg(long)]
+        timings: bool,
+    },
+    /// Start a new site in DIR.
+    Init {
+        /// Folder for the new site.
+        dir: PathBuf,
+    },
+    /// Start a new draft page, e.g. `fascia new content/conditions/neck-pain.md`.
+    New {
+        /// Path of the Markdown file to create.
+        path: PathBuf,
+        /// Site root the path is relative to.
+        #[arg(long, default_value = ".")]
+        root: PathBuf,
+    },
+}
+
+#[derive(Args)]
+struct SiteArgs {
+    /// Site root (the folder with site.toml).
+    #[arg(long, default_value = ".")]
+    root: PathBuf,
+    /// Override `base_url` from site.toml.
+    #[arg(long)]
+    base_url: Option<String>,
+    /// Include pages marked `draft = true`.
+    #[arg(long)]
+    drafts: bool,
+}
+
+impl SiteArgs {
+    fn options(&self) -> BuildOptions {
+        let mut o = BuildOptions::new(&self.root);
+        o.base_url = self.base_url.clone();
+        o.drafts = self.drafts;
+        o
+    }
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let out = Output::new(cli.quiet, cli.verbose);
+    let code = match cli.command {
+        Command::Build { site, output, force, timings } => {
+            let mut o = site.options();
+            o.output = output;
+            o.force = force;
+            cmd::build(&o, out, timings)
+        }
+        Command::Check { site, timings } => cmd::check(&site.options(), out, timings),
+        Command::Init { dir } => report(cmd::init(&dir), || format!("Created a new site in {}. Build it with `fascia build --root {}`.", dir.display(), dir.display()), out),
+        Command::New { path, root } => {
+            let full = root.join(&path);
+            report(cmd::new_page(&full), || format!("Created {} (a draft)", full.display()), out)
+        }
+    };
+    ExitCode::from(code as u8)
+}
+
+fn report(result: Result<(), String>, ok: impl FnOnce() -> String, out: Output) -> i32 {
+    match result {
+        Ok(()) => {
+            if !out.quiet {
+                println!("{}", ok());
+            }
+            0
+        }
+        Err(e) => {
+            eprintln!("error: {e}");
+            1
+        }
+    }
+}

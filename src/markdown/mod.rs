@@ -1,0 +1,560 @@
+//! Markdown → HTML with pulldown-cmark: heading ids and the table of contents,
+//! `@/` links, GitHub alerts as callouts, highlighted code, images, summary and
+//! word count.
+
+mod highlight;
+
+use std::collections::HashSet;
+use std::ops::Range;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use pulldown_cmark::{BlockQuoteKind, CowStr, Event, Options, Parser, Tag, TagEnd};
+use serde::Serialize;
+
+use crate::config::MarkdownConfig;
+use crate::diagnostics::Diagnostic;
+
+/// What a link points at, as far as the checker cares.
+#[derive(Debug, Clone)]
+pub enum LinkKind {
+    /// `@/path.md` or `@/path.md#anchor`, resolved to a page or section.
+    Internal {
+        /// Index into the resolver's targets.
+        target: usize,
+        /// The fragment, if any.
+        anchor: Option<String>,
+    },
+    /// `#anchor` on the same page.
+    SamePage(String),
+    /// `http(s)://…`.
+    External(String),
+}
+
+/// One link found in the Markdown, with its place in the file.
+#[derive(Debug, Clone)]
+pub struct LinkRef {
+    /// What it points at.
+    pub kind: LinkKind,
+    /// Byte range in the whole file.
+    pub span: Range<usize>,
+}
+
+/// A heading in the table of contents.
+#[derive(Debug, Clone, Serialize)]
+pub struct Heading {
+    /// 1 to 6.
+    pub level: u32,
+    /// The `id` attribute.
+    pub id: String,
+    /// The heading text.
+    pub title: String,
+    /// Filled in by the caller: the page permalink plus `#id`.
+    pub permalink: String,
+    /// Headings one level deeper until the next heading of this level.
+    pub children: Vec<Heading>,
+}
+
+/// The result of rendering one Markdown document.
+#[derive(Debug, Clone, Default)]
+pub struct Rendered {
+    /// The HTML body.
+    pub html: String,
+    /// The HTML before `<!-- more -->`, if the marker is present.
+    pub summary: Option<String>,
+    /// Nested table of contents.
+    pub toc: Vec<Heading>,
+    /// Every heading id on the page (anchors are checked against these).
+    pub ids: HashSet<String>,
+    /// Number of headings.
+    pub heading_count: usize,
+    /// Words of prose (code excluded).
+    pub word_count: usize,
+    /// Links found, for checking and backlinks.
+    pub links: Vec<LinkRef>,
+}
+
+impl Rendered {
+    /// Minutes at 200 words a minute, at least 1.
+    pub fn reading_time(&self) -> usize {
+        self.word_count.div_ceil(200).max(1)
+    }
+}
+
+/// A resolved `@/` link target.
+pub struct Resolved {
+    /// Index the caller uses to find the target again.
+    pub target: usize,
+    /// Absolute URL of the target.
+    pub permalink: String,
+}
+
+/// Everything rendering needs besides the text.
+pub struct MarkdownContext<'a> {
+    /// `[markdown]` options.
+    pub options: &'a MarkdownConfig,
+    /// Resolves `conditions/neck-pain.md` (without `@/`) to a target.
+    pub resolve: &'a (dyn Fn(&str) -> Option<Resolved> + Sync),
+    /// File for diagnostics.
+    pub file: &'a Path,
+    /// Whole file text for diagnostics.
+    pub source: &'a Arc<str>,
+    /// Folder where relative image paths are looked up (the page's folder).
+    pub asset_dir: Option<&'a Path>,
+    /// The site's `static/` folder, for images given as `/path`.
+    pub static_dir: Option<&'a Path>,
+}
+
+const MORE: &str = "<!-- more -->";
+
+/// Renders `text`, which starts at byte `offset` of the file, collecting diagnostics.
+pub fn render(
+    text: &str,
+    offset: usize,
+    cx: &MarkdownContext<'_>,
+    diags: &mut Vec<Diagnostic>,
+) -> Rendered {
+    let mut opts = Options::ENABLE_TABLES
+        | Options::ENABLE_FOOTNOTES
+        | Options::ENABLE_STRIKETHROUGH
+        | Options::ENABLE_TASKLISTS
+        | Options::ENABLE_HEADING_ATTRIBUTES
+        | Options::ENABLE_GFM;
+    if cx.options.smart_punctuation {
+        opts |= Options::ENABLE_SMART_PUNCTUATION;
+    }
+    let mut r = Rendered::default();
+    let mut events: Vec<Event> = Vec::with_capacity(text.len() / 16);
+    let mut flat: Vec<(u32, String, String)> = Vec::new();
+    let mut heading: Option<OpenHeading> = None;
+    let mut code: Option<(String, String)> = None;
+    let mut image: Option<OpenImage> = None;
+    let mut link_stack: Vec<bool> = Vec::new();
+    let mut more_at = None;
+
+    for (ev, range) in Parser::new_ext(text, opts).into_offset_iter() {
+        let span = offset + range.start..offset + range.end;
+        if let Some((_, buf)) = code.as_mut() {
+            match ev {
+                Event::Text(t) => buf.push_str(&t),
+                Event::End(TagEnd::CodeBlock) => {
+                    let (lang, body) = code.take().unwrap_or_default();
+                    let html = highlight::code_block(&lang, &body, cx.options.highlight_code);
+                    events.push(Event::Html(html.into()));
+                }
+                _ => {}
+            }
+            continue;
+        }
+        if let Some(img) = image.as_mut() {
+            match ev {
+                Event::Text(t) | Event::Code(t) => img.alt.push_str(&t),
+                Event::End(TagEnd::Image) => {
+                    let img = image.take().expect("image is open");
+                    events.push(Event::Html(img.finish(cx, diags).into()));
+                }
+                _ => {}
+            }
+            continue;
+        }
+        match ev {
+            Event::Start(Tag::Heading { id, classes, .. }) => {
+                heading = Some(OpenHeading {
+                    id: id.map(|i| i.to_string()),
+                    classes: classes.iter().map(|c| c.to_string()).collect(),
+                    at: events.len(),
+                    text: String::new(),
+                });
+                events.push(Event::Html(CowStr::Borrowed("")));
+            }
+            Event::End(TagEnd::Heading(level)) => {
+                if let Some(h) = heading.take() {
+                    let id = unique_id(h.id.unwrap_or_else(|| slug::slugify(&h.text)), &r.ids);
+                    r.ids.insert(id.clone());
+                    let class = if h.classes.is_empty() {
+                        String::new()
+                    } else {
+                        format!(" class=\"{}\"", esc(&h.classes.join(" ")))
+                    };
+                    events[h.at] = Event::Html(format!("<{level} id=\"{}\"{class}>", esc(&id)).into());
+                    events.push(Event::Html(format!("</{level}>\n").into()));
+                    flat.push((level as u32, id, h.text.trim().to_string()));
+                }
+            }
+            Event::Start(Tag::CodeBlock(kind)) => {
+                let lang = match kind {
+                    pulldown_cmark::CodeBlockKind::Fenced(info) => {
+                        info.split([' ', ',', '{']).next().unwrap_or("").to_string()
+                    }
+                    pulldown_cmark::CodeBlockKind::Indented => String::new(),
+                };
+                code = Some((lang, String::new()));
+            }
+            Event::Start(Tag::Image {
+                dest_url, title, ..
+            }) => {
+                image = Some(OpenImage {
+                    src: dest_url.to_string(),
+                    title: title.to_string(),
+                    alt: String::new(),
+                    span,
+                });
+            }
+            Event::Start(Tag::Link {
+                link_type,
+                dest_url,
+                title,
+                id,
+            }) => {
+                let (url, external) = link_target(&dest_url, span, cx, &mut r, diags);
+                if external && cx.options.external_links_target_blank {
+                    let mut html = format!("<a href=\"{}\"", href(&url));
+                    if !title.is_empty() {
+                        html.push_str(&format!(" title=\"{}\"", esc(&title)));
+                    }
+                    html.push_str(" target=\"_blank\" rel=\"noopener\">");
+                    events.push(Event::Html(html.into()));
+                    link_stack.push(true);
+                } else {
+                    events.push(Event::Start(Tag::Link {
+                        link_type,
+                        dest_url: url.into(),
+                        title,
+                        id,
+                    }));
+                    link_stack.push(false);
+                }
+            }
+            Event::End(TagEnd::Link) => {
+                if link_stack.pop() == Some(true) {
+                    events.push(Event::Html(CowStr::Borrowed("</a>")));
+                } else {
+                    events.push(Event::End(TagEnd::Link));
+                }
+            }
+            Event::Start(Tag::BlockQuote(Some(kind))) => {
+                let (class, title) = callout(kind);
+                events.push(Event::Html(
+                    format!(
+                        "<div class=\"callout callout-{class}\" role=\"note\"><p class=\"callout-title\">{title}</p>\n"
+                    )
+                    .into(),
+                ));
+            }
+            Event::End(TagEnd::BlockQuote(Some(_))) => {
+                events.push(Event::Html(CowStr::Borrowed("</div>\n")));
+            }
+            Event::Start(Tag::Table(align)) => {
+                events.push(Event::Html(CowStr::Borrowed(
+                    "<div class=\"table-wrap\" tabindex=\"0\">",
+                )));
+                events.push(Event::Start(Tag::Table(align)));
+            }
+            Event::End(TagEnd::Table) => {
+                events.push(Event::End(TagEnd::Table));
+                events.push(Event::Html(CowStr::Borrowed("</div>\n")));
+            }
+            Event::Text(t) => {
+                r.word_count += t.split_whitespace().count();
+                if let Some(h) = heading.as_mut() {
+                    h.text.push_str(&t);
+                }
+                events.push(Event::Text(t));
+            }
+            Event::Code(t) => {
+                r.word_count += t.split_whitespace().count();
+                if let Some(h) = heading.as_mut() {
+                    h.text.push_str(&t);
+                }
+                events.push(Event::Code(t));
+            }
+            Event::Html(h) | Event::InlineHtml(h) if h.trim() == MORE => {
+                if more_at.is_none() {
+                    more_at = Some(events.len());
+                }
+            }
+            other => events.push(other),
+        }
+    }
+
+    let mut html = String::with_capacity(text.len() * 3 / 2);
+    if let Some(at) = more_at {
+        pulldown_cmark::html::push_html(&mut html, events[..at].iter().cloned());
+        r.summary = Some(html.clone());
+        html.push_str("<span id=\"continue-reading\"></span>\n");
+        r.ids.insert("continue-reading".into());
+        pulldown_cmark::html::push_html(&mut html, events.drain(at..));
+    } else {
+        pulldown_cmark::html::push_html(&mut html, events.into_iter());
+    }
+    r.html = html;
+    r.heading_count = flat.len();
+    r.toc = nest(flat);
+    r
+}
+
+struct OpenHeading {
+    id: Option<String>,
+    classes: Vec<String>,
+    at: usize,
+    text: String,
+}
+
+struct OpenImage {
+    src: String,
+    title: String,
+    alt: String,
+    span: Range<usize>,
+}
+
+impl OpenImage {
+    fn finish(self, cx: &MarkdownContext<'_>, diags: &mut Vec<Diagnostic>) -> String {
+        if self.alt.trim().is_empty() {
+            diags.push(
+                Diagnostic::warning("markdown::image-alt", "image has no alt text")
+                    .at(cx.file, cx.source, self.span.clone())
+                    .label("screen readers cannot describe this image")
+                    .hint("describe the image between the brackets: ![a fascia ball under the calf](calf.jpg)"),
+            );
+        }
+        let mut html = format!(
+            "<img src=\"{}\" alt=\"{}\"",
+            href(&self.src),
+            esc(self.alt.trim())
+        );
+        if !self.title.is_empty() {
+            html.push_str(&format!(" title=\"{}\"", esc(&self.title)));
+        }
+        if let Some((w, h)) = image_size(&self.src, cx) {
+            html.push_str(&format!(" width=\"{w}\" height=\"{h}\""));
+        }
+        html.push_str(" loading=\"lazy\" decoding=\"async\">");
+        html
+    }
+}
+
+fn image_size(src: &str, cx: &MarkdownContext<'_>) -> Option<(usize, usize)> {
+    if is_external(src) || src.starts_with("data:") {
+        return None;
+    }
+    let clean = src.split(['?', '#']).next()?;
+    let path: PathBuf = match clean.strip_prefix('/') {
+        Some(rest) => cx.static_dir?.join(rest),
+        None => cx.asset_dir?.join(clean),
+    };
+    imagesize::size(path).ok().map(|s| (s.width, s.height))
+}
+
+fn link_target(
+    dest: &str,
+    span: Range<usize>,
+    cx: &MarkdownContext<'_>,
+    r: &mut Rendered,
+    diags: &mut Vec<Diagnostic>,
+) -> (String, bool) {
+    if let Some(rest) = dest.strip_prefix("@/") {
+        let (path, anchor) = match rest.split_once('#') {
+            Some((p, a)) => (p, Some(a.to_string())),
+            None => (rest, None),
+        };
+        return match (cx.resolve)(path) {
+            Some(res) => {
+                let url = match &anchor {
+                    Some(a) => format!("{}#{a}", res.permalink),
+                    None => res.permalink,
+                };
+                r.links.push(LinkRef {
+                    kind: LinkKind::Internal {
+                        target: res.target,
+                        anchor,
+                    },
+                    span,
+                });
+                (url, false)
+            }
+            None => {
+                diags.push(missing_link(path, span, cx));
+                (dest.to_string(), false)
+            }
+        };
+    }
+    if let Some(anchor) = dest.strip_prefix('#') {
+        r.links.push(LinkRef {
+            kind: LinkKind::SamePage(anchor.to_string()),
+            span,
+        });
+        return (dest.to_string(), false);
+    }
+    let external = is_external(dest);
+    if external {
+        r.links.push(LinkRef {
+            kind: LinkKind::External(dest.to_string()),
+            span,
+        });
+    }
+    (dest.to_string(), external)
+}
+
+/// The diagnostic for an `@/` link whose file does not exist.
+pub fn missing_link(path: &str, span: Range<usize>, cx: &MarkdownContext<'_>) -> Diagnostic {
+    let mut d = Diagnostic::error(
+        "link::missing-page",
+        format!("link to `@/{path}`, which does not exist"),
+    )
+    .at(cx.file, cx.source, span)
+    .label("no such file under content/");
+    if !path.ends_with(".md") {
+        d = d.hint(format!("`@/` links name the Markdown file: `@/{path}.md`"));
+    }
+    d
+}
+
+/// True for `http://`, `https://` and protocol-relative URLs.
+pub fn is_external(url: &str) -> bool {
+    url.starts_with("http://") || url.starts_with("https://") || url.starts_with("//")
+}
+
+fn callout(kind: BlockQuoteKind) -> (&'static str, &'static str) {
+    match kind {
+        BlockQuoteKind::Note => ("note", "Note"),
+        BlockQuoteKind::Tip => ("tip", "Tip"),
+        BlockQuoteKind::Important => ("important", "Important"),
+        BlockQuoteKind::Warning => ("warning", "Warning"),
+        BlockQuoteKind::Caution => ("caution", "Caution"),
+    }
+}
+
+fn unique_id(base: String, used: &HashSet<String>) -> String {
+    let base = if base.is_empty() {
+        "section".to_string()
+    } else {
+        base
+    };
+    if !used.contains(&base) {
+        return base;
+    }
+    (1..)
+        .map(|n| format!("{base}-{n}"))
+        .find(|c| !used.contains(c))
+        .expect("an unused id exists")
+}
+
+fn nest(flat: Vec<(u32, String, String)>) -> Vec<Heading> {
+    fn take(items: &mut std::iter::Peekable<std::vec::IntoIter<(u32, String, String)>>, min: u32) -> Vec<Heading> {
+        let mut out: Vec<Heading> = Vec::new();
+        while let Some((level, _, _)) = items.peek() {
+            if *level < min {
+                break;
+            }
+            let (level, id, title) = items.next().expect("peeked");
+            let children = take(items, level + 1);
+            out.push(Heading {
+                level,
+                id,
+                title,
+                permalink: String::new(),
+                children,
+            });
+        }
+        out
+    }
+    let mut it = flat.into_iter().peekable();
+    let mut out = Vec::new();
+    while it.peek().is_some() {
+        let min = it.peek().map(|h| h.0).unwrap_or(1);
+        out.extend(take(&mut it, min.min(6)));
+    }
+    out
+}
+
+/// HTML-escapes text for an attribute or element.
+pub fn esc(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    let _ = pulldown_cmark_escape::escape_html(&mut out, s);
+    out
+}
+
+fn href(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    let _ = pulldown_cmark_escape::escape_href(&mut out, s);
+    out
+}
+
+/// Strips tags and decodes the few entities pulldown-cmark emits, for plain-text uses.
+pub fn html_to_text(html: &str) -> String {
+    let mut out = String::with_capacity(html.len());
+    let mut in_tag = false;
+    for c in html.chars() {
+        match c {
+            '<' => in_tag = true,
+            '>' if in_tag => {
+                in_tag = false;
+            }
+            _ if !in_tag => out.push(c),
+            _ => {}
+        }
+    }
+    let out = out
+        .replace("&lt;", "<")
+        .replace("&gt;", ">")
+        .replace("&quot;", "\"")
+        .replace("&#39;", "'")
+        .replace("&amp;", "&");
+    out.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn md(text: &str) -> (Rendered, Vec<Diagnostic>) {
+        let src: Arc<str> = text.into();
+        let resolve = |p: &str| {
+            (p == "a.md").then(|| Resolved {
+                target: 0,
+                permalink: "https://x.org/a/".into(),
+            })
+        };
+        let options = MarkdownConfig::default();
+        let cx = MarkdownContext {
+            options: &options,
+            resolve: &resolve,
+            file: Path::new("t.md"),
+            source: &src,
+            asset_dir: None,
+            static_dir: None,
+        };
+        let mut d = Vec::new();
+        (render(text, 0, &cx, &mut d), d)
+    }
+
+    #[test]
+    fn headings_get_unique_ids_and_nest() {
+        let (r, _) = md("## Hello\n### Sub\n## Hello\n");
+        assert!(r.html.contains("<h2 id=\"hello\">Hello</h2>"));
+        assert!(r.html.contains("<h2 id=\"hello-1\">"));
+        assert_eq!(r.toc.len(), 2);
+        assert_eq!(r.toc[0].children[0].id, "sub");
+    }
+
+    #[test]
+    fn internal_links_resolve_or_fail() {
+        let (r, d) = md("[a](@/a.md#x) [b](@/b.md)");
+        assert!(r.html.contains("href=\"https://x.org/a/#x\""));
+        assert_eq!(d.len(), 1);
+        assert_eq!(d[0].code, "link::missing-page");
+    }
+
+    #[test]
+    fn alerts_become_callouts() {
+        let (r, _) = md("> [!WARNING]\n> See a doctor.\n");
+        assert!(r.html.contains("callout-warning"), "{}", r.html);
+        assert!(r.html.contains("See a doctor."));
+    }
+
+    #[test]
+    fn summary_stops_at_more() {
+        let (r, _) = md("Intro.\n\n<!-- more -->\n\nRest.");
+        assert_eq!(r.summary.as_deref(), Some("<p>Intro.</p>\n"));
+    }
+}

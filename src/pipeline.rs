@@ -1,0 +1,313 @@
+//! The build as a sequence of stages: load → Markdown → links → metadata →
+//! render → write. `check` is the same sequence without the write.
+
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+use std::time::{Duration, Instant};
+
+use rayon::prelude::*;
+
+use crate::config::Config;
+use crate::content::{self, Content};
+use crate::diagnostics::{error_count, Diagnostic};
+use crate::links;
+use crate::metadata::{related, taxonomies, taxonomies::Taxonomy};
+use crate::output::{OutputWriter, WriteStats};
+use crate::render::theme::{self, StaticSource};
+use crate::render::Renderer;
+
+/// What to build and how.
+#[derive(Debug, Clone)]
+pub struct BuildOptions {
+    /// Site root (holds `site.toml`).
+    pub root: PathBuf,
+    /// Output folder; `output_dir` from the config when `None`.
+    pub output: Option<PathBuf>,
+    /// Overrides `base_url`.
+    pub base_url: Option<String>,
+    /// Include drafts.
+    pub drafts: bool,
+    /// Write into a non-empty folder fascia did not create.
+    pub force: bool,
+    /// Validate only; write nothing.
+    pub dry_run: bool,
+    /// Set while `fascia serve` builds, for templates.
+    pub serving: bool,
+}
+
+impl BuildOptions {
+    /// Defaults for building the site at `root`.
+    pub fn new(root: impl Into<PathBuf>) -> Self {
+        BuildOptions {
+            root: root.into(),
+            output: None,
+            base_url: None,
+            drafts: false,
+            force: false,
+            dry_run: false,
+            serving: false,
+        }
+    }
+}
+
+/// The loaded and linked site. Rendering only reads it.
+pub struct Site {
+    /// `site.toml`.
+    pub config: Config,
+    /// Site root.
+    pub root: PathBuf,
+    /// Pages and sections.
+    pub content: Content,
+    /// Taxonomies with their terms.
+    pub taxonomies: Vec<Taxonomy>,
+    /// True while serving.
+    pub serving: bool,
+}
+
+/// Time spent per stage.
+#[derive(Debug, Default, Clone)]
+pub struct Timings {
+    /// Reading config, walking and reading files, parsing front matter.
+    pub load: Duration,
+    /// Rendering Markdown.
+    pub markdown: Duration,
+    /// Anchors, backlinks, taxonomies, related.
+    pub metadata: Duration,
+    /// Rendering templates (includes staging writes).
+    pub render: Duration,
+    /// Copying static files and committing the output.
+    pub write: Duration,
+}
+
+/// What a build produced.
+#[derive(Debug, Default)]
+pub struct BuildReport {
+    /// Warnings and errors.
+    pub diagnostics: Vec<Diagnostic>,
+    /// Pages built.
+    pub pages: usize,
+    /// Sections built.
+    pub sections: usize,
+    /// Taxonomy terms built.
+    pub terms: usize,
+    /// What the write did (zero for `check`).
+    pub written: WriteStats,
+    /// Where the output went.
+    pub output: PathBuf,
+    /// Per-stage times.
+    pub timings: Timings,
+    /// Wall time.
+    pub elapsed: Duration,
+}
+
+impl BuildReport {
+    /// True when no error was found.
+    pub fn ok(&self) -> bool {
+        error_count(&self.diagnostics) == 0
+    }
+}
+
+/// Loads, checks and links the site without rendering templates.
+pub fn load_site(opts: &BuildOptions, timings: &mut Timings) -> (Option<Site>, Vec<Diagnostic>) {
+    let t = Instant::now();
+    let mut config = match Config::load(&opts.root) {
+        Ok(c) => c,
+        Err(d) => return (None, d),
+    };
+    if let Some(b) = &opts.base_url {
+        config.base_url = b.trim_end_matches('/').to_string();
+    }
+    let (mut content, mut diags) = content::load(&opts.root, &config, opts.drafts);
+    timings.load = t.elapsed();
+
+    let t = Instant::now();
+    diags.extend(links::render_bodies(&mut content, &config, &opts.root));
+    timings.markdown = t.elapsed();
+
+    let t = Instant::now();
+    diags.extend(links::check_anchors_and_backlinks(&mut content));
+    let (taxonomies, d) = taxonomies::build(&mut content, &config);
+    diags.extend(d);
+    diags.extend(related::compute(&mut content, &taxonomies, &config));
+    timings.metadata = t.elapsed();
+    (
+        Some(Site {
+            config,
+            root: opts.root.clone(),
+            content,
+            taxonomies,
+            serving: opts.serving,
+        }),
+        diags,
+    )
+}
+
+/// Runs the whole build. On any error nothing in the output folder changes.
+pub fn build(opts: &BuildOptions) -> BuildReport {
+    let start = Instant::now();
+    let mut report = BuildReport::default();
+    let (site, mut diags) = load_site(opts, &mut report.timings);
+    let Some(site) = site else {
+        report.diagnostics = diags;
+        report.elapsed = start.elapsed();
+        return report;
+    };
+    report.output = opts
+        .output
+        .clone()
+        .unwrap_or_else(|| opts.root.join(&site.config.output_dir));
+    report.pages = site.content.pages.len();
+    report.sections = site.content.sections.len();
+    report.terms = site.taxonomies.iter().map(|t| t.terms.len()).sum();
+    if error_count(&diags) > 0 {
+        report.diagnostics = diags;
+        report.elapsed = start.elapsed();
+        return report;
+    }
+
+    let t = Instant::now();
+    let theme_files = match theme::collect(&opts.root, site.config.theme.as_deref()) {
+        Ok(f) => f,
+        Err(d) => {
+            diags.push(d);
+            report.diagnostics = diags;
+            return report;
+        }
+    };
+    let statics = read_statics(&site, &theme_files.statics, &mut diags);
+    let hashes: HashMap<String, String> = statics
+        .iter()
+        .map(|(p, b)| (p.clone(), format!("{:08x}", xxhash_rust::xxh3::xxh3_64(b) as u32)))
+        .collect();
+    let renderer = match Renderer::new(&site, &theme_files, hashes) {
+        Ok(r) => r,
+        Err(d) => {
+            diags.extend(d);
+            report.diagnostics = diags;
+            return report;
+        }
+    };
+    if opts.output.is_none() && inside_content(&report.output, &opts.root) {
+        diags.push(
+            Diagnostic::error("output::in-content", "the output folder is inside content/")
+                .in_file("site.toml")
+                .hint("fascia never writes into content/; set `output_dir` to a folder outside it"),
+        );
+    }
+    let writer = match OutputWriter::open(&report.output, opts.force, opts.dry_run) {
+        Ok(w) => w,
+        Err(d) => {
+            diags.push(d);
+            report.diagnostics = diags;
+            return report;
+        }
+    };
+    if error_count(&diags) > 0 {
+        report.diagnostics = diags;
+        return report;
+    }
+    let jobs = renderer.jobs(&site);
+    let results: Vec<Result<(), Diagnostic>> = jobs
+        .par_iter()
+        .map(|job| {
+            let (rel, bytes) = renderer.render(&site, job)?;
+            writer.write(&rel, &bytes).map_err(|e| io_error(&rel, e))
+        })
+        .collect();
+    diags.extend(results.into_iter().filter_map(Result::err));
+    report.timings.render = t.elapsed();
+
+    let t = Instant::now();
+    let copied: Vec<Result<(), Diagnostic>> = statics
+        .par_iter()
+        .map(|(rel, bytes)| {
+            if writer.contains(rel) {
+                return Ok(());
+            }
+            writer.write(rel, bytes).map_err(|e| io_error(rel, e))
+        })
+        .collect();
+    diags.extend(copied.into_iter().filter_map(Result::err));
+    if error_count(&diags) > 0 {
+        writer.abort();
+    } else {
+        match writer.commit() {
+            Ok(stats) => report.written = stats,
+            Err(e) => diags.push(io_error(&report.output.display().to_string(), e)),
+        }
+    }
+    report.timings.write = t.elapsed();
+    report.diagnostics = diags;
+    report.elapsed = start.elapsed();
+    report
+}
+
+fn inside_content(out: &Path, root: &Path) -> bool {
+    let content = root.join("content");
+    match (out.canonicalize(), content.canonicalize()) {
+        (Ok(o), Ok(c)) => o.starts_with(c),
+        _ => out.starts_with(&content),
+    }
+}
+
+fn io_error(what: &str, e: std::io::Error) -> Diagnostic {
+    Diagnostic::error("output::io", format!("cannot write {what}: {e}"))
+        .hint("check free disk space and permissions of the output folder")
+}
+
+/// Static files, content files and bundle assets with their output paths; later sources win.
+fn read_statics(site: &Site, theme: &[(String, StaticSource)], diags: &mut Vec<Diagnostic>) -> Vec<(String, Vec<u8>)> {
+    let mut sources: Vec<(String, StaticSource)> = theme.to_vec();
+    for (abs, key) in &site.content.files {
+        sources.push((key.clone(), StaticSource::Disk(abs.clone())));
+    }
+    for p in &site.content.pages {
+        for a in &p.assets {
+            if let Some(name) = a.file_name() {
+                let out = format!("{}{}", p.path.trim_start_matches('/'), name.to_string_lossy());
+                sources.push((out, StaticSource::Disk(a.clone())));
+            }
+        }
+    }
+    let mut last: HashMap<String, usize> = HashMap::new();
+    for (i, (rel, _)) in sources.iter().enumerate() {
+        last.insert(rel.clone(), i);
+    }
+    let keep: Vec<&(String, StaticSource)> = sources
+        .iter()
+        .enumerate()
+        .filter(|(i, (rel, _))| last[rel] == *i)
+        .map(|(_, s)| s)
+        .collect();
+    let results: Vec<Result<(String, Vec<u8>), Diagnostic>> = keep
+        .par_iter()
+        .map(|(rel, src)| match src {
+            StaticSource::Embedded(b) => Ok((rel.clone(), b.to_vec())),
+            StaticSource::Disk(p) => std::fs::read(p)
+                .map(|b| (rel.clone(), b))
+                .map_err(|e| Diagnostic::error("static::read", format!("cannot read {}: {e}", p.display())).in_file(p)),
+        })
+        .collect();
+    let mut out = Vec::with_capacity(results.len());
+    for r in results {
+        match r {
+            Ok(x) => out.push(x),
+            Err(d) => diags.push(d),
+        }
+    }
+    out
+}
+
+/// TOML values as JSON for templates; datetimes become their text.
+pub fn toml_to_json(v: &toml::Value) -> serde_json::Value {
+    use serde_json::Value as J;
+    match v {
+        toml::Value::String(s) => J::String(s.clone()),
+        toml::Value::Integer(i) => J::from(*i),
+        toml::Value::Float(f) => serde_json::Number::from_f64(*f).map_or(J::Null, J::Number),
+        toml::Value::Boolean(b) => J::Bool(*b),
+        toml::Value::Datetime(d) => J::String(d.to_string()),
+        toml::Value::Array(a) => J::Array(a.iter().map(toml_to_json).collect()),
+        toml::Value::Table(t) => J::Object(t.iter().map(|(k, v)| (k.clone(), toml_to_json(v))).collect()),
+    }
+}

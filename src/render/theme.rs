@@ -1,0 +1,155 @@
+//! Finds the templates and static files: the site's own over the theme's,
+//! and the theme from `themes/<name>/` or, for `guide`, from the binary.
+
+use std::path::{Path, PathBuf};
+
+use include_dir::{include_dir, Dir};
+
+use crate::diagnostics::Diagnostic;
+
+/// The default theme, embedded so a site without one still builds.
+pub static EMBEDDED_GUIDE: Dir<'_> = include_dir!("$CARGO_MANIFEST_DIR/themes/guide");
+
+/// Name of the embedded theme.
+pub const DEFAULT_THEME: &str = "guide";
+
+/// Templates every theme may rely on; sites and themes may override them.
+const BUILTIN: &[(&str, &str)] = &[
+    ("sitemap.xml", include_str!("builtin/sitemap.xml")),
+    ("atom.xml", include_str!("builtin/atom.xml")),
+    ("robots.txt", include_str!("builtin/robots.txt")),
+    ("alias.html", include_str!("builtin/alias.html")),
+];
+
+/// A template's text and where it came from, for error messages.
+#[derive(Debug, Clone)]
+pub struct TemplateSource {
+    /// Name used by Tera (`page.html`, `partials/nav.html`).
+    pub name: String,
+    /// Shown in diagnostics.
+    pub origin: String,
+    /// The text.
+    pub text: String,
+}
+
+/// A static file to copy: its bytes' origin and output path.
+#[derive(Debug, Clone)]
+pub enum StaticSource {
+    /// A file on disk.
+    Disk(PathBuf),
+    /// A file inside the binary.
+    Embedded(&'static [u8]),
+}
+
+/// Everything a theme contributes.
+#[derive(Debug, Default)]
+pub struct ThemeFiles {
+    /// Templates in load order; later ones override earlier ones of the same name.
+    pub templates: Vec<TemplateSource>,
+    /// Static files by output path; later ones override earlier ones.
+    pub statics: Vec<(String, StaticSource)>,
+}
+
+/// Collects builtin, theme and site templates and static files.
+pub fn collect(root: &Path, theme: Option<&str>) -> Result<ThemeFiles, Diagnostic> {
+    let mut files = ThemeFiles::default();
+    for (name, text) in BUILTIN {
+        files.templates.push(TemplateSource {
+            name: name.to_string(),
+            origin: format!("(built in) {name}"),
+            text: text.to_string(),
+        });
+    }
+    let name = theme.unwrap_or(DEFAULT_THEME);
+    let theme_dir = root.join("themes").join(name);
+    if theme_dir.is_dir() {
+        read_dir_templates(&theme_dir.join("templates"), &format!("themes/{name}/templates"), &mut files)?;
+        read_dir_statics(&theme_dir.join("static"), &mut files)?;
+    } else if name == DEFAULT_THEME {
+        embedded(&mut files);
+    } else {
+        return Err(Diagnostic::error(
+            "theme::missing",
+            format!("theme `{name}` is not in themes/"),
+        )
+        .in_file("site.toml")
+        .hint(format!(
+            "add themes/{name}/templates/, or remove `theme` to use the built-in `{DEFAULT_THEME}` theme"
+        )));
+    }
+    read_dir_templates(&root.join("templates"), "templates", &mut files)?;
+    read_dir_statics(&root.join("static"), &mut files)?;
+    Ok(files)
+}
+
+fn embedded(files: &mut ThemeFiles) {
+    fn walk(dir: &'static Dir<'static>, files: &mut ThemeFiles) {
+        for f in dir.files() {
+            let path = f.path().to_string_lossy().replace('\\', "/");
+            if let Some(name) = path.strip_prefix("templates/") {
+                files.templates.push(TemplateSource {
+                    name: name.to_string(),
+                    origin: format!("(built in) themes/guide/{path}"),
+                    text: String::from_utf8_lossy(f.contents()).into_owned(),
+                });
+            } else if let Some(out) = path.strip_prefix("static/") {
+                files.statics.push((out.to_string(), StaticSource::Embedded(f.contents())));
+            }
+        }
+        for d in dir.dirs() {
+            walk(d, files);
+        }
+    }
+    walk(&EMBEDDED_GUIDE, files);
+}
+
+fn read_dir_templates(dir: &Path, shown: &str, files: &mut ThemeFiles) -> Result<(), Diagnostic> {
+    if !dir.is_dir() {
+        return Ok(());
+    }
+    for entry in walkdir::WalkDir::new(dir).follow_links(true).sort_by_file_name() {
+        let entry = entry.map_err(|e| {
+            Diagnostic::error("theme::read", format!("cannot read templates: {e}")).in_file(shown)
+        })?;
+        if !entry.file_type().is_file() {
+            continue;
+        }
+        let rel = entry.path().strip_prefix(dir).unwrap_or(entry.path());
+        let name = rel.to_string_lossy().replace('\\', "/");
+        if crate::content::is_editor_temp(rel.file_name().map(|f| f.to_string_lossy()).as_deref().unwrap_or("")) {
+            continue;
+        }
+        let text = std::fs::read_to_string(entry.path()).map_err(|e| {
+            Diagnostic::error("theme::read", format!("cannot read template: {e}"))
+                .in_file(format!("{shown}/{name}"))
+        })?;
+        files.templates.push(TemplateSource {
+            origin: format!("{shown}/{name}"),
+            name,
+            text,
+        });
+    }
+    Ok(())
+}
+
+fn read_dir_statics(dir: &Path, files: &mut ThemeFiles) -> Result<(), Diagnostic> {
+    if !dir.is_dir() {
+        return Ok(());
+    }
+    for entry in walkdir::WalkDir::new(dir).follow_links(true).sort_by_file_name() {
+        let entry = entry.map_err(|e| {
+            Diagnostic::error("static::read", format!("cannot read static files: {e}"))
+                .in_file(dir.display().to_string())
+        })?;
+        if !entry.file_type().is_file() {
+            continue;
+        }
+        let rel = entry.path().strip_prefix(dir).unwrap_or(entry.path());
+        if rel.components().any(|c| crate::content::is_editor_temp(&c.as_os_str().to_string_lossy())) {
+            continue;
+        }
+        let out = rel.to_string_lossy().replace('\\', "/");
+        files.statics.push((out, StaticSource::Disk(entry.path().to_path_buf())));
+    }
+    Ok(())
+}
