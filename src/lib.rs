@@ -15,5 +15,6 @@ pub mod metadata;
 pub mod output;
 pub mod pipeline;
 pub mod render;
+pub mod serve;
 
 pub use pipeline::{build, BuildOptions, BuildReport};

@@ -30,65 +30,27 @@ pub fn decode(i: usize, pages: usize) -> Target {
 
 /// Renders the bodies and FAQ answers of every page and section.
 pub fn render_bodies(content: &mut Content, config: &Config, root: &Path) -> Vec<Diagnostic> {
-    let n = content.pages.len();
     let static_dir = root.join("static");
-    let lookup = |key: &str| -> Option<Resolved> {
-        let t = content.resolve(key)?;
-        Some(Resolved {
-            target: encode(t, n),
-            permalink: content.permalink(t).to_string(),
-        })
-    };
-    let resolve: &(dyn Fn(&str) -> Option<Resolved> + Sync) = &lookup;
-    let drafts = &content.drafts;
-    let explain_drafts = |mut diags: Vec<Diagnostic>| {
-        for d in diags.iter_mut().filter(|d| d.code == "link::missing-page") {
-            if drafts.iter().any(|k| d.message.contains(&format!("@/{k}`"))) {
-                d.message = d.message.replace("which does not exist", "which is a draft");
-                d.hint = Some("build with `--drafts`, or publish the page (`draft = false`)".into());
-            }
-        }
-        diags
-    };
-
-    let page_results: Vec<(Rendered, Vec<FaqAnswer>, Vec<Diagnostic>)> = content
-        .pages
-        .par_iter()
-        .map(|p| {
-            let mut diags = Vec::new();
-            let cx = MarkdownContext {
-                options: &config.markdown,
-                resolve,
-                file: &p.file.display,
-                source: &p.file.text,
-                asset_dir: Some(&p.dir),
-                static_dir: Some(&static_dir),
-            };
-            let rendered = markdown::render(&p.file.text[p.body_offset..], p.body_offset, &cx, &mut diags);
-            let faq = p
-                .meta
-                .faq
-                .iter()
-                .map(|entry| render_answer(&entry.question, &entry.answer, &p.file.text, &cx, &mut diags))
-                .collect();
-            (rendered, faq, explain_drafts(diags))
-        })
+    let page_results: Vec<(Rendered, Vec<FaqAnswer>, Vec<Diagnostic>)> = (0..content.pages.len())
+        .into_par_iter()
+        .map(|i| page_body(content, config, &static_dir, i))
         .collect();
     let section_results: Vec<(Rendered, Vec<Diagnostic>)> = content
         .sections
         .par_iter()
         .map(|s| {
             let mut diags = Vec::new();
+            let resolve = resolver(content);
             let cx = MarkdownContext {
                 options: &config.markdown,
-                resolve,
+                resolve: &resolve,
                 file: &s.file.display,
                 source: &s.file.text,
                 asset_dir: None,
                 static_dir: Some(&static_dir),
             };
             let r = markdown::render(&s.file.text[s.body_offset..], s.body_offset, &cx, &mut diags);
-            (r, explain_drafts(diags))
+            (r, explain_missing(content, diags))
         })
         .collect();
 
@@ -103,6 +65,73 @@ pub fn render_bodies(content: &mut Content, config: &Config, root: &Path) -> Vec
         diags.extend(d);
     }
     diags
+}
+
+/// Re-renders one page after an edit of its body (used by `serve`).
+pub fn render_page(content: &mut Content, config: &Config, root: &Path, i: usize) -> Vec<Diagnostic> {
+    let (r, faq, diags) = page_body(content, config, &root.join("static"), i);
+    content.pages[i].rendered = r;
+    content.pages[i].faq = faq;
+    diags
+}
+
+fn resolver(content: &Content) -> impl Fn(&str) -> Option<Resolved> + Sync + '_ {
+    let n = content.pages.len();
+    move |key: &str| {
+        let t = content.resolve(key)?;
+        Some(Resolved {
+            target: encode(t, n),
+            permalink: content.permalink(t).to_string(),
+        })
+    }
+}
+
+fn page_body(content: &Content, config: &Config, static_dir: &Path, i: usize) -> (Rendered, Vec<FaqAnswer>, Vec<Diagnostic>) {
+    let p = &content.pages[i];
+    let mut diags = Vec::new();
+    let resolve = resolver(content);
+    let cx = MarkdownContext {
+        options: &config.markdown,
+        resolve: &resolve,
+        file: &p.file.display,
+        source: &p.file.text,
+        asset_dir: Some(&p.dir),
+        static_dir: Some(static_dir),
+    };
+    let rendered = markdown::render(&p.file.text[p.body_offset..], p.body_offset, &cx, &mut diags);
+    let faq = p
+        .meta
+        .faq
+        .iter()
+        .map(|entry| render_answer(&entry.question, &entry.answer, &p.file.text, &cx, &mut diags))
+        .collect();
+    (rendered, faq, explain_missing(content, diags))
+}
+
+/// Makes missing-link errors helpful: drafts say so, a likely typo gets a
+/// suggestion, and links to files that already failed to load are not reported twice.
+fn explain_missing(content: &Content, diags: Vec<Diagnostic>) -> Vec<Diagnostic> {
+    diags
+        .into_iter()
+        .filter_map(|mut d| {
+            if d.code != "link::missing-page" {
+                return Some(d);
+            }
+            let key = d.message.split('`').nth(1).unwrap_or("").trim_start_matches("@/").to_string();
+            if content.broken.contains(&key) {
+                return None;
+            }
+            if content.drafts.contains(&key) {
+                d.message = d.message.replace("which does not exist", "which is a draft");
+                d.hint = Some("build with `--drafts`, or publish the page (`draft = false`)".into());
+            } else if d.hint.is_none() {
+                if let Some(best) = closest(&key, content.by_key.keys().map(String::as_str)) {
+                    d.hint = Some(format!("did you mean `@/{best}`?"));
+                }
+            }
+            Some(d)
+        })
+        .collect()
 }
 
 /// Renders one FAQ answer; its link errors point at the answer in the front matter.
@@ -152,53 +181,7 @@ pub fn check_anchors_and_backlinks(content: &mut Content) -> Vec<Diagnostic> {
         .collect();
     let results: Vec<(Vec<usize>, Vec<Diagnostic>)> = sources
         .par_iter()
-        .map(|&src| {
-            let file = content.file(src);
-            let own = content.rendered(src);
-            let mut diags = Vec::new();
-            let mut targets = Vec::new();
-            for link in &own.links {
-                let (target_ids, anchor, target) = match &link.kind {
-                    LinkKind::Internal { target, anchor } => {
-                        let t = decode(*target, n);
-                        if let (Target::Page(p), Target::Page(_)) = (t, src) {
-                            targets.push(p);
-                        }
-                        match anchor {
-                            Some(a) => (&content.rendered(t).ids, a, Some(t)),
-                            None => continue,
-                        }
-                    }
-                    LinkKind::SamePage(a) => (&own.ids, a, None),
-                    LinkKind::External(_) => continue,
-                };
-                if anchor.is_empty() || target_ids.contains(anchor.as_str()) {
-                    continue;
-                }
-                let whose = match target {
-                    Some(t) => format!("content/{}", content.file(t).key),
-                    None => "this page".to_string(),
-                };
-                let mut d = Diagnostic::error(
-                    "link::missing-anchor",
-                    format!("`#{anchor}` is not a heading id on {whose}"),
-                )
-                .at(&file.display, &file.text, link.span.clone())
-                .label("no heading has this id");
-                if let Some(best) = closest(anchor, target_ids.iter().map(|s| s.as_str())) {
-                    d = d.hint(format!("did you mean `#{best}`?"));
-                } else if !target_ids.is_empty() {
-                    let mut ids: Vec<&str> = target_ids.iter().map(|s| s.as_str()).collect();
-                    ids.sort_unstable();
-                    ids.truncate(8);
-                    d = d.hint(format!("ids there include: {}", ids.join(", ")));
-                }
-                diags.push(d);
-            }
-            targets.sort_unstable();
-            targets.dedup();
-            (targets, diags)
-        })
+        .map(|&src| check_source(content, src))
         .collect();
     let mut diags = Vec::new();
     for page in &mut content.pages {
@@ -215,4 +198,63 @@ pub fn check_anchors_and_backlinks(content: &mut Content) -> Vec<Diagnostic> {
         }
     }
     diags
+}
+
+/// After page `i` changed, checks its own anchors and those of every page or
+/// section that links into it (used by `serve`).
+pub fn recheck_anchors_into(content: &Content, i: usize) -> Vec<Diagnostic> {
+    let mut sources: Vec<Target> = vec![Target::Page(i)];
+    sources.extend(content.pages[i].backlinks.iter().map(|&b| Target::Page(b)));
+    sources.extend((0..content.sections.len()).map(Target::Section));
+    sources.into_iter().flat_map(|s| check_source(content, s).1).collect()
+}
+
+/// Checks the anchors of one page or section; returns the pages it links to.
+fn check_source(content: &Content, src: Target) -> (Vec<usize>, Vec<Diagnostic>) {
+    let n = content.pages.len();
+    let file = content.file(src);
+    let own = content.rendered(src);
+    let mut diags = Vec::new();
+    let mut targets = Vec::new();
+    for link in &own.links {
+        let (target_ids, anchor, target) = match &link.kind {
+            LinkKind::Internal { target, anchor } => {
+                let t = decode(*target, n);
+                if let (Target::Page(p), Target::Page(_)) = (t, src) {
+                    targets.push(p);
+                }
+                match anchor {
+                    Some(a) => (&content.rendered(t).ids, a, Some(t)),
+                    None => continue,
+                }
+            }
+            LinkKind::SamePage(a) => (&own.ids, a, None),
+            LinkKind::External(_) => continue,
+        };
+        if anchor.is_empty() || target_ids.contains(anchor.as_str()) {
+            continue;
+        }
+        let whose = match target {
+            Some(t) => format!("content/{}", content.file(t).key),
+            None => "this page".to_string(),
+        };
+        let mut d = Diagnostic::error(
+            "link::missing-anchor",
+            format!("`#{anchor}` is not a heading id on {whose}"),
+        )
+        .at(&file.display, &file.text, link.span.clone())
+        .label("no heading has this id");
+        if let Some(best) = closest(anchor, target_ids.iter().map(|s| s.as_str())) {
+            d = d.hint(format!("did you mean `#{best}`?"));
+        } else if !target_ids.is_empty() {
+            let mut ids: Vec<&str> = target_ids.iter().map(|s| s.as_str()).collect();
+            ids.sort_unstable();
+            ids.truncate(8);
+            d = d.hint(format!("ids there include: {}", ids.join(", ")));
+        }
+        diags.push(d);
+    }
+    targets.sort_unstable();
+    targets.dedup();
+    (targets, diags)
 }

@@ -44,6 +44,30 @@ enum Command {
         #[arg(long)]
         timings: bool,
     },
+    /// Serve the site locally, rebuild on every change and reload the browser.
+    Serve {
+        /// Site root (the folder with site.toml).
+        #[arg(long, default_value = ".")]
+        root: PathBuf,
+        /// Address to listen on.
+        #[arg(long, default_value = "127.0.0.1")]
+        bind: std::net::IpAddr,
+        /// Port to listen on (the next free one if it is taken).
+        #[arg(short, long, default_value_t = 1111)]
+        port: u16,
+        /// Open the site in the default browser.
+        #[arg(long)]
+        open: bool,
+        /// Include pages marked `draft = true`.
+        #[arg(long)]
+        drafts: bool,
+        /// Poll for changes (for network drives and containers without file events).
+        #[arg(long)]
+        poll: bool,
+        /// Milliseconds to wait for a burst of saves to settle.
+        #[arg(long, default_value_t = 30)]
+        debounce_ms: u64,
+    },
     /// Start a new site in DIR.
     Init {
         /// Folder for the new site.
@@ -92,6 +116,18 @@ fn main() -> ExitCode {
             cmd::build(&o, out, timings)
         }
         Command::Check { site, timings } => cmd::check(&site.options(), out, timings),
+        Command::Serve { root, bind, port, open, drafts, poll, debounce_ms } => fascia::serve::run(
+            fascia::serve::ServeOptions {
+                root,
+                bind,
+                port,
+                open,
+                drafts,
+                poll,
+                debounce: std::time::Duration::from_millis(debounce_ms),
+            },
+            out,
+        ),
         Command::Init { dir } => report(cmd::init(&dir), || format!("Created a new site in {}. Build it with `fascia build --root {}`.", dir.display(), dir.display()), out),
         Command::New { path, root } => {
             let full = root.join(&path);

@@ -25,6 +25,23 @@ pub struct WriteStats {
     pub removed: usize,
 }
 
+/// Where rendered files go: the output folder (through staging) or memory for `serve`.
+pub trait Sink: Sync {
+    /// Stores one output file at `rel` (relative to the site root URL).
+    fn put(&self, rel: &str, bytes: &[u8]) -> io::Result<()>;
+    /// True if `rel` was already stored by this build.
+    fn contains(&self, rel: &str) -> bool;
+}
+
+impl Sink for OutputWriter {
+    fn put(&self, rel: &str, bytes: &[u8]) -> io::Result<()> {
+        self.write(rel, bytes)
+    }
+    fn contains(&self, rel: &str) -> bool {
+        OutputWriter::contains(self, rel)
+    }
+}
+
 /// Collects the outputs of one build and commits them all at once.
 pub struct OutputWriter {
     out: PathBuf,
@@ -131,7 +148,10 @@ impl OutputWriter {
             }
         }
         let manifest = serde_json::to_string(&new).map_err(io::Error::other)?;
-        fs::write(self.out.join(MANIFEST), manifest)?;
+        let manifest_path = self.out.join(MANIFEST);
+        if fs::read_to_string(&manifest_path).ok().as_deref() != Some(manifest.as_str()) {
+            fs::write(manifest_path, manifest)?;
+        }
         let _ = fs::remove_dir_all(&staging);
         Ok(stats)
     }

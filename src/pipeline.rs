@@ -12,9 +12,9 @@ use crate::content::{self, Content};
 use crate::diagnostics::{error_count, Diagnostic};
 use crate::links;
 use crate::metadata::{related, taxonomies, taxonomies::Taxonomy};
-use crate::output::{OutputWriter, WriteStats};
+use crate::output::{OutputWriter, Sink, WriteStats};
 use crate::render::theme::{self, StaticSource};
-use crate::render::Renderer;
+use crate::render::{Job, Renderer};
 
 /// What to build and how.
 #[derive(Debug, Clone)]
@@ -31,8 +31,6 @@ pub struct BuildOptions {
     pub force: bool,
     /// Validate only; write nothing.
     pub dry_run: bool,
-    /// Set while `fascia serve` builds, for templates.
-    pub serving: bool,
 }
 
 impl BuildOptions {
@@ -45,7 +43,6 @@ impl BuildOptions {
             drafts: false,
             force: false,
             dry_run: false,
-            serving: false,
         }
     }
 }
@@ -60,8 +57,6 @@ pub struct Site {
     pub content: Content,
     /// Taxonomies with their terms.
     pub taxonomies: Vec<Taxonomy>,
-    /// True while serving.
-    pub serving: bool,
 }
 
 /// Time spent per stage.
@@ -136,10 +131,55 @@ pub fn load_site(opts: &BuildOptions, timings: &mut Timings) -> (Option<Site>, V
             root: opts.root.clone(),
             content,
             taxonomies,
-            serving: opts.serving,
         }),
         diags,
     )
+}
+
+/// Templates, static files and the renderer, ready to produce outputs.
+pub struct Prepared {
+    /// The loaded templates and shared values.
+    pub renderer: Renderer,
+    /// Static files with their output paths.
+    pub statics: Vec<(String, Vec<u8>)>,
+}
+
+/// Loads the theme and static files and sets up the renderer.
+pub fn prepare(site: &Site) -> Result<Prepared, Vec<Diagnostic>> {
+    let theme_files = theme::collect(&site.root, site.config.theme.as_deref()).map_err(|d| vec![d])?;
+    let mut diags = Vec::new();
+    let statics = read_statics(site, &theme_files.statics, &mut diags);
+    if error_count(&diags) > 0 {
+        return Err(diags);
+    }
+    let hashes: HashMap<String, String> = statics
+        .iter()
+        .map(|(p, b)| (p.clone(), format!("{:08x}", xxhash_rust::xxh3::xxh3_64(b) as u32)))
+        .collect();
+    let renderer = Renderer::new(site, &theme_files, hashes)?;
+    Ok(Prepared { renderer, statics })
+}
+
+/// Renders `jobs` in parallel into `sink`, returning the problems found.
+pub fn render_jobs(site: &Site, renderer: &Renderer, jobs: &[Job], sink: &dyn Sink) -> Vec<Diagnostic> {
+    jobs.par_iter()
+        .filter_map(|job| {
+            let (rel, bytes) = match renderer.render(site, job) {
+                Ok(x) => x,
+                Err(d) => return Some(d),
+            };
+            sink.put(&rel, &bytes).err().map(|e| io_error(&rel, e))
+        })
+        .collect()
+}
+
+/// Stores the static files that no rendered output has claimed.
+pub fn copy_statics(statics: &[(String, Vec<u8>)], sink: &dyn Sink) -> Vec<Diagnostic> {
+    statics
+        .par_iter()
+        .filter(|(rel, _)| !sink.contains(rel))
+        .filter_map(|(rel, bytes)| sink.put(rel, bytes).err().map(|e| io_error(rel, e)))
+        .collect()
 }
 
 /// Runs the whole build. On any error nothing in the output folder changes.
@@ -147,10 +187,13 @@ pub fn build(opts: &BuildOptions) -> BuildReport {
     let start = Instant::now();
     let mut report = BuildReport::default();
     let (site, mut diags) = load_site(opts, &mut report.timings);
-    let Some(site) = site else {
+    let finish = |mut report: BuildReport, diags: Vec<Diagnostic>| {
         report.diagnostics = diags;
         report.elapsed = start.elapsed();
-        return report;
+        report
+    };
+    let Some(site) = site else {
+        return finish(report, diags);
     };
     report.output = opts
         .output
@@ -160,31 +203,15 @@ pub fn build(opts: &BuildOptions) -> BuildReport {
     report.sections = site.content.sections.len();
     report.terms = site.taxonomies.iter().map(|t| t.terms.len()).sum();
     if error_count(&diags) > 0 {
-        report.diagnostics = diags;
-        report.elapsed = start.elapsed();
-        return report;
+        return finish(report, diags);
     }
 
     let t = Instant::now();
-    let theme_files = match theme::collect(&opts.root, site.config.theme.as_deref()) {
-        Ok(f) => f,
-        Err(d) => {
-            diags.push(d);
-            report.diagnostics = diags;
-            return report;
-        }
-    };
-    let statics = read_statics(&site, &theme_files.statics, &mut diags);
-    let hashes: HashMap<String, String> = statics
-        .iter()
-        .map(|(p, b)| (p.clone(), format!("{:08x}", xxhash_rust::xxh3::xxh3_64(b) as u32)))
-        .collect();
-    let renderer = match Renderer::new(&site, &theme_files, hashes) {
-        Ok(r) => r,
+    let prepared = match prepare(&site) {
+        Ok(p) => p,
         Err(d) => {
             diags.extend(d);
-            report.diagnostics = diags;
-            return report;
+            return finish(report, diags);
         }
     };
     if opts.output.is_none() && inside_content(&report.output, &opts.root) {
@@ -193,41 +220,21 @@ pub fn build(opts: &BuildOptions) -> BuildReport {
                 .in_file("site.toml")
                 .hint("fascia never writes into content/; set `output_dir` to a folder outside it"),
         );
+        return finish(report, diags);
     }
     let writer = match OutputWriter::open(&report.output, opts.force, opts.dry_run) {
         Ok(w) => w,
         Err(d) => {
             diags.push(d);
-            report.diagnostics = diags;
-            return report;
+            return finish(report, diags);
         }
     };
-    if error_count(&diags) > 0 {
-        report.diagnostics = diags;
-        return report;
-    }
-    let jobs = renderer.jobs(&site);
-    let results: Vec<Result<(), Diagnostic>> = jobs
-        .par_iter()
-        .map(|job| {
-            let (rel, bytes) = renderer.render(&site, job)?;
-            writer.write(&rel, &bytes).map_err(|e| io_error(&rel, e))
-        })
-        .collect();
-    diags.extend(results.into_iter().filter_map(Result::err));
+    let jobs = prepared.renderer.jobs(&site);
+    diags.extend(render_jobs(&site, &prepared.renderer, &jobs, &writer));
     report.timings.render = t.elapsed();
 
     let t = Instant::now();
-    let copied: Vec<Result<(), Diagnostic>> = statics
-        .par_iter()
-        .map(|(rel, bytes)| {
-            if writer.contains(rel) {
-                return Ok(());
-            }
-            writer.write(rel, bytes).map_err(|e| io_error(rel, e))
-        })
-        .collect();
-    diags.extend(copied.into_iter().filter_map(Result::err));
+    diags.extend(copy_statics(&prepared.statics, &writer));
     if error_count(&diags) > 0 {
         writer.abort();
     } else {
@@ -237,9 +244,7 @@ pub fn build(opts: &BuildOptions) -> BuildReport {
         }
     }
     report.timings.write = t.elapsed();
-    report.diagnostics = diags;
-    report.elapsed = start.elapsed();
-    report
+    finish(report, diags)
 }
 
 fn inside_content(out: &Path, root: &Path) -> bool {

@@ -13,7 +13,7 @@ use crate::config::toml_error;
 use crate::diagnostics::{offset_of, unknown_field_hint, Diagnostic};
 
 /// Page front matter.
-#[derive(Debug, Clone, Default, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct PageFrontMatter {
     /// Page title.
@@ -112,7 +112,7 @@ fn yes() -> bool {
 }
 
 /// One `[[faq]]` entry.
-#[derive(Debug, Clone, Deserialize, Serialize)]
+#[derive(Debug, Clone, PartialEq, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct FaqEntry {
     /// The question, plain text.

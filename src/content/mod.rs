@@ -137,6 +137,8 @@ pub struct Content {
     pub files: Vec<(PathBuf, String)>,
     /// Keys of draft pages left out of this build, so links to them explain themselves.
     pub drafts: Vec<String>,
+    /// Keys of files that failed to load; links to them are not reported a second time.
+    pub broken: Vec<String>,
 }
 
 impl Content {
@@ -267,14 +269,17 @@ pub fn load(root: &Path, config: &Config, drafts: bool) -> (Content, Vec<Diagnos
         .map(|rel| read_one(&content_dir, rel))
         .collect();
     let mut parsed = Vec::with_capacity(results.len());
-    for r in results {
+    let mut content = Content::default();
+    for (r, rel) in results.into_iter().zip(&md_files) {
         match r {
             Ok(p) => parsed.push(p),
-            Err(d) => diags.push(d),
+            Err(d) => {
+                content.broken.push(to_key(rel));
+                diags.push(d);
+            }
         }
     }
 
-    let mut content = Content::default();
     // Sections first, so pages can find their parent.
     let mut section_by_dir: HashMap<String, usize> = HashMap::new();
     let mut pages_parsed = Vec::new();

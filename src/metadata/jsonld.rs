@@ -106,7 +106,7 @@ mod tests {
             let out = script_json(&json!({"text": text}));
             prop_assert!(!out.contains("</"));
             prop_assert!(!out.contains('<'));
-            prop_assert!(!out.contains('\u{2028}') && !out.contains('\u{2029}'));
+            prop_assert!(!out.contains(['\u{2028}', '\u{2029}']), "raw line separator in {}", out);
             let back: Value = serde_json::from_str(&out).unwrap();
             prop_assert_eq!(back["text"].as_str().unwrap(), text.as_str());
         }

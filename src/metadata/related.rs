@@ -36,6 +36,7 @@ pub fn compute(content: &mut Content, taxonomies: &[Taxonomy], config: &Config) 
                                 picked.push(t);
                             }
                         }
+                        _ if content.broken.iter().any(|b| b == key) => {}
                         _ => {
                             let at = page.file.text.find(entry.as_str()).unwrap_or(0);
                             let hint = if entry.starts_with("@/") {

@@ -21,7 +21,7 @@ pub(super) fn register(tera: &mut Tera, shared: &Arc<Shared>) {
     tera.register_function("get_page", move |args: &HashMap<String, Value>| {
         let path = str_arg(args, "path", "get_page")?;
         match lookup(&s, path) {
-            Some(Target::Page(i)) => Ok(s.summaries[i].clone()),
+            Some(Target::Page(i)) => Ok(s.summaries()[i].clone()),
             _ => Err(Error::msg(format!("get_page: no page `{path}` under content/"))),
         }
     });
@@ -33,7 +33,8 @@ pub(super) fn register(tera: &mut Tera, shared: &Arc<Shared>) {
                 let mut v = s.section_values[i].clone();
                 let metadata_only = args.get("metadata_only").and_then(Value::as_bool).unwrap_or(false);
                 if !metadata_only {
-                    v["pages"] = Value::Array(s.section_pages[i].iter().map(|&p| s.summaries[p].clone()).collect());
+                    let all = s.summaries();
+                    v["pages"] = Value::Array(s.section_pages[i].iter().map(|&p| all[p].clone()).collect());
                 }
                 Ok(v)
             }
@@ -55,7 +56,7 @@ pub(super) fn register(tera: &mut Tera, shared: &Arc<Shared>) {
         let resolve = |key: &str| {
             let t = lookup(&s, key)?;
             let permalink = match t {
-                Target::Page(i) => s.summaries[i]["permalink"].as_str()?.to_string(),
+                Target::Page(i) => s.summaries()[i]["permalink"].as_str()?.to_string(),
                 Target::Section(i) => s.section_values[i]["permalink"].as_str()?.to_string(),
             };
             Some(Resolved { target: 0, permalink })
@@ -125,7 +126,7 @@ fn get_url(s: &Shared, args: &HashMap<String, Value>) -> Result<Value> {
         };
         let t = lookup(s, key).ok_or_else(|| Error::msg(format!("get_url: no page or section `{path}`")))?;
         let mut url = match t {
-            Target::Page(i) => s.summaries[i]["permalink"].as_str().unwrap_or_default().to_string(),
+            Target::Page(i) => s.summaries()[i]["permalink"].as_str().unwrap_or_default().to_string(),
             Target::Section(i) => s.section_values[i]["permalink"].as_str().unwrap_or_default().to_string(),
         };
         if let Some(a) = anchor {

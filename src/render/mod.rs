@@ -5,7 +5,7 @@ mod functions;
 pub mod theme;
 
 use std::collections::HashMap;
-use std::sync::Arc;
+use std::sync::{Arc, RwLock};
 
 use serde_json::{json, Map, Value};
 use tera::{Context, Tera};
@@ -49,13 +49,20 @@ pub enum Job {
 /// Values every output shares, computed once per build.
 pub(crate) struct Shared {
     pub base_url: String,
-    pub summaries: Vec<Value>,
+    pub summaries: RwLock<Vec<Value>>,
     pub section_values: Vec<Value>,
     pub section_pages: Vec<Vec<usize>>,
     pub by_key: HashMap<String, Target>,
     pub static_hashes: HashMap<String, String>,
     pub term_urls: HashMap<(String, String), String>,
     pub markdown: crate::config::MarkdownConfig,
+}
+
+impl Shared {
+    /// Read access to the page summaries.
+    pub fn summaries(&self) -> std::sync::RwLockReadGuard<'_, Vec<Value>> {
+        self.summaries.read().unwrap_or_else(|e| e.into_inner())
+    }
 }
 
 /// The loaded templates plus the site-wide values, ready to render any job.
@@ -76,6 +83,8 @@ impl Renderer {
             origins.insert(t.name.clone(), t.origin.clone());
         }
         let mut tera = Tera::default();
+        // Tera's default also escapes `/`, which makes every URL unreadable for no gain.
+        tera.set_escape_fn(escape);
         let mut diags = Vec::new();
         let mut sorted: Vec<(&str, &str)> = latest.into_iter().collect();
         sorted.sort_unstable();
@@ -276,12 +285,56 @@ impl Renderer {
         Ok((output_file(&path), html.into_bytes()))
     }
 
+    /// The listing outputs that show page `i`'s summary: its section's pager, its
+    /// terms' pagers, and the pages that list it under "Also interesting".
+    pub fn jobs_showing(&self, site: &Site, i: usize) -> Vec<Job> {
+        let c = &site.content;
+        let page = &c.pages[i];
+        let mut jobs = Vec::new();
+        let si = page.section;
+        if c.sections[si].meta.render {
+            let order = &self.shared.section_pages[si];
+            if let Some(pos) = order.iter().position(|&p| p == i) {
+                let n = c.sections[si].meta.paginate_by.filter(|&b| b > 0).map_or(0, |b| pos / b);
+                jobs.push(Job::Section(si, n));
+            }
+        }
+        for &(ti, term) in &page.terms {
+            let t = &site.taxonomies[ti];
+            if let Some(pos) = t.terms[term].pages.iter().position(|&p| p == i) {
+                let n = t.config.paginate_by.filter(|&b| b > 0).map_or(0, |b| pos / b);
+                jobs.push(Job::Term(ti, term, n));
+            }
+        }
+        jobs.extend(
+            c.pages
+                .iter()
+                .enumerate()
+                .filter(|(_, p)| p.related.contains(&i))
+                .map(|(j, _)| Job::Page(j)),
+        );
+        jobs
+    }
+
     fn section_order(&self, si: usize) -> Vec<usize> {
         self.shared.section_pages[si].clone()
     }
 
     fn summaries(&self, pages: &[usize]) -> Value {
-        Value::Array(pages.iter().map(|&i| self.shared.summaries[i].clone()).collect())
+        let all = self.shared.summaries();
+        Value::Array(pages.iter().map(|&i| all[i].clone()).collect())
+    }
+
+    /// Recomputes the summary of page `i` after an edit; true if it changed.
+    pub fn refresh_summary(&self, site: &Site, i: usize) -> bool {
+        let new = page_summary(site, &site.content.pages[i]);
+        let mut all = self.shared.summaries.write().unwrap_or_else(|e| e.into_inner());
+        if all[i] == new {
+            false
+        } else {
+            all[i] = new;
+            true
+        }
     }
 
     fn paginator(&self, site: &Site, pages: &[usize], by: Option<usize>, n: usize, base: &str, segment: &str) -> (Value, String) {
@@ -340,7 +393,8 @@ impl Renderer {
     fn page_value(&self, site: &Site, i: usize) -> Value {
         let c = &site.content;
         let p = &c.pages[i];
-        let mut v = self.shared.summaries[i].clone();
+        let summaries = self.shared.summaries();
+        let mut v = summaries[i].clone();
         let ancestors = metadata::ancestors(c, p.section);
         v["content"] = json!(p.rendered.html);
         v["summary"] = json!(p.rendered.summary);
@@ -351,7 +405,7 @@ impl Renderer {
             p.related
                 .iter()
                 .map(|&r| {
-                    let s = &self.shared.summaries[r];
+                    let s = &summaries[r];
                     json!({"title": s["title"], "permalink": s["permalink"], "path": s["path"],
                            "description": s["description"], "excerpt": s["excerpt"]})
                 })
@@ -494,7 +548,7 @@ fn shared_values(site: &Site, static_hashes: HashMap<String, String>) -> Shared 
     }
     Shared {
         base_url: site.config.base_url.clone(),
-        summaries,
+        summaries: RwLock::new(summaries),
         section_values,
         section_pages,
         by_key: c.by_key.clone(),
@@ -533,7 +587,6 @@ fn globals(site: &Site) -> Map<String, Value> {
     m.insert("nav".into(), Value::Array(nav));
     m.insert("lang".into(), json!(cfg.language));
     m.insert("feed_url".into(), json!(cfg.permalink("/atom.xml")));
-    m.insert("serving".into(), json!(site.serving));
     m
 }
 
@@ -576,6 +629,22 @@ fn sitemap_entries(site: &Site) -> Value {
         }
     }
     Value::Array(entries)
+}
+
+/// Escapes text for HTML and XML: `&`, `<`, `>`, `"` and `'`.
+fn escape(input: &str) -> String {
+    let mut out = String::with_capacity(input.len() + 8);
+    for c in input.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#39;"),
+            c => out.push(c),
+        }
+    }
+    out
 }
 
 fn template_error(e: &tera::Error, origins: &HashMap<String, String>, source: Option<&str>) -> Diagnostic {

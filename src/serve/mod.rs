@@ -1,0 +1,143 @@
+//! `fascia serve`: builds into memory, serves on loopback, watches the site
+//! and pushes reloads to open tabs over Server-Sent Events.
+
+mod rebuild;
+mod server;
+mod watch;
+
+use std::net::{IpAddr, SocketAddr, TcpListener};
+use std::path::PathBuf;
+use std::sync::{Arc, RwLock};
+use std::time::{Duration, Instant};
+
+use tokio::sync::broadcast;
+
+use crate::cmd::Output;
+use crate::diagnostics::render_all;
+use crate::pipeline::BuildOptions;
+pub use rebuild::{Files, MemorySink, Session, Update};
+
+/// Options of `fascia serve`.
+#[derive(Debug, Clone)]
+pub struct ServeOptions {
+    /// Site root.
+    pub root: PathBuf,
+    /// Address to bind, loopback by default.
+    pub bind: IpAddr,
+    /// First port to try.
+    pub port: u16,
+    /// Open the site in the default browser.
+    pub open: bool,
+    /// Include drafts.
+    pub drafts: bool,
+    /// Poll for changes instead of native file events.
+    pub poll: bool,
+    /// How long to wait for a burst of saves to settle.
+    pub debounce: Duration,
+}
+
+/// What the browser tabs are shown, shared between the server and the watcher.
+#[derive(Default)]
+pub struct Store {
+    /// Served files, by path relative to the site root.
+    pub files: Files,
+    /// The rendered build errors while the last build failed.
+    pub error: Option<String>,
+}
+
+/// A message to every open tab, as JSON.
+pub fn message(kind: &str, field: Option<(&str, serde_json::Value)>) -> String {
+    let mut m = serde_json::json!({ "type": kind });
+    if let Some((k, v)) = field {
+        m[k] = v;
+    }
+    m.to_string()
+}
+
+/// Runs the server until the process is stopped. Returns the exit code.
+pub fn run(opts: ServeOptions, out: Output) -> i32 {
+    let Some((listener, addr)) = bind(opts.bind, opts.port) else {
+        eprintln!("error: no free port from {} to {}", opts.port, opts.port.saturating_add(50));
+        return 1;
+    };
+    if addr.port() != opts.port {
+        eprintln!("Port {} is taken; using {} instead.", opts.port, addr.port());
+    }
+    if !opts.bind.is_loopback() {
+        eprintln!(
+            "warning: serving on {}, which other machines can reach. The preview server is for local use only.",
+            opts.bind
+        );
+    }
+    let host = match addr.ip() {
+        IpAddr::V6(ip) => format!("[{ip}]"),
+        IpAddr::V4(ip) if ip.is_unspecified() => "127.0.0.1".to_string(),
+        IpAddr::V4(ip) => ip.to_string(),
+    };
+    let base_url = format!("http://{host}:{}", addr.port());
+    let mut build = BuildOptions::new(&opts.root);
+    build.base_url = Some(base_url.clone());
+    build.drafts = opts.drafts;
+
+    let store = Arc::new(RwLock::new(Store::default()));
+    let (tx, _) = broadcast::channel::<String>(64);
+    let mut session = Session::new(build);
+    let started = Instant::now();
+    match session.full() {
+        Ok((files, warnings)) => {
+            if !warnings.is_empty() && !out.quiet {
+                eprint!("{}", render_all(&warnings, out.color));
+            }
+            let pages = files.keys().filter(|k| k.ends_with(".html")).count();
+            store.write().unwrap_or_else(|e| e.into_inner()).files = files;
+            if !out.quiet {
+                eprintln!("Built {pages} HTML files in {} ms", started.elapsed().as_millis());
+            }
+        }
+        Err(diags) => {
+            eprint!("{}", render_all(&diags, out.color));
+            eprintln!("The first build failed; serving the error until it is fixed.");
+            store.write().unwrap_or_else(|e| e.into_inner()).error = Some(render_all(&diags, false));
+        }
+    }
+
+    let watcher = match watch::start(session, store.clone(), tx.clone(), &opts, out) {
+        Ok(w) => w,
+        Err(e) => {
+            eprintln!("error: cannot watch the site for changes: {e}");
+            return 1;
+        }
+    };
+    if !out.quiet {
+        println!("Serving {} at {base_url}/ (Ctrl+C to stop)", opts.root.display());
+    }
+    if opts.open {
+        let _ = open::that_detached(format!("{base_url}/"));
+    }
+    let state = server::State::new(store, tx, addr, opts.bind);
+    let runtime = match tokio::runtime::Builder::new_multi_thread().worker_threads(2).enable_all().build() {
+        Ok(r) => r,
+        Err(e) => {
+            eprintln!("error: cannot start the server: {e}");
+            return 1;
+        }
+    };
+    let result = runtime.block_on(server::serve(listener, state));
+    drop(watcher);
+    match result {
+        Ok(()) => 0,
+        Err(e) => {
+            eprintln!("error: the server stopped: {e}");
+            1
+        }
+    }
+}
+
+/// Binds the first free port from `port` on.
+fn bind(ip: IpAddr, port: u16) -> Option<(TcpListener, SocketAddr)> {
+    (port..=port.saturating_add(50)).find_map(|p| {
+        let listener = TcpListener::bind(SocketAddr::new(ip, p)).ok()?;
+        let addr = listener.local_addr().ok()?;
+        Some((listener, addr))
+    })
+}

@@ -1,0 +1,206 @@
+//! Watches `content/`, `templates/`, `themes/`, `static/` and `site.toml`,
+//! coalesces bursts of saves, rebuilds, and only then tells the tabs.
+
+use std::collections::BTreeSet;
+use std::path::{Path, PathBuf};
+use std::sync::{mpsc, Arc, RwLock};
+use std::time::{Duration, Instant};
+
+use notify::{PollWatcher, RecommendedWatcher, RecursiveMode};
+use notify_debouncer_full::{new_debouncer_opt, DebounceEventResult, Debouncer, NoCache, RecommendedCache};
+use tokio::sync::broadcast;
+
+use super::{message, ServeOptions, Session, Store, Update};
+use crate::cmd::Output;
+use crate::content::is_editor_temp;
+use crate::diagnostics::render_all;
+
+/// Keeps the watcher alive; dropping it stops watching.
+pub struct Handle {
+    _native: Option<Debouncer<RecommendedWatcher, RecommendedCache>>,
+    _poll: Option<Debouncer<PollWatcher, NoCache>>,
+}
+
+impl Handle {
+    fn native(d: Debouncer<RecommendedWatcher, RecommendedCache>) -> Self {
+        Handle { _native: Some(d), _poll: None }
+    }
+    fn poll(d: Debouncer<PollWatcher, NoCache>) -> Self {
+        Handle { _native: None, _poll: Some(d) }
+    }
+}
+
+/// Starts watching and a thread that rebuilds on every settled change.
+pub fn start(
+    session: Session,
+    store: Arc<RwLock<Store>>,
+    tx: broadcast::Sender<String>,
+    opts: &ServeOptions,
+    out: Output,
+) -> notify::Result<Handle> {
+    let (events_tx, events_rx) = mpsc::channel::<DebounceEventResult>();
+    let root = opts.root.clone();
+    let watched: Vec<PathBuf> = ["content", "templates", "themes", "static", "site.toml"]
+        .iter()
+        .map(|p| root.join(p))
+        .filter(|p| p.exists())
+        .collect();
+    let handle = if opts.poll {
+        let config = notify::Config::default().with_poll_interval(Duration::from_millis(200));
+        let mut d = new_debouncer_opt::<_, PollWatcher, NoCache>(opts.debounce, None, events_tx, NoCache, config)?;
+        for p in &watched {
+            d.watch(p, RecursiveMode::Recursive)?;
+        }
+        Handle::poll(d)
+    } else {
+        let native = new_debouncer_opt::<_, RecommendedWatcher, RecommendedCache>(
+            opts.debounce,
+            None,
+            events_tx.clone(),
+            RecommendedCache::new(),
+            notify::Config::default(),
+        );
+        match native {
+            Ok(mut d) => {
+                for p in &watched {
+                    d.watch(p, RecursiveMode::Recursive)?;
+                }
+                Handle::native(d)
+            }
+            Err(e) => {
+                eprintln!("warning: native file events are not available ({e}); polling instead");
+                let config = notify::Config::default().with_poll_interval(Duration::from_millis(200));
+                let mut d = new_debouncer_opt::<_, PollWatcher, NoCache>(opts.debounce, None, events_tx, NoCache, config)?;
+                for p in &watched {
+                    d.watch(p, RecursiveMode::Recursive)?;
+                }
+                Handle::poll(d)
+            }
+        }
+    };
+    let debounce = opts.debounce;
+    std::thread::Builder::new()
+        .name("fascia-watch".into())
+        .spawn(move || rebuild_loop(session, events_rx, store, tx, debounce, out))
+        .map_err(|e| notify::Error::generic(&e.to_string()))?;
+    Ok(handle)
+}
+
+fn rebuild_loop(
+    mut session: Session,
+    rx: mpsc::Receiver<DebounceEventResult>,
+    store: Arc<RwLock<Store>>,
+    tx: broadcast::Sender<String>,
+    debounce: Duration,
+    out: Output,
+) {
+    let root = session.root().to_path_buf();
+    while let Ok(first) = rx.recv() {
+        let mut changed = BTreeSet::new();
+        collect(&root, first, &mut changed);
+        // A burst of saves becomes one rebuild.
+        while let Ok(more) = rx.recv_timeout(debounce) {
+            collect(&root, more, &mut changed);
+        }
+        if changed.is_empty() {
+            continue;
+        }
+        let started = Instant::now();
+        let paths: Vec<PathBuf> = changed.into_iter().collect();
+        match session.rebuild(&paths) {
+            Ok((update, warnings)) => {
+                if !warnings.is_empty() && !out.quiet {
+                    eprint!("{}", render_all(&warnings, out.color));
+                }
+                let (changed, was_error, full) = apply(&store, update);
+                let ms = started.elapsed().as_secs_f64() * 1000.0;
+                // Pages change too when a stylesheet's cache-busting hash does, but a swap is enough.
+                let css_only = paths.iter().all(|p| p.extension().is_some_and(|x| x == "css"));
+                let msg = if css_only {
+                    let css: Vec<&String> = changed.iter().filter(|p| p.ends_with(".css")).collect();
+                    message("css", Some(("paths", serde_json::json!(css))))
+                } else {
+                    message("reload", Some(("paths", serde_json::json!(changed))))
+                };
+                if was_error {
+                    let _ = tx.send(message("ok", None));
+                }
+                let _ = tx.send(msg);
+                if !out.quiet {
+                    eprintln!(
+                        "{} rebuild: {} changed file{} in {ms:.1} ms",
+                        if full { "Full" } else { "Incremental" },
+                        changed.len(),
+                        if changed.len() == 1 { "" } else { "s" }
+                    );
+                }
+            }
+            Err(diags) => {
+                eprint!("{}", render_all(&diags, out.color));
+                let text = render_all(&diags, false);
+                store.write().unwrap_or_else(|e| e.into_inner()).error = Some(text.clone());
+                let _ = tx.send(message("error", Some(("text", serde_json::json!(text)))));
+            }
+        }
+    }
+}
+
+/// Puts a successful rebuild in place; returns the URL paths that changed,
+/// whether an error was showing before, and whether it was a full rebuild.
+fn apply(store: &Arc<RwLock<Store>>, update: Update) -> (Vec<String>, bool, bool) {
+    let mut store = store.write().unwrap_or_else(|e| e.into_inner());
+    let was_error = store.error.take().is_some();
+    let mut changed = Vec::new();
+    let full = matches!(update, Update::Full(_));
+    match update {
+        Update::Full(files) => {
+            for (k, v) in &files {
+                if store.files.get(k) != Some(v) {
+                    changed.push(url_path(k));
+                }
+            }
+            for k in store.files.keys() {
+                if !files.contains_key(k) {
+                    changed.push(url_path(k));
+                }
+            }
+            store.files = files;
+        }
+        Update::Partial(files) => {
+            for (k, v) in files {
+                if store.files.get(&k) != Some(&v) {
+                    changed.push(url_path(&k));
+                    store.files.insert(k, v);
+                }
+            }
+        }
+    }
+    changed.sort();
+    (changed, was_error, full)
+}
+
+/// `conditions/index.html` → `/conditions/`.
+fn url_path(rel: &str) -> String {
+    match rel.strip_suffix("index.html") {
+        Some(dir) => format!("/{dir}"),
+        None => format!("/{rel}"),
+    }
+}
+
+fn collect(root: &Path, result: DebounceEventResult, into: &mut BTreeSet<PathBuf>) {
+    let Ok(events) = result else { return };
+    for e in events {
+        if e.kind.is_access() {
+            continue;
+        }
+        for p in &e.paths {
+            let ignored = p
+                .strip_prefix(root)
+                .map(|rel| rel.components().any(|c| is_editor_temp(&c.as_os_str().to_string_lossy())))
+                .unwrap_or(true);
+            if !ignored {
+                into.insert(p.clone());
+            }
+        }
+    }
+}
