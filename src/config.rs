@@ -220,18 +220,19 @@ impl Config {
     pub fn load(root: &Path) -> Result<Config, Vec<Diagnostic>> {
         let path = root.join(CONFIG_FILE);
         let text = std::fs::read(&path).map_err(|e| {
-            vec![Diagnostic::error("config::missing", format!("cannot read {CONFIG_FILE}: {e}"))
-                .in_file(CONFIG_FILE)
-                .hint("run `fascia init DIR` to start a site, or pass `--root`")]
+            vec![
+                Diagnostic::error("config::missing", format!("cannot read {CONFIG_FILE}: {e}"))
+                    .in_file(CONFIG_FILE)
+                    .hint("run `fascia init DIR` to start a site, or pass `--root`"),
+            ]
         })?;
         let text = String::from_utf8(text).map_err(|e| {
             vec![
-                Diagnostic::error("input::utf8", format!("{CONFIG_FILE} is not valid UTF-8"))
-                    .at(
-                        CONFIG_FILE,
-                        &Arc::from(String::from_utf8_lossy(e.as_bytes()).as_ref()),
-                        e.utf8_error().valid_up_to()..e.utf8_error().valid_up_to(),
-                    ),
+                Diagnostic::error("input::utf8", format!("{CONFIG_FILE} is not valid UTF-8")).at(
+                    CONFIG_FILE,
+                    &Arc::from(String::from_utf8_lossy(e.as_bytes()).as_ref()),
+                    e.utf8_error().valid_up_to()..e.utf8_error().valid_up_to(),
+                ),
             ]
         })?;
         Config::parse(&text, Path::new(CONFIG_FILE))
@@ -249,7 +250,12 @@ impl Config {
 }
 
 /// Turns a TOML error into a diagnostic at its position in the whole file.
-pub fn toml_error(e: &toml::de::Error, file: &Path, source: &Arc<str>, offset: usize) -> Diagnostic {
+pub fn toml_error(
+    e: &toml::de::Error,
+    file: &Path,
+    source: &Arc<str>,
+    offset: usize,
+) -> Diagnostic {
     let span = e
         .span()
         .map(|s| s.start + offset..s.end + offset)

@@ -5,6 +5,9 @@
 //! [`render`] → [`output`], driven by [`pipeline`]. The `fascia` binary is a
 //! thin CLI over [`cmd`].
 
+// Diagnostics are returned by value on the (rare) error path; boxing them buys nothing.
+#![allow(clippy::result_large_err)]
+
 pub mod cmd;
 pub mod config;
 pub mod content;

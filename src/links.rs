@@ -49,7 +49,12 @@ pub fn render_bodies(content: &mut Content, config: &Config, root: &Path) -> Vec
                 asset_dir: None,
                 static_dir: Some(&static_dir),
             };
-            let r = markdown::render(&s.file.text[s.body_offset..], s.body_offset, &cx, &mut diags);
+            let r = markdown::render(
+                &s.file.text[s.body_offset..],
+                s.body_offset,
+                &cx,
+                &mut diags,
+            );
             (r, explain_missing(content, diags))
         })
         .collect();
@@ -68,7 +73,12 @@ pub fn render_bodies(content: &mut Content, config: &Config, root: &Path) -> Vec
 }
 
 /// Re-renders one page after an edit of its body (used by `serve`).
-pub fn render_page(content: &mut Content, config: &Config, root: &Path, i: usize) -> Vec<Diagnostic> {
+pub fn render_page(
+    content: &mut Content,
+    config: &Config,
+    root: &Path,
+    i: usize,
+) -> Vec<Diagnostic> {
     let (r, faq, diags) = page_body(content, config, &root.join("static"), i);
     content.pages[i].rendered = r;
     content.pages[i].faq = faq;
@@ -86,7 +96,12 @@ fn resolver(content: &Content) -> impl Fn(&str) -> Option<Resolved> + Sync + '_ 
     }
 }
 
-fn page_body(content: &Content, config: &Config, static_dir: &Path, i: usize) -> (Rendered, Vec<FaqAnswer>, Vec<Diagnostic>) {
+fn page_body(
+    content: &Content,
+    config: &Config,
+    static_dir: &Path,
+    i: usize,
+) -> (Rendered, Vec<FaqAnswer>, Vec<Diagnostic>) {
     let p = &content.pages[i];
     let mut diags = Vec::new();
     let resolve = resolver(content);
@@ -98,12 +113,25 @@ fn page_body(content: &Content, config: &Config, static_dir: &Path, i: usize) ->
         asset_dir: Some(&p.dir),
         static_dir: Some(static_dir),
     };
-    let rendered = markdown::render(&p.file.text[p.body_offset..], p.body_offset, &cx, &mut diags);
+    let rendered = markdown::render(
+        &p.file.text[p.body_offset..],
+        p.body_offset,
+        &cx,
+        &mut diags,
+    );
     let faq = p
         .meta
         .faq
         .iter()
-        .map(|entry| render_answer(&entry.question, &entry.answer, &p.file.text, &cx, &mut diags))
+        .map(|entry| {
+            render_answer(
+                &entry.question,
+                &entry.answer,
+                &p.file.text,
+                &cx,
+                &mut diags,
+            )
+        })
         .collect();
     (rendered, faq, explain_missing(content, diags))
 }
@@ -117,13 +145,22 @@ fn explain_missing(content: &Content, diags: Vec<Diagnostic>) -> Vec<Diagnostic>
             if d.code != "link::missing-page" {
                 return Some(d);
             }
-            let key = d.message.split('`').nth(1).unwrap_or("").trim_start_matches("@/").to_string();
+            let key = d
+                .message
+                .split('`')
+                .nth(1)
+                .unwrap_or("")
+                .trim_start_matches("@/")
+                .to_string();
             if content.broken.contains(&key) {
                 return None;
             }
             if content.drafts.contains(&key) {
-                d.message = d.message.replace("which does not exist", "which is a draft");
-                d.hint = Some("build with `--drafts`, or publish the page (`draft = false`)".into());
+                d.message = d
+                    .message
+                    .replace("which does not exist", "which is a draft");
+                d.hint =
+                    Some("build with `--drafts`, or publish the page (`draft = false`)".into());
             } else if d.hint.is_none() {
                 if let Some(best) = closest(&key, content.by_key.keys().map(String::as_str)) {
                     d.hint = Some(format!("did you mean `@/{best}`?"));
@@ -146,12 +183,7 @@ fn render_answer(
     let r = markdown::render(answer, 0, cx, &mut local);
     // The answer's text may be escaped in TOML, so locate each problem by its link target.
     for mut d in local {
-        let needle = d
-            .message
-            .split('`')
-            .nth(1)
-            .unwrap_or(question)
-            .to_string();
+        let needle = d.message.split('`').nth(1).unwrap_or(question).to_string();
         let at = text.find(&needle).unwrap_or(0);
         d.span = Some(at..at + needle.len().min(text.len() - at));
         diags.push(d);
@@ -206,7 +238,10 @@ pub fn recheck_anchors_into(content: &Content, i: usize) -> Vec<Diagnostic> {
     let mut sources: Vec<Target> = vec![Target::Page(i)];
     sources.extend(content.pages[i].backlinks.iter().map(|&b| Target::Page(b)));
     sources.extend((0..content.sections.len()).map(Target::Section));
-    sources.into_iter().flat_map(|s| check_source(content, s).1).collect()
+    sources
+        .into_iter()
+        .flat_map(|s| check_source(content, s).1)
+        .collect()
 }
 
 /// Checks the anchors of one page or section; returns the pages it links to.

@@ -8,7 +8,11 @@ use fascia::cmd::{self, Output};
 use fascia::BuildOptions;
 
 #[derive(Parser)]
-#[command(name = "fascia", version, about = "A fast static-site generator for health guides")]
+#[command(
+    name = "fascia",
+    version,
+    about = "A fast static-site generator for health guides"
+)]
 struct Cli {
     /// Print only errors.
     #[arg(short, long, global = true, conflicts_with = "verbose")]
@@ -109,14 +113,27 @@ fn main() -> ExitCode {
     let cli = Cli::parse();
     let out = Output::new(cli.quiet, cli.verbose);
     let code = match cli.command {
-        Command::Build { site, output, force, timings } => {
+        Command::Build {
+            site,
+            output,
+            force,
+            timings,
+        } => {
             let mut o = site.options();
             o.output = output;
             o.force = force;
             cmd::build(&o, out, timings)
         }
         Command::Check { site, timings } => cmd::check(&site.options(), out, timings),
-        Command::Serve { root, bind, port, open, drafts, poll, debounce_ms } => fascia::serve::run(
+        Command::Serve {
+            root,
+            bind,
+            port,
+            open,
+            drafts,
+            poll,
+            debounce_ms,
+        } => fascia::serve::run(
             fascia::serve::ServeOptions {
                 root,
                 bind,
@@ -128,10 +145,24 @@ fn main() -> ExitCode {
             },
             out,
         ),
-        Command::Init { dir } => report(cmd::init(&dir), || format!("Created a new site in {}. Build it with `fascia build --root {}`.", dir.display(), dir.display()), out),
+        Command::Init { dir } => report(
+            cmd::init(&dir),
+            || {
+                format!(
+                    "Created a new site in {}. Build it with `fascia build --root {}`.",
+                    dir.display(),
+                    dir.display()
+                )
+            },
+            out,
+        ),
         Command::New { path, root } => {
             let full = root.join(&path);
-            report(cmd::new_page(&full), || format!("Created {} (a draft)", full.display()), out)
+            report(
+                cmd::new_page(&full),
+                || format!("Created {} (a draft)", full.display()),
+                out,
+            )
         }
     };
     ExitCode::from(code as u8)

@@ -61,7 +61,9 @@ impl OutputWriter {
             Err(_) => HashMap::new(),
         };
         if !dry_run && !force && out.is_dir() && !manifest_path.exists() {
-            let non_empty = fs::read_dir(out).map(|mut d| d.next().is_some()).unwrap_or(false);
+            let non_empty = fs::read_dir(out)
+                .map(|mut d| d.next().is_some())
+                .unwrap_or(false);
             if non_empty {
                 return Err(Diagnostic::error(
                     "output::not-ours",
@@ -81,8 +83,14 @@ impl OutputWriter {
         let staging = if dry_run {
             None
         } else {
-            let name = out.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_else(|| "public".into());
-            let parent = out.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
+            let name = out
+                .file_name()
+                .map(|n| n.to_string_lossy().into_owned())
+                .unwrap_or_else(|| "public".into());
+            let parent = out
+                .parent()
+                .filter(|p| !p.as_os_str().is_empty())
+                .unwrap_or(Path::new("."));
             Some(parent.join(format!(".{name}.fascia-staging-{}", std::process::id())))
         };
         Ok(OutputWriter {
@@ -105,16 +113,25 @@ impl OutputWriter {
                     fs::create_dir_all(parent)?;
                 }
                 fs::write(&target, bytes)?;
-                self.pending.lock().expect("no panics while locked").push(rel.to_string());
+                self.pending
+                    .lock()
+                    .expect("no panics while locked")
+                    .push(rel.to_string());
             }
         }
-        self.new.lock().expect("no panics while locked").insert(rel.to_string(), hash);
+        self.new
+            .lock()
+            .expect("no panics while locked")
+            .insert(rel.to_string(), hash);
         Ok(())
     }
 
     /// True if `rel` was already produced by this build.
     pub fn contains(&self, rel: &str) -> bool {
-        self.new.lock().expect("no panics while locked").contains_key(rel)
+        self.new
+            .lock()
+            .expect("no panics while locked")
+            .contains_key(rel)
     }
 
     /// Moves staged files into place, removes stale files fascia wrote before, and saves the manifest.
@@ -136,7 +153,10 @@ impl OutputWriter {
                 fs::create_dir_all(parent)?;
             }
             if target.is_dir() {
-                return Err(io::Error::other(format!("{} is a folder; cannot write a file there", target.display())));
+                return Err(io::Error::other(format!(
+                    "{} is a folder; cannot write a file there",
+                    target.display()
+                )));
             }
             fs::rename(staging.join(rel), &target)?;
         }

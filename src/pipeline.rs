@@ -146,7 +146,8 @@ pub struct Prepared {
 
 /// Loads the theme and static files and sets up the renderer.
 pub fn prepare(site: &Site) -> Result<Prepared, Vec<Diagnostic>> {
-    let theme_files = theme::collect(&site.root, site.config.theme.as_deref()).map_err(|d| vec![d])?;
+    let theme_files =
+        theme::collect(&site.root, site.config.theme.as_deref()).map_err(|d| vec![d])?;
     let mut diags = Vec::new();
     let statics = read_statics(site, &theme_files.statics, &mut diags);
     if error_count(&diags) > 0 {
@@ -154,14 +155,24 @@ pub fn prepare(site: &Site) -> Result<Prepared, Vec<Diagnostic>> {
     }
     let hashes: HashMap<String, String> = statics
         .iter()
-        .map(|(p, b)| (p.clone(), format!("{:08x}", xxhash_rust::xxh3::xxh3_64(b) as u32)))
+        .map(|(p, b)| {
+            (
+                p.clone(),
+                format!("{:08x}", xxhash_rust::xxh3::xxh3_64(b) as u32),
+            )
+        })
         .collect();
     let renderer = Renderer::new(site, &theme_files, hashes)?;
     Ok(Prepared { renderer, statics })
 }
 
 /// Renders `jobs` in parallel into `sink`, returning the problems found.
-pub fn render_jobs(site: &Site, renderer: &Renderer, jobs: &[Job], sink: &dyn Sink) -> Vec<Diagnostic> {
+pub fn render_jobs(
+    site: &Site,
+    renderer: &Renderer,
+    jobs: &[Job],
+    sink: &dyn Sink,
+) -> Vec<Diagnostic> {
     jobs.par_iter()
         .filter_map(|job| {
             let (rel, bytes) = match renderer.render(site, job) {
@@ -261,7 +272,11 @@ fn io_error(what: &str, e: std::io::Error) -> Diagnostic {
 }
 
 /// Static files, content files and bundle assets with their output paths; later sources win.
-fn read_statics(site: &Site, theme: &[(String, StaticSource)], diags: &mut Vec<Diagnostic>) -> Vec<(String, Vec<u8>)> {
+fn read_statics(
+    site: &Site,
+    theme: &[(String, StaticSource)],
+    diags: &mut Vec<Diagnostic>,
+) -> Vec<(String, Vec<u8>)> {
     let mut sources: Vec<(String, StaticSource)> = theme.to_vec();
     for (abs, key) in &site.content.files {
         sources.push((key.clone(), StaticSource::Disk(abs.clone())));
@@ -269,7 +284,11 @@ fn read_statics(site: &Site, theme: &[(String, StaticSource)], diags: &mut Vec<D
     for p in &site.content.pages {
         for a in &p.assets {
             if let Some(name) = a.file_name() {
-                let out = format!("{}{}", p.path.trim_start_matches('/'), name.to_string_lossy());
+                let out = format!(
+                    "{}{}",
+                    p.path.trim_start_matches('/'),
+                    name.to_string_lossy()
+                );
                 sources.push((out, StaticSource::Disk(a.clone())));
             }
         }
@@ -288,9 +307,10 @@ fn read_statics(site: &Site, theme: &[(String, StaticSource)], diags: &mut Vec<D
         .par_iter()
         .map(|(rel, src)| match src {
             StaticSource::Embedded(b) => Ok((rel.clone(), b.to_vec())),
-            StaticSource::Disk(p) => std::fs::read(p)
-                .map(|b| (rel.clone(), b))
-                .map_err(|e| Diagnostic::error("static::read", format!("cannot read {}: {e}", p.display())).in_file(p)),
+            StaticSource::Disk(p) => std::fs::read(p).map(|b| (rel.clone(), b)).map_err(|e| {
+                Diagnostic::error("static::read", format!("cannot read {}: {e}", p.display()))
+                    .in_file(p)
+            }),
         })
         .collect();
     let mut out = Vec::with_capacity(results.len());
@@ -313,6 +333,10 @@ pub fn toml_to_json(v: &toml::Value) -> serde_json::Value {
         toml::Value::Boolean(b) => J::Bool(*b),
         toml::Value::Datetime(d) => J::String(d.to_string()),
         toml::Value::Array(a) => J::Array(a.iter().map(toml_to_json).collect()),
-        toml::Value::Table(t) => J::Object(t.iter().map(|(k, v)| (k.clone(), toml_to_json(v))).collect()),
+        toml::Value::Table(t) => J::Object(
+            t.iter()
+                .map(|(k, v)| (k.clone(), toml_to_json(v)))
+                .collect(),
+        ),
     }
 }

@@ -10,7 +10,10 @@ fn builds_pretty_urls_sections_taxonomies_and_extras() {
     let t = SiteTest::fixture("basic");
     let out = t.build_ok(&[]);
     let line = stdout(&out);
-    assert!(line.starts_with("Built 4 pages, 2 sections and 6 terms in "), "{line}");
+    assert!(
+        line.starts_with("Built 4 pages, 2 sections and 6 terms in "),
+        "{line}"
+    );
     for f in [
         "index.html",
         "conditions/index.html",
@@ -41,10 +44,18 @@ fn builds_pretty_urls_sections_taxonomies_and_extras() {
     let neck_tag = t.read("tags/neck/index.html");
     assert!(neck_tag.contains("Neck pain") && neck_tag.contains("Back pain"));
     // Aliases redirect.
-    assert!(t.read("neck/index.html").contains("https://example.org/conditions/neck-pain/"));
-    assert!(t.read("robots.txt").contains("Sitemap: https://example.org/sitemap.xml"));
-    assert!(t.read("sitemap.xml").contains("<loc>https://example.org/conditions/neck-pain/</loc><lastmod>2026-03-01</lastmod>"));
-    assert!(t.read("atom.xml").contains("<id>https://example.org/conditions/neck-pain/</id>"));
+    assert!(t
+        .read("neck/index.html")
+        .contains("https://example.org/conditions/neck-pain/"));
+    assert!(t
+        .read("robots.txt")
+        .contains("Sitemap: https://example.org/sitemap.xml"));
+    assert!(t.read("sitemap.xml").contains(
+        "<loc>https://example.org/conditions/neck-pain/</loc><lastmod>2026-03-01</lastmod>"
+    ));
+    assert!(t
+        .read("atom.xml")
+        .contains("<id>https://example.org/conditions/neck-pain/</id>"));
 }
 
 #[test]
@@ -54,21 +65,35 @@ fn markdown_features_render() {
     let html = t.read("conditions/neck-pain/index.html");
     assert!(html.contains("<h2 id=\"what-it-feels-like\">What it feels like</h2>"));
     assert!(html.contains("class=\"callout callout-warning\" role=\"note\""));
-    assert!(html.contains("hl-keyword") || html.contains("hl-storage"), "code is highlighted");
+    assert!(
+        html.contains("hl-keyword") || html.contains("hl-storage"),
+        "code is highlighted"
+    );
     assert!(html.contains("<table>"));
-    assert!(html.contains("href=\"https://example.org/conditions/knee-pain/\""), "@/ links resolve");
-    assert!(html.contains("href=\"https://example.org/conditions/back-pain/#when-to-see-a-doctor\""));
+    assert!(
+        html.contains("href=\"https://example.org/conditions/knee-pain/\""),
+        "@/ links resolve"
+    );
+    assert!(
+        html.contains("href=\"https://example.org/conditions/back-pain/#when-to-see-a-doctor\"")
+    );
     let knee = t.read("conditions/knee-pain/index.html");
     assert!(knee.contains("alt=\"A foam roller under the thigh\" loading=\"lazy\""));
     let about = t.read("about/index.html");
-    assert!(about.contains("About this site."), "YAML front matter works");
+    assert!(
+        about.contains("About this site."),
+        "YAML front matter works"
+    );
 }
 
 #[test]
 fn drafts_flag_includes_drafts() {
     let t = SiteTest::fixture("basic");
     t.build_ok(&["--drafts"]);
-    assert!(t.public().join("conditions/draft-page/index.html").is_file());
+    assert!(t
+        .public()
+        .join("conditions/draft-page/index.html")
+        .is_file());
 }
 
 #[test]
@@ -77,8 +102,12 @@ fn base_url_with_sub_path_is_honoured_everywhere() {
     t.build_ok(&["--base-url", "https://example.org/guides/"]);
     let broken = broken_internal_links(&t.public(), "https://example.org/guides");
     assert!(broken.is_empty(), "{broken:#?}");
-    assert!(t.read("conditions/neck-pain/index.html").contains("https://example.org/guides/conditions/back-pain/"));
-    assert!(t.read("sitemap.xml").contains("<loc>https://example.org/guides/conditions/neck-pain/</loc>"));
+    assert!(t
+        .read("conditions/neck-pain/index.html")
+        .contains("https://example.org/guides/conditions/back-pain/"));
+    assert!(t
+        .read("sitemap.xml")
+        .contains("<loc>https://example.org/guides/conditions/neck-pain/</loc>"));
 }
 
 #[test]
@@ -106,7 +135,10 @@ fn one_edit_rewrites_only_what_changed_and_removes_stale_files() {
     t.build_ok(&[]);
     let old = snapshot(&t.public());
     let about = std::fs::read_to_string(t.root().join("content/about.md")).unwrap();
-    t.write("content/about.md", about.replace("About this site.", "About this guide."));
+    t.write(
+        "content/about.md",
+        about.replace("About this site.", "About this guide."),
+    );
     std::fs::remove_file(t.root().join("content/conditions/knee-pain/roller.svg")).unwrap();
     t.build_ok(&[]);
     let new = snapshot(&t.public());

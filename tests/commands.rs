@@ -35,7 +35,10 @@ fn new_starts_a_draft_and_never_overwrites() {
     assert!(t.public().join("conditions/hip-pain/index.html").is_file());
     let again = t.run(&["new", "content/conditions/hip-pain.md"]);
     assert_eq!(again.status.code(), Some(1));
-    assert_eq!(std::fs::read_to_string(t.root().join("content/conditions/hip-pain.md")).unwrap(), text);
+    assert_eq!(
+        std::fs::read_to_string(t.root().join("content/conditions/hip-pain.md")).unwrap(),
+        text
+    );
 }
 
 #[test]

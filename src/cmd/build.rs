@@ -35,13 +35,18 @@ fn finish(report: &BuildReport, out: Output, timings: bool, verb: &str) -> i32 {
         eprintln!(
             "error: build failed with {errors} error{}; {} was not changed",
             if errors == 1 { "" } else { "s" },
-            if report.output.as_os_str().is_empty() { "the output".to_string() } else { report.output.display().to_string() }
+            if report.output.as_os_str().is_empty() {
+                "the output".to_string()
+            } else {
+                report.output.display().to_string()
+            }
         );
         return 1;
     }
     if timings || out.verbose {
         let t = &report.timings;
-        let row = |name: &str, d: Duration| eprintln!("  {name:<9}{:>8.1} ms", d.as_secs_f64() * 1000.0);
+        let row =
+            |name: &str, d: Duration| eprintln!("  {name:<9}{:>8.1} ms", d.as_secs_f64() * 1000.0);
         eprintln!("Timings:");
         row("load", t.load);
         row("markdown", t.markdown);

@@ -57,7 +57,8 @@ pub fn init(dir: &Path) -> Result<(), String> {
     }
     for (path, text) in &files {
         if let Some(parent) = path.parent() {
-            fs::create_dir_all(parent).map_err(|e| format!("cannot create {}: {e}", parent.display()))?;
+            fs::create_dir_all(parent)
+                .map_err(|e| format!("cannot create {}: {e}", parent.display()))?;
         }
         fs::write(path, text).map_err(|e| format!("cannot write {}: {e}", path.display()))?;
     }

@@ -24,7 +24,12 @@ pub struct Output {
 impl Output {
     /// Colour only on a terminal and when `NO_COLOR` is unset.
     pub fn new(quiet: bool, verbose: bool) -> Self {
-        let color = std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty()) && std::io::stderr().is_terminal();
-        Output { quiet, verbose, color }
+        let color = std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
+            && std::io::stderr().is_terminal();
+        Output {
+            quiet,
+            verbose,
+            color,
+        }
     }
 }

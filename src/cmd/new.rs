@@ -9,7 +9,10 @@ pub fn new_page(path: &Path) -> Result<(), String> {
     if path.extension().is_none_or(|e| e != "md") {
         return Err(format!("{} must end in .md", path.display()));
     }
-    let stem = path.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_default();
+    let stem = path
+        .file_stem()
+        .map(|s| s.to_string_lossy().into_owned())
+        .unwrap_or_default();
     let stem = if stem == "index" {
         path.parent()
             .and_then(|p| p.file_name())
@@ -27,20 +30,32 @@ pub fn new_page(path: &Path) -> Result<(), String> {
         toml_string(&title)
     );
     if let Some(parent) = path.parent().filter(|p| !p.as_os_str().is_empty()) {
-        std::fs::create_dir_all(parent).map_err(|e| format!("cannot create {}: {e}", parent.display()))?;
+        std::fs::create_dir_all(parent)
+            .map_err(|e| format!("cannot create {}: {e}", parent.display()))?;
     }
-    let mut file = OpenOptions::new().write(true).create_new(true).open(path).map_err(|e| {
-        if e.kind() == std::io::ErrorKind::AlreadyExists {
-            format!("{} already exists; fascia new never overwrites a file", path.display())
-        } else {
-            format!("cannot create {}: {e}", path.display())
-        }
-    })?;
-    file.write_all(text.as_bytes()).map_err(|e| format!("cannot write {}: {e}", path.display()))
+    let mut file = OpenOptions::new()
+        .write(true)
+        .create_new(true)
+        .open(path)
+        .map_err(|e| {
+            if e.kind() == std::io::ErrorKind::AlreadyExists {
+                format!(
+                    "{} already exists; fascia new never overwrites a file",
+                    path.display()
+                )
+            } else {
+                format!("cannot create {}: {e}", path.display())
+            }
+        })?;
+    file.write_all(text.as_bytes())
+        .map_err(|e| format!("cannot write {}: {e}", path.display()))
 }
 
 fn title_from_stem(stem: &str) -> String {
-    let words: Vec<&str> = stem.split(['-', '_', ' ']).filter(|w| !w.is_empty()).collect();
+    let words: Vec<&str> = stem
+        .split(['-', '_', ' '])
+        .filter(|w| !w.is_empty())
+        .collect();
     let mut out = words.join(" ");
     if let Some(first) = out.get(..1) {
         out = first.to_uppercase() + &out[1..];

@@ -150,9 +150,11 @@ impl PageDate {
     pub fn parse(s: &str) -> Option<PageDate> {
         let s = s.trim();
         let day = s.get(..10)?;
-        let date =
-            time::Date::parse(day, time::macros::format_description!("[year]-[month]-[day]"))
-                .ok()?;
+        let date = time::Date::parse(
+            day,
+            time::macros::format_description!("[year]-[month]-[day]"),
+        )
+        .ok()?;
         if s.len() == 10 {
             return Some(PageDate {
                 date,
@@ -263,7 +265,9 @@ pub fn split<'a>(text: &'a str, file: &Path, source: &Arc<str>) -> Result<Split<
         )
         .at(file, source, start..start + first_line_end)
         .label("expected `+++` here")
-        .hint("start the file with a `+++` line, then `title = \"...\"`, then another `+++` line"));
+        .hint(
+            "start the file with a `+++` line, then `title = \"...\"`, then another `+++` line",
+        ));
     };
     let after_open = start + fence.len();
     let line_end = text[after_open..]
@@ -299,11 +303,13 @@ pub fn split<'a>(text: &'a str, file: &Path, source: &Arc<str>) -> Result<Split<
     }
     Err(Diagnostic::error(
         "front-matter::unclosed",
-        format!("the front matter opened here is never closed"),
+        "the front matter opened here is never closed",
     )
     .at(file, source, start..start + fence.len())
     .label("opened here")
-    .hint(format!("add a line with just `{fence}` after the last field")))
+    .hint(format!(
+        "add a line with just `{fence}` after the last field"
+    )))
 }
 
 /// Parses the front matter into `T`, with errors located in the whole file.
@@ -334,15 +340,13 @@ fn yaml_error(
 ) -> Diagnostic {
     let at = e
         .location()
-        .map(|l| split.front_offset + offset_of(split.front, l.line(), l.column().saturating_sub(1)))
+        .map(|l| {
+            split.front_offset + offset_of(split.front, l.line(), l.column().saturating_sub(1))
+        })
         .unwrap_or(split.front_offset);
     // serde_yaml appends " at line N column M"; the location is shown anyway.
     let full = e.to_string();
-    let message = full
-        .split(" at line ")
-        .next()
-        .unwrap_or(&full)
-        .to_string();
+    let message = full.split(" at line ").next().unwrap_or(&full).to_string();
     if let Some((field, hint)) = unknown_field_hint(&message) {
         let at = split
             .front

@@ -111,7 +111,11 @@ impl Section {
         self.meta
             .title
             .as_deref()
-            .unwrap_or(if self.dir.is_empty() { "Home" } else { &self.dir })
+            .unwrap_or(if self.dir.is_empty() {
+                "Home"
+            } else {
+                &self.dir
+            })
     }
 }
 
@@ -362,7 +366,11 @@ pub fn load(root: &Path, config: &Config, drafts: bool) -> (Content, Vec<Diagnos
         }
         let is_bundle = file.key.ends_with("/index.md");
         let dir = parent_dir(&file.key);
-        let section_dir = if is_bundle { parent_of(&dir) } else { dir.clone() };
+        let section_dir = if is_bundle {
+            parent_of(&dir)
+        } else {
+            dir.clone()
+        };
         let section = nearest_section(&section_dir, &section_by_dir);
         let stem = if is_bundle {
             dir.rsplit('/').next().unwrap_or(&dir).to_string()
@@ -412,9 +420,7 @@ pub fn load(root: &Path, config: &Config, drafts: bool) -> (Content, Vec<Diagnos
             Vec::new()
         };
         let idx = content.pages.len();
-        content
-            .by_key
-            .insert(file.key.clone(), Target::Page(idx));
+        content.by_key.insert(file.key.clone(), Target::Page(idx));
         content.sections[section].pages.push(idx);
         content.pages.push(Page {
             permalink: config.permalink(&path),
@@ -435,7 +441,9 @@ pub fn load(root: &Path, config: &Config, drafts: bool) -> (Content, Vec<Diagnos
         });
     }
     for (i, s) in content.sections.iter().enumerate() {
-        content.by_key.insert(s.file.key.clone(), Target::Section(i));
+        content
+            .by_key
+            .insert(s.file.key.clone(), Target::Section(i));
     }
     for f in &other_files {
         let key = to_key(f);

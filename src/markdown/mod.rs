@@ -176,7 +176,8 @@ pub fn render(
                     } else {
                         format!(" class=\"{}\"", esc(&h.classes.join(" ")))
                     };
-                    events[h.at] = Event::Html(format!("<{level} id=\"{}\"{class}>", esc(&id)).into());
+                    events[h.at] =
+                        Event::Html(format!("<{level} id=\"{}\"{class}>", esc(&id)).into());
                     events.push(Event::Html(format!("</{level}>\n").into()));
                     flat.push((level as u32, id, h.text.trim().to_string()));
                 }
@@ -440,7 +441,10 @@ fn unique_id(base: String, used: &HashSet<String>) -> String {
 }
 
 fn nest(flat: Vec<(u32, String, String)>) -> Vec<Heading> {
-    fn take(items: &mut std::iter::Peekable<std::vec::IntoIter<(u32, String, String)>>, min: u32) -> Vec<Heading> {
+    fn take(
+        items: &mut std::iter::Peekable<std::vec::IntoIter<(u32, String, String)>>,
+        min: u32,
+    ) -> Vec<Heading> {
         let mut out: Vec<Heading> = Vec::new();
         while let Some((level, _, _)) = items.peek() {
             if *level < min {

@@ -25,7 +25,12 @@ pub fn script_json(value: &Value) -> String {
 }
 
 /// The JSON-LD documents of one page: Article, BreadcrumbList, and FAQPage when it has FAQ entries.
-pub fn page_documents(page: &Page, ancestors: &[usize], content: &Content, config: &Config) -> Vec<String> {
+pub fn page_documents(
+    page: &Page,
+    ancestors: &[usize],
+    content: &Content,
+    config: &Config,
+) -> Vec<String> {
     let mut docs = Vec::with_capacity(3);
     let mut article = json!({
         "@context": "https://schema.org",
@@ -52,8 +57,12 @@ pub fn page_documents(page: &Page, ancestors: &[usize], content: &Content, confi
     if let Some(a) = author {
         article["author"] = json!({"@type": "Person", "name": a});
     }
-    let publisher = config.publisher.clone().unwrap_or_else(|| config.title.clone());
-    article["publisher"] = json!({"@type": "Organization", "name": publisher, "url": config.permalink("/")});
+    let publisher = config
+        .publisher
+        .clone()
+        .unwrap_or_else(|| config.title.clone());
+    article["publisher"] =
+        json!({"@type": "Organization", "name": publisher, "url": config.permalink("/")});
     docs.push(script_json(&article));
 
     let mut items: Vec<Value> = ancestors

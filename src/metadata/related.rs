@@ -132,7 +132,9 @@ pub fn excerpt(text: &str, max: usize) -> String {
     }
     let cut: String = text.chars().take(max).collect();
     let at = cut.rfind(' ').unwrap_or(cut.len());
-    let mut out = cut[..at].trim_end_matches([',', ';', ':', '.', '-', '–']).to_string();
+    let mut out = cut[..at]
+        .trim_end_matches([',', ';', ':', '.', '-', '–'])
+        .to_string();
     out.push('…');
     out
 }

@@ -65,7 +65,12 @@ pub fn build(content: &mut Content, config: &Config) -> (Vec<Taxonomy>, Vec<Diag
         page.terms.clear();
         for (name, values) in &page.meta.taxonomies {
             let Some(&ti) = by_name.get(name.as_str()) else {
-                let at = page.file.text.find(&format!("{name} ")).or_else(|| page.file.text.find(name.as_str())).unwrap_or(0);
+                let at = page
+                    .file
+                    .text
+                    .find(&format!("{name} "))
+                    .or_else(|| page.file.text.find(name.as_str()))
+                    .unwrap_or(0);
                 let mut d = Diagnostic::error(
                     "taxonomy::unknown",
                     format!("`{name}` is not a taxonomy of this site"),
@@ -109,15 +114,24 @@ pub fn build(content: &mut Content, config: &Config) -> (Vec<Taxonomy>, Vec<Diag
     for (ti, tax) in taxonomies.iter_mut().enumerate() {
         let mut order: Vec<usize> = (0..tax.terms.len()).collect();
         order.sort_by(|&a, &b| {
-            tax.terms[a].name.to_lowercase().cmp(&tax.terms[b].name.to_lowercase())
+            tax.terms[a]
+                .name
+                .to_lowercase()
+                .cmp(&tax.terms[b].name.to_lowercase())
                 .then_with(|| tax.terms[a].slug.cmp(&tax.terms[b].slug))
         });
         let mut new_pos = vec![0; order.len()];
         for (new, &old) in order.iter().enumerate() {
             new_pos[old] = new;
         }
-        let mut terms: Vec<Option<Term>> = std::mem::take(&mut tax.terms).into_iter().map(Some).collect();
-        tax.terms = order.iter().map(|&o| terms[o].take().expect("each term once")).collect();
+        let mut terms: Vec<Option<Term>> = std::mem::take(&mut tax.terms)
+            .into_iter()
+            .map(Some)
+            .collect();
+        tax.terms = order
+            .iter()
+            .map(|&o| terms[o].take().expect("each term once"))
+            .collect();
         for page in content.pages.iter_mut() {
             for t in page.terms.iter_mut().filter(|t| t.0 == ti) {
                 t.1 = new_pos[t.1];
@@ -126,7 +140,9 @@ pub fn build(content: &mut Content, config: &Config) -> (Vec<Taxonomy>, Vec<Diag
         for term in &mut tax.terms {
             term.pages.sort_by(|&a, &b| {
                 let (pa, pb) = (&content.pages[a], &content.pages[b]);
-                pb.date.cmp(&pa.date).then_with(|| pa.title().cmp(pb.title()))
+                pb.date
+                    .cmp(&pa.date)
+                    .then_with(|| pa.title().cmp(pb.title()))
             });
         }
     }

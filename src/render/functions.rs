@@ -16,13 +16,17 @@ use crate::metadata::related::excerpt;
 
 pub(super) fn register(tera: &mut Tera, shared: &Arc<Shared>) {
     let s = shared.clone();
-    tera.register_function("get_url", move |args: &HashMap<String, Value>| get_url(&s, args));
+    tera.register_function("get_url", move |args: &HashMap<String, Value>| {
+        get_url(&s, args)
+    });
     let s = shared.clone();
     tera.register_function("get_page", move |args: &HashMap<String, Value>| {
         let path = str_arg(args, "path", "get_page")?;
         match lookup(&s, path) {
             Some(Target::Page(i)) => Ok(s.summaries()[i].clone()),
-            _ => Err(Error::msg(format!("get_page: no page `{path}` under content/"))),
+            _ => Err(Error::msg(format!(
+                "get_page: no page `{path}` under content/"
+            ))),
         }
     });
     let s = shared.clone();
@@ -31,14 +35,20 @@ pub(super) fn register(tera: &mut Tera, shared: &Arc<Shared>) {
         match lookup(&s, path) {
             Some(Target::Section(i)) => {
                 let mut v = s.section_values[i].clone();
-                let metadata_only = args.get("metadata_only").and_then(Value::as_bool).unwrap_or(false);
+                let metadata_only = args
+                    .get("metadata_only")
+                    .and_then(Value::as_bool)
+                    .unwrap_or(false);
                 if !metadata_only {
                     let all = s.summaries();
-                    v["pages"] = Value::Array(s.section_pages[i].iter().map(|&p| all[p].clone()).collect());
+                    v["pages"] =
+                        Value::Array(s.section_pages[i].iter().map(|&p| all[p].clone()).collect());
                 }
                 Ok(v)
             }
-            _ => Err(Error::msg(format!("get_section: no section `{path}` under content/"))),
+            _ => Err(Error::msg(format!(
+                "get_section: no section `{path}` under content/"
+            ))),
         }
     });
     let s = shared.clone();
@@ -48,49 +58,73 @@ pub(super) fn register(tera: &mut Tera, shared: &Arc<Shared>) {
         s.term_urls
             .get(&(kind.to_string(), slug::slugify(name.trim())))
             .map(|u| json!(u))
-            .ok_or_else(|| Error::msg(format!("get_taxonomy_url: no term `{name}` in taxonomy `{kind}`")))
+            .ok_or_else(|| {
+                Error::msg(format!(
+                    "get_taxonomy_url: no term `{name}` in taxonomy `{kind}`"
+                ))
+            })
     });
     let s = shared.clone();
-    tera.register_filter("markdown", move |value: &Value, args: &HashMap<String, Value>| {
-        let text = value.as_str().ok_or_else(|| Error::msg("markdown: the value must be a string"))?;
-        let resolve = |key: &str| {
-            let t = lookup(&s, key)?;
-            let permalink = match t {
-                Target::Page(i) => s.summaries()[i]["permalink"].as_str()?.to_string(),
-                Target::Section(i) => s.section_values[i]["permalink"].as_str()?.to_string(),
+    tera.register_filter(
+        "markdown",
+        move |value: &Value, args: &HashMap<String, Value>| {
+            let text = value
+                .as_str()
+                .ok_or_else(|| Error::msg("markdown: the value must be a string"))?;
+            let resolve = |key: &str| {
+                let t = lookup(&s, key)?;
+                let permalink = match t {
+                    Target::Page(i) => s.summaries()[i]["permalink"].as_str()?.to_string(),
+                    Target::Section(i) => s.section_values[i]["permalink"].as_str()?.to_string(),
+                };
+                Some(Resolved {
+                    target: 0,
+                    permalink,
+                })
             };
-            Some(Resolved { target: 0, permalink })
-        };
-        let source: Arc<str> = text.into();
-        let cx = MarkdownContext {
-            options: &s.markdown,
-            resolve: &resolve,
-            file: Path::new("(template)"),
-            source: &source,
-            asset_dir: None,
-            static_dir: None,
-        };
-        let mut diags = Vec::new();
-        let mut html = markdown::render(text, 0, &cx, &mut diags).html;
-        if let Some(d) = diags.iter().find(|d| d.is_error()) {
-            return Err(Error::msg(format!("markdown: {}", d.message)));
-        }
-        if args.get("inline").and_then(Value::as_bool).unwrap_or(false) {
-            if let Some(inner) = html.strip_prefix("<p>").and_then(|h| h.strip_suffix("</p>\n")) {
-                html = inner.to_string();
+            let source: Arc<str> = text.into();
+            let cx = MarkdownContext {
+                options: &s.markdown,
+                resolve: &resolve,
+                file: Path::new("(template)"),
+                source: &source,
+                asset_dir: None,
+                static_dir: None,
+            };
+            let mut diags = Vec::new();
+            let mut html = markdown::render(text, 0, &cx, &mut diags).html;
+            if let Some(d) = diags.iter().find(|d| d.is_error()) {
+                return Err(Error::msg(format!("markdown: {}", d.message)));
             }
-        }
-        Ok(json!(html))
-    });
-    tera.register_filter("truncate_words", |value: &Value, args: &HashMap<String, Value>| {
-        let text = value.as_str().unwrap_or_default();
-        let length = args.get("length").and_then(Value::as_u64).unwrap_or(140) as usize;
-        Ok(json!(excerpt(text, length)))
-    });
+            if args.get("inline").and_then(Value::as_bool).unwrap_or(false) {
+                if let Some(inner) = html
+                    .strip_prefix("<p>")
+                    .and_then(|h| h.strip_suffix("</p>\n"))
+                {
+                    html = inner.to_string();
+                }
+            }
+            Ok(json!(html))
+        },
+    );
+    tera.register_filter(
+        "truncate_words",
+        |value: &Value, args: &HashMap<String, Value>| {
+            let text = value.as_str().unwrap_or_default();
+            let length = args.get("length").and_then(Value::as_u64).unwrap_or(140) as usize;
+            Ok(json!(excerpt(text, length)))
+        },
+    );
     tera.register_filter("date", |value: &Value, args: &HashMap<String, Value>| {
-        let text = value.as_str().ok_or_else(|| Error::msg("date: the value must be a date string"))?;
-        let date = PageDate::parse(text).ok_or_else(|| Error::msg(format!("date: `{text}` is not a date")))?;
-        let format = args.get("format").and_then(Value::as_str).unwrap_or("[year]-[month]-[day]");
+        let text = value
+            .as_str()
+            .ok_or_else(|| Error::msg("date: the value must be a date string"))?;
+        let date = PageDate::parse(text)
+            .ok_or_else(|| Error::msg(format!("date: `{text}` is not a date")))?;
+        let format = args
+            .get("format")
+            .and_then(Value::as_str)
+            .unwrap_or("[year]-[month]-[day]");
         let description = time::format_description::parse_borrowed::<2>(format)
             .map_err(|e| Error::msg(format!("date: bad format `{format}`: {e}")))?;
         let out = match date.datetime {
@@ -106,15 +140,20 @@ pub(super) fn register(tera: &mut Tera, shared: &Arc<Shared>) {
 }
 
 fn lookup(s: &Shared, path: &str) -> Option<Target> {
-    let key = path.strip_prefix("@/").unwrap_or(path).trim_start_matches('/');
+    let key = path
+        .strip_prefix("@/")
+        .unwrap_or(path)
+        .trim_start_matches('/');
     let key = key.strip_prefix("content/").unwrap_or(key);
     s.by_key.get(key).copied()
 }
 
 fn str_arg<'a>(args: &'a HashMap<String, Value>, name: &str, func: &str) -> Result<&'a str> {
-    args.get(name)
-        .and_then(Value::as_str)
-        .ok_or_else(|| Error::msg(format!("{func}: the `{name}` argument is required and must be a string")))
+    args.get(name).and_then(Value::as_str).ok_or_else(|| {
+        Error::msg(format!(
+            "{func}: the `{name}` argument is required and must be a string"
+        ))
+    })
 }
 
 fn get_url(s: &Shared, args: &HashMap<String, Value>) -> Result<Value> {
@@ -124,10 +163,17 @@ fn get_url(s: &Shared, args: &HashMap<String, Value>) -> Result<Value> {
             Some((k, a)) => (k, Some(a)),
             None => (rest, None),
         };
-        let t = lookup(s, key).ok_or_else(|| Error::msg(format!("get_url: no page or section `{path}`")))?;
+        let t = lookup(s, key)
+            .ok_or_else(|| Error::msg(format!("get_url: no page or section `{path}`")))?;
         let mut url = match t {
-            Target::Page(i) => s.summaries()[i]["permalink"].as_str().unwrap_or_default().to_string(),
-            Target::Section(i) => s.section_values[i]["permalink"].as_str().unwrap_or_default().to_string(),
+            Target::Page(i) => s.summaries()[i]["permalink"]
+                .as_str()
+                .unwrap_or_default()
+                .to_string(),
+            Target::Section(i) => s.section_values[i]["permalink"]
+                .as_str()
+                .unwrap_or_default()
+                .to_string(),
         };
         if let Some(a) = anchor {
             url.push('#');
@@ -140,7 +186,11 @@ fn get_url(s: &Shared, args: &HashMap<String, Value>) -> Result<Value> {
     }
     let clean = path.trim_start_matches('/');
     let mut url = format!("{}/{}", s.base_url, clean);
-    if args.get("cachebust").and_then(Value::as_bool).unwrap_or(false) {
+    if args
+        .get("cachebust")
+        .and_then(Value::as_bool)
+        .unwrap_or(false)
+    {
         if let Some(h) = s.static_hashes.get(clean) {
             url.push_str("?h=");
             url.push_str(h);

@@ -75,7 +75,11 @@ pub struct Renderer {
 
 impl Renderer {
     /// Loads templates and precomputes what every output shares.
-    pub fn new(site: &Site, theme: &ThemeFiles, static_hashes: HashMap<String, String>) -> Result<Renderer, Vec<Diagnostic>> {
+    pub fn new(
+        site: &Site,
+        theme: &ThemeFiles,
+        static_hashes: HashMap<String, String>,
+    ) -> Result<Renderer, Vec<Diagnostic>> {
         let mut latest: HashMap<&str, &str> = HashMap::new();
         let mut origins = HashMap::new();
         for t in &theme.templates {
@@ -97,7 +101,9 @@ impl Renderer {
                 diags.push(
                     Diagnostic::error("template::missing", format!("no `{required}` template"))
                         .in_file("templates")
-                        .hint(format!("add templates/{required}, or use a theme that has it")),
+                        .hint(format!(
+                            "add templates/{required}, or use a theme that has it"
+                        )),
                 );
             }
         }
@@ -146,7 +152,10 @@ impl Renderer {
                 jobs.push(Job::Alias(a.clone(), p.permalink.clone()));
             }
         }
-        if site.config.faq.enabled && c.pages.iter().any(|p| !p.faq.is_empty()) && self.has("faq.html") {
+        if site.config.faq.enabled
+            && c.pages.iter().any(|p| !p.faq.is_empty())
+            && self.has("faq.html")
+        {
             jobs.push(Job::Faq);
         }
         jobs.push(Job::NotFound);
@@ -176,7 +185,11 @@ impl Renderer {
                     .clone()
                     .or_else(|| c.sections[p.section].meta.page_template.clone())
                     .unwrap_or_else(|| "page.html".into());
-                (template, p.path.clone(), Some(p.file.display.display().to_string()))
+                (
+                    template,
+                    p.path.clone(),
+                    Some(p.file.display.display().to_string()),
+                )
             }
             Job::Section(si, n) => {
                 let s = &c.sections[*si];
@@ -189,7 +202,8 @@ impl Renderer {
                     self.summaries(&ordered)
                 };
                 value["content"] = json!(s.rendered.html);
-                value["extra"] = crate::pipeline::toml_to_json(&toml::Value::Table(s.meta.extra.clone()));
+                value["extra"] =
+                    crate::pipeline::toml_to_json(&toml::Value::Table(s.meta.extra.clone()));
                 let ancestors: Vec<Value> = metadata::ancestors(c, *si)
                     .into_iter()
                     .filter(|&a| a != *si)
@@ -197,16 +211,35 @@ impl Renderer {
                     .collect();
                 value["ancestors"] = Value::Array(ancestors);
                 let pager_base = s.path.clone();
-                let paginate_path = s.meta.paginate_path.clone().unwrap_or_else(|| "page".into());
-                let (paginator, path) = self.paginator(site, &ordered, s.meta.paginate_by, *n, &pager_base, &paginate_path);
+                let paginate_path = s
+                    .meta
+                    .paginate_path
+                    .clone()
+                    .unwrap_or_else(|| "page".into());
+                let (paginator, path) = self.paginator(
+                    site,
+                    &ordered,
+                    s.meta.paginate_by,
+                    *n,
+                    &pager_base,
+                    &paginate_path,
+                );
                 ctx.insert("section".into(), value);
                 ctx.insert("paginator".into(), paginator);
                 let template = s.meta.template.clone().unwrap_or_else(|| {
-                    if *si == 0 { "index.html".into() } else { "section.html".into() }
+                    if *si == 0 {
+                        "index.html".into()
+                    } else {
+                        "section.html".into()
+                    }
                 });
                 if let Some(to) = &s.meta.redirect_to {
                     ctx.insert("redirect_to".into(), json!(to));
-                    ("alias.html".into(), path, Some(s.file.display.display().to_string()))
+                    (
+                        "alias.html".into(),
+                        path,
+                        Some(s.file.display.display().to_string()),
+                    )
                 } else {
                     (template, path, Some(s.file.display.display().to_string()))
                 }
@@ -221,15 +254,28 @@ impl Renderer {
                                "path": term.path, "count": term.pages.len()})
                     })
                     .collect();
-                ctx.insert("taxonomy".into(), json!({"name": t.config.name, "permalink": t.permalink, "path": t.path}));
+                ctx.insert(
+                    "taxonomy".into(),
+                    json!({"name": t.config.name, "permalink": t.permalink, "path": t.path}),
+                );
                 ctx.insert("terms".into(), Value::Array(terms));
                 ("taxonomy_list.html".into(), t.path.clone(), None)
             }
             Job::Term(ti, term_i, n) => {
                 let t = &site.taxonomies[*ti];
                 let term = &t.terms[*term_i];
-                let (paginator, path) = self.paginator(site, &term.pages, t.config.paginate_by, *n, &term.path, "page");
-                ctx.insert("taxonomy".into(), json!({"name": t.config.name, "permalink": t.permalink, "path": t.path}));
+                let (paginator, path) = self.paginator(
+                    site,
+                    &term.pages,
+                    t.config.paginate_by,
+                    *n,
+                    &term.path,
+                    "page",
+                );
+                ctx.insert(
+                    "taxonomy".into(),
+                    json!({"name": t.config.name, "permalink": t.permalink, "path": t.path}),
+                );
                 ctx.insert(
                     "term".into(),
                     json!({"name": term.name, "slug": term.slug, "permalink": term.permalink, "path": term.path,
@@ -242,7 +288,14 @@ impl Renderer {
                 let t = &site.taxonomies[*ti];
                 let term = &t.terms[*term_i];
                 let path = format!("{}atom.xml", term.path);
-                self.feed_context(site, &mut ctx, &term.pages, &format!("{} – {}", site.config.title, term.name), &path, &term.permalink);
+                self.feed_context(
+                    site,
+                    &mut ctx,
+                    &term.pages,
+                    &format!("{} – {}", site.config.title, term.name),
+                    &path,
+                    &term.permalink,
+                );
                 ("atom.xml".into(), path, None)
             }
             Job::Faq => {
@@ -255,7 +308,9 @@ impl Renderer {
             Job::Alias(from, to) => {
                 ctx.insert("redirect_to".into(), json!(to));
                 let from = format!("/{}", from.trim_start_matches('/'));
-                let path = if from.ends_with('/') || from.rsplit('/').next().is_some_and(|l| !l.contains('.')) {
+                let path = if from.ends_with('/')
+                    || from.rsplit('/').next().is_some_and(|l| !l.contains('.'))
+                {
                     format!("{}/", from.trim_end_matches('/'))
                 } else {
                     from
@@ -268,16 +323,31 @@ impl Renderer {
             }
             Job::Robots => ("robots.txt".into(), "/robots.txt".into(), None),
             Job::Feed => {
-                let mut dated: Vec<usize> = (0..c.pages.len()).filter(|&i| c.pages[i].date.is_some()).collect();
-                dated.sort_by(|&a, &b| c.pages[b].date.cmp(&c.pages[a].date).then_with(|| c.pages[a].file.key.cmp(&c.pages[b].file.key)));
+                let mut dated: Vec<usize> = (0..c.pages.len())
+                    .filter(|&i| c.pages[i].date.is_some())
+                    .collect();
+                dated.sort_by(|&a, &b| {
+                    c.pages[b]
+                        .date
+                        .cmp(&c.pages[a].date)
+                        .then_with(|| c.pages[a].file.key.cmp(&c.pages[b].file.key))
+                });
                 dated.truncate(FEED_LIMIT);
-                self.feed_context(site, &mut ctx, &dated, &site.config.title, "/atom.xml", &site.config.permalink("/"));
+                self.feed_context(
+                    site,
+                    &mut ctx,
+                    &dated,
+                    &site.config.title,
+                    "/atom.xml",
+                    &site.config.permalink("/"),
+                );
                 ("atom.xml".into(), "/atom.xml".into(), None)
             }
         };
         ctx.insert("current_path".into(), json!(path));
         ctx.insert("current_url".into(), json!(site.config.permalink(&path)));
-        let context = Context::from_value(Value::Object(ctx)).map_err(|e| template_error(&e, &self.origins, source.as_deref()))?;
+        let context = Context::from_value(Value::Object(ctx))
+            .map_err(|e| template_error(&e, &self.origins, source.as_deref()))?;
         let html = self
             .tera
             .render(&template, &context)
@@ -295,14 +365,22 @@ impl Renderer {
         if c.sections[si].meta.render {
             let order = &self.shared.section_pages[si];
             if let Some(pos) = order.iter().position(|&p| p == i) {
-                let n = c.sections[si].meta.paginate_by.filter(|&b| b > 0).map_or(0, |b| pos / b);
+                let n = c.sections[si]
+                    .meta
+                    .paginate_by
+                    .filter(|&b| b > 0)
+                    .map_or(0, |b| pos / b);
                 jobs.push(Job::Section(si, n));
             }
         }
         for &(ti, term) in &page.terms {
             let t = &site.taxonomies[ti];
             if let Some(pos) = t.terms[term].pages.iter().position(|&p| p == i) {
-                let n = t.config.paginate_by.filter(|&b| b > 0).map_or(0, |b| pos / b);
+                let n = t
+                    .config
+                    .paginate_by
+                    .filter(|&b| b > 0)
+                    .map_or(0, |b| pos / b);
                 jobs.push(Job::Term(ti, term, n));
             }
         }
@@ -328,7 +406,11 @@ impl Renderer {
     /// Recomputes the summary of page `i` after an edit; true if it changed.
     pub fn refresh_summary(&self, site: &Site, i: usize) -> bool {
         let new = page_summary(site, &site.content.pages[i]);
-        let mut all = self.shared.summaries.write().unwrap_or_else(|e| e.into_inner());
+        let mut all = self
+            .shared
+            .summaries
+            .write()
+            .unwrap_or_else(|e| e.into_inner());
         if all[i] == new {
             false
         } else {
@@ -337,19 +419,34 @@ impl Renderer {
         }
     }
 
-    fn paginator(&self, site: &Site, pages: &[usize], by: Option<usize>, n: usize, base: &str, segment: &str) -> (Value, String) {
+    fn paginator(
+        &self,
+        site: &Site,
+        pages: &[usize],
+        by: Option<usize>,
+        n: usize,
+        base: &str,
+        segment: &str,
+    ) -> (Value, String) {
         let by_n = by.filter(|&b| b > 0).unwrap_or(pages.len().max(1));
         let count = pager_count(pages.len(), by);
         let url = |k: usize| {
             if k == 0 {
                 site.config.permalink(base)
             } else {
-                site.config.permalink(&format!("{base}{segment}/{}/", k + 1))
+                site.config
+                    .permalink(&format!("{base}{segment}/{}/", k + 1))
             }
         };
-        let path = if n == 0 { base.to_string() } else { format!("{base}{segment}/{}/", n + 1) };
+        let path = if n == 0 {
+            base.to_string()
+        } else {
+            format!("{base}{segment}/{}/", n + 1)
+        };
         let chunk: Vec<usize> = pages.iter().skip(n * by_n).take(by_n).copied().collect();
-        let pagers: Vec<Value> = (0..count).map(|k| json!({"index": k + 1, "permalink": url(k)})).collect();
+        let pagers: Vec<Value> = (0..count)
+            .map(|k| json!({"index": k + 1, "permalink": url(k)}))
+            .collect();
         let value = json!({
             "pages": self.summaries(&chunk),
             "current_index": n + 1,
@@ -365,7 +462,15 @@ impl Renderer {
         (value, path)
     }
 
-    fn feed_context(&self, site: &Site, ctx: &mut Map<String, Value>, pages: &[usize], title: &str, path: &str, home: &str) {
+    fn feed_context(
+        &self,
+        site: &Site,
+        ctx: &mut Map<String, Value>,
+        pages: &[usize],
+        title: &str,
+        path: &str,
+        home: &str,
+    ) {
         let c = &site.content;
         let entries: Vec<Value> = pages
             .iter()
@@ -379,7 +484,13 @@ impl Renderer {
             .collect();
         let last = pages
             .iter()
-            .filter_map(|&i| c.pages[i].meta.updated.as_ref().or(c.pages[i].date.as_ref()))
+            .filter_map(|&i| {
+                c.pages[i]
+                    .meta
+                    .updated
+                    .as_ref()
+                    .or(c.pages[i].date.as_ref())
+            })
             .max()
             .map(|d| d.rfc3339())
             .unwrap_or_else(|| "1970-01-01T00:00:00Z".into());
@@ -398,7 +509,8 @@ impl Renderer {
         let ancestors = metadata::ancestors(c, p.section);
         v["content"] = json!(p.rendered.html);
         v["summary"] = json!(p.rendered.summary);
-        v["toc"] = serde_json::to_value(toc_with_links(&p.rendered.toc, &p.permalink)).unwrap_or_default();
+        v["toc"] =
+            serde_json::to_value(toc_with_links(&p.rendered.toc, &p.permalink)).unwrap_or_default();
         v["heading_count"] = json!(p.rendered.heading_count);
         v["ancestors"] = Value::Array(ancestors.iter().map(|&a| section_link(site, a)).collect());
         v["related"] = Value::Array(
@@ -417,12 +529,19 @@ impl Renderer {
                 .map(|&b| json!({"title": c.pages[b].title(), "permalink": c.pages[b].permalink}))
                 .collect(),
         );
-        v["faq"] = Value::Array(p.faq.iter().map(|f| json!({"question": f.question, "answer": f.html})).collect());
+        v["faq"] = Value::Array(
+            p.faq
+                .iter()
+                .map(|f| json!({"question": f.question, "answer": f.html}))
+                .collect(),
+        );
         v["jsonld"] = json!(jsonld::page_documents(p, &ancestors, c, &site.config));
         v["assets"] = json!(p
             .assets
             .iter()
-            .filter_map(|a| a.file_name().map(|f| format!("{}{}", p.path, f.to_string_lossy())))
+            .filter_map(|a| a
+                .file_name()
+                .map(|f| format!("{}{}", p.path, f.to_string_lossy())))
             .collect::<Vec<_>>());
         let mut terms = Map::new();
         for &(ti, term) in &p.terms {
@@ -432,7 +551,9 @@ impl Renderer {
                 .or_insert_with(|| Value::Array(Vec::new()));
             if let Value::Array(list) = entry {
                 let term = &t.terms[term];
-                list.push(json!({"name": term.name, "slug": term.slug, "permalink": term.permalink}));
+                list.push(
+                    json!({"name": term.name, "slug": term.slug, "permalink": term.permalink}),
+                );
             }
         }
         v["terms"] = Value::Object(terms);
@@ -440,7 +561,10 @@ impl Renderer {
     }
 }
 
-fn toc_with_links(toc: &[crate::markdown::Heading], permalink: &str) -> Vec<crate::markdown::Heading> {
+fn toc_with_links(
+    toc: &[crate::markdown::Heading],
+    permalink: &str,
+) -> Vec<crate::markdown::Heading> {
     toc.iter()
         .map(|h| crate::markdown::Heading {
             permalink: format!("{permalink}#{}", h.id),
@@ -482,9 +606,16 @@ pub fn page_summary(site: &Site, p: &Page) -> Value {
         .description
         .clone()
         .filter(|d| !d.trim().is_empty())
-        .or_else(|| p.rendered.summary.as_deref().map(crate::markdown::html_to_text))
+        .or_else(|| {
+            p.rendered
+                .summary
+                .as_deref()
+                .map(crate::markdown::html_to_text)
+        })
         .unwrap_or_else(|| {
-            let text = crate::markdown::html_to_text(&p.rendered.html.chars().take(2000).collect::<String>());
+            let text = crate::markdown::html_to_text(
+                &p.rendered.html.chars().take(2000).collect::<String>(),
+            );
             text
         });
     json!({
@@ -543,7 +674,10 @@ fn shared_values(site: &Site, static_hashes: HashMap<String, String>) -> Shared 
     let mut term_urls = HashMap::new();
     for t in &site.taxonomies {
         for term in &t.terms {
-            term_urls.insert((t.config.name.clone(), term.slug.clone()), term.permalink.clone());
+            term_urls.insert(
+                (t.config.name.clone(), term.slug.clone()),
+                term.permalink.clone(),
+            );
         }
     }
     Shared {
@@ -615,7 +749,11 @@ fn faq_groups(site: &Site) -> Value {
 fn sitemap_entries(site: &Site) -> Value {
     let c = &site.content;
     let mut entries: Vec<Value> = Vec::with_capacity(c.pages.len() + c.sections.len());
-    for s in c.sections.iter().filter(|s| s.meta.render && s.meta.redirect_to.is_none()) {
+    for s in c
+        .sections
+        .iter()
+        .filter(|s| s.meta.render && s.meta.redirect_to.is_none())
+    {
         entries.push(json!({"permalink": s.permalink, "lastmod": Value::Null}));
     }
     for p in &c.pages {
@@ -647,7 +785,11 @@ fn escape(input: &str) -> String {
     out
 }
 
-fn template_error(e: &tera::Error, origins: &HashMap<String, String>, source: Option<&str>) -> Diagnostic {
+fn template_error(
+    e: &tera::Error,
+    origins: &HashMap<String, String>,
+    source: Option<&str>,
+) -> Diagnostic {
     let mut chain = vec![e.to_string()];
     let mut cur: Option<&dyn std::error::Error> = std::error::Error::source(e);
     while let Some(s) = cur {

@@ -63,7 +63,11 @@ pub fn collect(root: &Path, theme: Option<&str>) -> Result<ThemeFiles, Diagnosti
     let name = theme.unwrap_or(DEFAULT_THEME);
     let theme_dir = root.join("themes").join(name);
     if theme_dir.is_dir() {
-        read_dir_templates(&theme_dir.join("templates"), &format!("themes/{name}/templates"), &mut files)?;
+        read_dir_templates(
+            &theme_dir.join("templates"),
+            &format!("themes/{name}/templates"),
+            &mut files,
+        )?;
         read_dir_statics(&theme_dir.join("static"), &mut files)?;
     } else if name == DEFAULT_THEME {
         embedded(&mut files);
@@ -93,7 +97,9 @@ fn embedded(files: &mut ThemeFiles) {
                     text: String::from_utf8_lossy(f.contents()).into_owned(),
                 });
             } else if let Some(out) = path.strip_prefix("static/") {
-                files.statics.push((out.to_string(), StaticSource::Embedded(f.contents())));
+                files
+                    .statics
+                    .push((out.to_string(), StaticSource::Embedded(f.contents())));
             }
         }
         for d in dir.dirs() {
@@ -107,7 +113,10 @@ fn read_dir_templates(dir: &Path, shown: &str, files: &mut ThemeFiles) -> Result
     if !dir.is_dir() {
         return Ok(());
     }
-    for entry in walkdir::WalkDir::new(dir).follow_links(true).sort_by_file_name() {
+    for entry in walkdir::WalkDir::new(dir)
+        .follow_links(true)
+        .sort_by_file_name()
+    {
         let entry = entry.map_err(|e| {
             Diagnostic::error("theme::read", format!("cannot read templates: {e}")).in_file(shown)
         })?;
@@ -116,7 +125,12 @@ fn read_dir_templates(dir: &Path, shown: &str, files: &mut ThemeFiles) -> Result
         }
         let rel = entry.path().strip_prefix(dir).unwrap_or(entry.path());
         let name = rel.to_string_lossy().replace('\\', "/");
-        if crate::content::is_editor_temp(rel.file_name().map(|f| f.to_string_lossy()).as_deref().unwrap_or("")) {
+        if crate::content::is_editor_temp(
+            rel.file_name()
+                .map(|f| f.to_string_lossy())
+                .as_deref()
+                .unwrap_or(""),
+        ) {
             continue;
         }
         let text = std::fs::read_to_string(entry.path()).map_err(|e| {
@@ -136,7 +150,10 @@ fn read_dir_statics(dir: &Path, files: &mut ThemeFiles) -> Result<(), Diagnostic
     if !dir.is_dir() {
         return Ok(());
     }
-    for entry in walkdir::WalkDir::new(dir).follow_links(true).sort_by_file_name() {
+    for entry in walkdir::WalkDir::new(dir)
+        .follow_links(true)
+        .sort_by_file_name()
+    {
         let entry = entry.map_err(|e| {
             Diagnostic::error("static::read", format!("cannot read static files: {e}"))
                 .in_file(dir.display().to_string())
@@ -145,11 +162,16 @@ fn read_dir_statics(dir: &Path, files: &mut ThemeFiles) -> Result<(), Diagnostic
             continue;
         }
         let rel = entry.path().strip_prefix(dir).unwrap_or(entry.path());
-        if rel.components().any(|c| crate::content::is_editor_temp(&c.as_os_str().to_string_lossy())) {
+        if rel
+            .components()
+            .any(|c| crate::content::is_editor_temp(&c.as_os_str().to_string_lossy()))
+        {
             continue;
         }
         let out = rel.to_string_lossy().replace('\\', "/");
-        files.statics.push((out, StaticSource::Disk(entry.path().to_path_buf())));
+        files
+            .statics
+            .push((out, StaticSource::Disk(entry.path().to_path_buf())));
     }
     Ok(())
 }

@@ -57,11 +57,19 @@ pub fn message(kind: &str, field: Option<(&str, serde_json::Value)>) -> String {
 /// Runs the server until the process is stopped. Returns the exit code.
 pub fn run(opts: ServeOptions, out: Output) -> i32 {
     let Some((listener, addr)) = bind(opts.bind, opts.port) else {
-        eprintln!("error: no free port from {} to {}", opts.port, opts.port.saturating_add(50));
+        eprintln!(
+            "error: no free port from {} to {}",
+            opts.port,
+            opts.port.saturating_add(50)
+        );
         return 1;
     };
     if addr.port() != opts.port {
-        eprintln!("Port {} is taken; using {} instead.", opts.port, addr.port());
+        eprintln!(
+            "Port {} is taken; using {} instead.",
+            opts.port,
+            addr.port()
+        );
     }
     if !opts.bind.is_loopback() {
         eprintln!(
@@ -91,13 +99,17 @@ pub fn run(opts: ServeOptions, out: Output) -> i32 {
             let pages = files.keys().filter(|k| k.ends_with(".html")).count();
             store.write().unwrap_or_else(|e| e.into_inner()).files = files;
             if !out.quiet {
-                eprintln!("Built {pages} HTML files in {} ms", started.elapsed().as_millis());
+                eprintln!(
+                    "Built {pages} HTML files in {} ms",
+                    started.elapsed().as_millis()
+                );
             }
         }
         Err(diags) => {
             eprint!("{}", render_all(&diags, out.color));
             eprintln!("The first build failed; serving the error until it is fixed.");
-            store.write().unwrap_or_else(|e| e.into_inner()).error = Some(render_all(&diags, false));
+            store.write().unwrap_or_else(|e| e.into_inner()).error =
+                Some(render_all(&diags, false));
         }
     }
 
@@ -109,13 +121,20 @@ pub fn run(opts: ServeOptions, out: Output) -> i32 {
         }
     };
     if !out.quiet {
-        println!("Serving {} at {base_url}/ (Ctrl+C to stop)", opts.root.display());
+        println!(
+            "Serving {} at {base_url}/ (Ctrl+C to stop)",
+            opts.root.display()
+        );
     }
     if opts.open {
         let _ = open::that_detached(format!("{base_url}/"));
     }
     let state = server::State::new(store, tx, addr, opts.bind);
-    let runtime = match tokio::runtime::Builder::new_multi_thread().worker_threads(2).enable_all().build() {
+    let runtime = match tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+    {
         Ok(r) => r,
         Err(e) => {
             eprintln!("error: cannot start the server: {e}");

@@ -39,7 +39,10 @@ impl Sink for MemorySink {
         Ok(())
     }
     fn contains(&self, rel: &str) -> bool {
-        self.files.lock().unwrap_or_else(|e| e.into_inner()).contains_key(rel)
+        self.files
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .contains_key(rel)
     }
 }
 
@@ -86,7 +89,12 @@ impl Session {
         };
         let sink = MemorySink::default();
         let jobs = prepared.renderer.jobs(&site);
-        diags.extend(pipeline::render_jobs(&site, &prepared.renderer, &jobs, &sink));
+        diags.extend(pipeline::render_jobs(
+            &site,
+            &prepared.renderer,
+            &jobs,
+            &sink,
+        ));
         diags.extend(pipeline::copy_statics(&prepared.statics, &sink));
         if error_count(&diags) > 0 {
             return Err(diags);
@@ -97,7 +105,10 @@ impl Session {
 
     /// Handles a set of changed files: incremental when every one is a body-only
     /// edit of a known page, a full build otherwise.
-    pub fn rebuild(&mut self, changed: &[std::path::PathBuf]) -> Result<(Update, Vec<Diagnostic>), Vec<Diagnostic>> {
+    pub fn rebuild(
+        &mut self,
+        changed: &[std::path::PathBuf],
+    ) -> Result<(Update, Vec<Diagnostic>), Vec<Diagnostic>> {
         let content_dir = self.opts.root.join("content");
         let keys: Option<Vec<String>> = changed
             .iter()
@@ -151,7 +162,8 @@ impl Session {
             Ok(s) => s,
             Err(d) => return Some(Err(vec![d])),
         };
-        let meta: front_matter::PageFrontMatter = match front_matter::parse(&split, &display, &text) {
+        let meta: front_matter::PageFrontMatter = match front_matter::parse(&split, &display, &text)
+        {
             Ok(m) => m,
             Err(d) => return Some(Err(vec![d])),
         };

@@ -35,7 +35,12 @@ pub struct State {
 
 impl State {
     /// Allows the bound address and the loopback names on the bound port.
-    pub fn new(store: Arc<RwLock<Store>>, tx: broadcast::Sender<String>, addr: SocketAddr, bind: IpAddr) -> Self {
+    pub fn new(
+        store: Arc<RwLock<Store>>,
+        tx: broadcast::Sender<String>,
+        addr: SocketAddr,
+        bind: IpAddr,
+    ) -> Self {
         let port = addr.port();
         let mut hosts = vec![
             format!("localhost:{port}"),
@@ -57,7 +62,7 @@ impl State {
 
     fn host_allowed(&self, host: &str) -> bool {
         let host = host.to_ascii_lowercase();
-        if self.hosts.iter().any(|h| *h == host) {
+        if self.hosts.contains(&host) {
             return true;
         }
         self.any_ip_host
@@ -81,8 +86,16 @@ pub async fn serve(listener: std::net::TcpListener, state: State) -> std::io::Re
 }
 
 /// Refuses requests for other hosts (DNS rebinding) and event streams opened by other sites.
-async fn guard(axum::extract::State(state): axum::extract::State<State>, req: Request, next: Next) -> Response {
-    let host = req.headers().get(header::HOST).and_then(|h| h.to_str().ok()).unwrap_or("");
+async fn guard(
+    axum::extract::State(state): axum::extract::State<State>,
+    req: Request,
+    next: Next,
+) -> Response {
+    let host = req
+        .headers()
+        .get(header::HOST)
+        .and_then(|h| h.to_str().ok())
+        .unwrap_or("");
     if !state.host_allowed(host) {
         return (StatusCode::FORBIDDEN, "fascia serve: unknown Host\n").into_response();
     }
@@ -93,18 +106,30 @@ async fn guard(axum::extract::State(state): axum::extract::State<State>, req: Re
                 .strip_prefix("http://")
                 .is_some_and(|h| state.host_allowed(h));
             if !ok {
-                return (StatusCode::FORBIDDEN, "fascia serve: cross-origin event stream refused\n").into_response();
+                return (
+                    StatusCode::FORBIDDEN,
+                    "fascia serve: cross-origin event stream refused\n",
+                )
+                    .into_response();
             }
         }
     }
     let mut res = next.run(req).await;
-    res.headers_mut().insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
-    res.headers_mut().insert("x-content-type-options", HeaderValue::from_static("nosniff"));
+    res.headers_mut()
+        .insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    res.headers_mut().insert(
+        "x-content-type-options",
+        HeaderValue::from_static("nosniff"),
+    );
     res
 }
 
 async fn script() -> Response {
-    ([(header::CONTENT_TYPE, "text/javascript; charset=utf-8")], SCRIPT).into_response()
+    (
+        [(header::CONTENT_TYPE, "text/javascript; charset=utf-8")],
+        SCRIPT,
+    )
+        .into_response()
 }
 
 async fn events(axum::extract::State(state): axum::extract::State<State>) -> Response {
@@ -119,26 +144,43 @@ async fn events(axum::extract::State(state): axum::extract::State<State>) -> Res
     let stream = tokio_stream::once(first)
         .chain(updates)
         .map(|m| Ok::<_, Infallible>(Event::default().data(m)));
-    Sse::new(stream).keep_alive(KeepAlive::default()).into_response()
+    Sse::new(stream)
+        .keep_alive(KeepAlive::default())
+        .into_response()
 }
 
-async fn file(axum::extract::State(state): axum::extract::State<State>, headers: HeaderMap, req: Request) -> Response {
+async fn file(
+    axum::extract::State(state): axum::extract::State<State>,
+    headers: HeaderMap,
+    req: Request,
+) -> Response {
     let _ = headers;
     let raw = req.uri().path();
     let Some(path) = safe_path(raw) else {
-        return (StatusCode::FORBIDDEN, "fascia serve: path outside the site\n").into_response();
+        return (
+            StatusCode::FORBIDDEN,
+            "fascia serve: path outside the site\n",
+        )
+            .into_response();
     };
     let store = state.store.read().unwrap_or_else(|e| e.into_inner());
     if store.files.is_empty() {
         if let Some(text) = &store.error {
-            return html(StatusCode::INTERNAL_SERVER_ERROR, error_page(text).as_bytes());
+            return html(
+                StatusCode::INTERNAL_SERVER_ERROR,
+                error_page(text).as_bytes(),
+            );
         }
     }
     let rel = output_file(&path);
     if let Some(bytes) = store.files.get(&rel) {
         return respond(StatusCode::OK, &rel, bytes);
     }
-    if !path.ends_with('/') && store.files.contains_key(&format!("{}/index.html", path.trim_matches('/'))) {
+    if !path.ends_with('/')
+        && store
+            .files
+            .contains_key(&format!("{}/index.html", path.trim_matches('/')))
+    {
         let to = format!("{path}/");
         return (StatusCode::MOVED_PERMANENTLY, [(header::LOCATION, to)]).into_response();
     }
@@ -150,13 +192,17 @@ async fn file(axum::extract::State(state): axum::extract::State<State>, headers:
 
 /// Decodes the path and refuses anything that could step outside the site.
 fn safe_path(raw: &str) -> Option<String> {
-    let decoded = percent_encoding::percent_decode_str(raw).decode_utf8().ok()?;
+    let decoded = percent_encoding::percent_decode_str(raw)
+        .decode_utf8()
+        .ok()?;
     if decoded.contains(['\\', '\0']) || decoded.split('/').any(|seg| seg == ".." || seg == ".") {
         return None;
     }
     // A second layer of encoding (`%252e%252e`) is refused too.
     if decoded.contains('%') {
-        let twice = percent_encoding::percent_decode_str(&decoded).decode_utf8().ok()?;
+        let twice = percent_encoding::percent_decode_str(&decoded)
+            .decode_utf8()
+            .ok()?;
         if twice.split('/').any(|seg| seg == "..") || twice.contains(['\\', '\0']) {
             return None;
         }
@@ -170,10 +216,19 @@ fn respond(status: StatusCode, rel: &str, bytes: &[u8]) -> Response {
     }
     let mime = mime_guess::from_path(rel).first_or_octet_stream();
     let mut value = mime.essence_str().to_string();
-    if value.starts_with("text/") || value.ends_with("xml") || value.ends_with("json") || value.ends_with("javascript") {
+    if value.starts_with("text/")
+        || value.ends_with("xml")
+        || value.ends_with("json")
+        || value.ends_with("javascript")
+    {
         value.push_str("; charset=utf-8");
     }
-    (status, [(header::CONTENT_TYPE, value)], Body::from(bytes.to_vec())).into_response()
+    (
+        status,
+        [(header::CONTENT_TYPE, value)],
+        Body::from(bytes.to_vec()),
+    )
+        .into_response()
 }
 
 /// Adds the live-reload script just before `</body>`.
@@ -184,11 +239,19 @@ fn html(status: StatusCode, bytes: &[u8]) -> Response {
         Some(i) => format!("{}{tag}{}", &text[..i], &text[i..]),
         None => format!("{text}{tag}"),
     };
-    (status, [(header::CONTENT_TYPE, "text/html; charset=utf-8")], out).into_response()
+    (
+        status,
+        [(header::CONTENT_TYPE, "text/html; charset=utf-8")],
+        out,
+    )
+        .into_response()
 }
 
 fn error_page(text: &str) -> String {
-    let escaped = text.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;");
+    let escaped = text
+        .replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;");
     format!(
         "<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>Build failed</title></head>\
          <body><main><h1>The build failed</h1><pre>{escaped}</pre></main></body></html>"
@@ -201,9 +264,19 @@ mod tests {
 
     #[test]
     fn traversal_is_refused() {
-        for bad in ["/../etc/passwd", "/%2e%2e/x", "/a/..%2f..%2fx", "/%252e%252e/x", "/a\\..\\b", "/%00"] {
+        for bad in [
+            "/../etc/passwd",
+            "/%2e%2e/x",
+            "/a/..%2f..%2fx",
+            "/%252e%252e/x",
+            "/a\\..\\b",
+            "/%00",
+        ] {
             assert!(safe_path(bad).is_none(), "{bad}");
         }
-        assert_eq!(safe_path("/conditions/neck%20pain/").as_deref(), Some("/conditions/neck pain/"));
+        assert_eq!(
+            safe_path("/conditions/neck%20pain/").as_deref(),
+            Some("/conditions/neck pain/")
+        );
     }
 }

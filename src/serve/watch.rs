@@ -7,7 +7,9 @@ use std::sync::{mpsc, Arc, RwLock};
 use std::time::{Duration, Instant};
 
 use notify::{PollWatcher, RecommendedWatcher, RecursiveMode};
-use notify_debouncer_full::{new_debouncer_opt, DebounceEventResult, Debouncer, NoCache, RecommendedCache};
+use notify_debouncer_full::{
+    new_debouncer_opt, DebounceEventResult, Debouncer, NoCache, RecommendedCache,
+};
 use tokio::sync::broadcast;
 
 use super::{message, ServeOptions, Session, Store, Update};
@@ -23,10 +25,16 @@ pub struct Handle {
 
 impl Handle {
     fn native(d: Debouncer<RecommendedWatcher, RecommendedCache>) -> Self {
-        Handle { _native: Some(d), _poll: None }
+        Handle {
+            _native: Some(d),
+            _poll: None,
+        }
     }
     fn poll(d: Debouncer<PollWatcher, NoCache>) -> Self {
-        Handle { _native: None, _poll: Some(d) }
+        Handle {
+            _native: None,
+            _poll: Some(d),
+        }
     }
 }
 
@@ -46,8 +54,14 @@ pub fn start(
         .filter(|p| p.exists())
         .collect();
     let handle = if opts.poll {
-        let config = notify::Config::default().with_poll_interval(Duration::from_millis(200));
-        let mut d = new_debouncer_opt::<_, PollWatcher, NoCache>(opts.debounce, None, events_tx, NoCache, config)?;
+        let config = poll_config();
+        let mut d = new_debouncer_opt::<_, PollWatcher, NoCache>(
+            opts.debounce,
+            None,
+            events_tx,
+            NoCache,
+            config,
+        )?;
         for p in &watched {
             d.watch(p, RecursiveMode::Recursive)?;
         }
@@ -69,8 +83,14 @@ pub fn start(
             }
             Err(e) => {
                 eprintln!("warning: native file events are not available ({e}); polling instead");
-                let config = notify::Config::default().with_poll_interval(Duration::from_millis(200));
-                let mut d = new_debouncer_opt::<_, PollWatcher, NoCache>(opts.debounce, None, events_tx, NoCache, config)?;
+                let config = poll_config();
+                let mut d = new_debouncer_opt::<_, PollWatcher, NoCache>(
+                    opts.debounce,
+                    None,
+                    events_tx,
+                    NoCache,
+                    config,
+                )?;
                 for p in &watched {
                     d.watch(p, RecursiveMode::Recursive)?;
                 }
@@ -115,9 +135,12 @@ fn rebuild_loop(
                 let (changed, was_error, full) = apply(&store, update);
                 let ms = started.elapsed().as_secs_f64() * 1000.0;
                 // Pages change too when a stylesheet's cache-busting hash does, but a swap is enough.
-                let css_only = paths.iter().all(|p| p.extension().is_some_and(|x| x == "css"));
+                let css_only = paths
+                    .iter()
+                    .all(|p| p.extension().is_some_and(|x| x == "css"));
                 let msg = if css_only {
-                    let css: Vec<&String> = changed.iter().filter(|p| p.ends_with(".css")).collect();
+                    let css: Vec<&String> =
+                        changed.iter().filter(|p| p.ends_with(".css")).collect();
                     message("css", Some(("paths", serde_json::json!(css))))
                 } else {
                     message("reload", Some(("paths", serde_json::json!(changed))))
@@ -196,11 +219,22 @@ fn collect(root: &Path, result: DebounceEventResult, into: &mut BTreeSet<PathBuf
         for p in &e.paths {
             let ignored = p
                 .strip_prefix(root)
-                .map(|rel| rel.components().any(|c| is_editor_temp(&c.as_os_str().to_string_lossy())))
+                .map(|rel| {
+                    rel.components()
+                        .any(|c| is_editor_temp(&c.as_os_str().to_string_lossy()))
+                })
                 .unwrap_or(true);
             if !ignored {
                 into.insert(p.clone());
             }
         }
     }
+}
+
+// Polling compares mtimes in whole seconds, so two saves within a second would
+// look alike: compare contents too.
+fn poll_config() -> notify::Config {
+    notify::Config::default()
+        .with_poll_interval(Duration::from_millis(300))
+        .with_compare_contents(true)
 }

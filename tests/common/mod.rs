@@ -18,13 +18,20 @@ pub struct SiteTest {
 impl SiteTest {
     /// An empty site folder.
     pub fn empty() -> Self {
-        SiteTest { dir: tempfile::tempdir().expect("temp dir") }
+        SiteTest {
+            dir: tempfile::tempdir().expect("temp dir"),
+        }
     }
 
     /// A copy of `tests/fixtures/NAME`.
     pub fn fixture(name: &str) -> Self {
         let t = Self::empty();
-        copy_dir(&Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures").join(name), t.root());
+        copy_dir(
+            &Path::new(env!("CARGO_MANIFEST_DIR"))
+                .join("tests/fixtures")
+                .join(name),
+            t.root(),
+        );
         t
     }
 
@@ -71,7 +78,12 @@ impl SiteTest {
         let mut all = vec!["build"];
         all.extend_from_slice(args);
         let out = self.run(&all);
-        assert_eq!(out.status.code(), Some(1), "expected failure, got:\n{}", stderr(&out));
+        assert_eq!(
+            out.status.code(),
+            Some(1),
+            "expected failure, got:\n{}",
+            stderr(&out)
+        );
         stderr(&out)
     }
 
@@ -110,13 +122,21 @@ pub fn snapshot(dir: &Path) -> BTreeMap<PathBuf, (u64, SystemTime)> {
         .filter(|e| e.file_type().is_file())
         .map(|e| {
             let meta = e.metadata().unwrap();
-            (e.path().to_path_buf(), (xxhash_rust::xxh3::xxh3_64(&std::fs::read(e.path()).unwrap()), meta.modified().unwrap()))
+            (
+                e.path().to_path_buf(),
+                (
+                    xxhash_rust::xxh3::xxh3_64(&std::fs::read(e.path()).unwrap()),
+                    meta.modified().unwrap(),
+                ),
+            )
         })
         .collect()
 }
 
 fn decode_entities(s: &str) -> String {
-    s.replace("&#39;", "'").replace("&quot;", "\"").replace("&amp;", "&")
+    s.replace("&#39;", "'")
+        .replace("&quot;", "\"")
+        .replace("&amp;", "&")
 }
 
 /// Values of `attr="…"` in an HTML text.
@@ -152,7 +172,10 @@ pub fn broken_internal_links(public: &Path, base_url: &str) -> Vec<String> {
             continue;
         }
         let own_ids = attr_values(&html, "id");
-        for link in attr_values(&html, "href").into_iter().chain(attr_values(&html, "src")) {
+        for link in attr_values(&html, "href")
+            .into_iter()
+            .chain(attr_values(&html, "src"))
+        {
             let (path, frag) = match link.split_once('#') {
                 Some((p, f)) => (p.to_string(), Some(f.to_string())),
                 None => (link.clone(), None),
@@ -162,18 +185,33 @@ pub fn broken_internal_links(public: &Path, base_url: &str) -> Vec<String> {
             } else if let Some(rest) = path.strip_prefix(base) {
                 let rest = rest.split('?').next().unwrap().trim_start_matches('/');
                 let p = public.join(rest);
-                if rest.is_empty() || rest.ends_with('/') { p.join("index.html") } else { p }
+                if rest.is_empty() || rest.ends_with('/') {
+                    p.join("index.html")
+                } else {
+                    p
+                }
             } else if path.starts_with("http") || path.starts_with("mailto:") {
                 continue;
             } else if path.starts_with('/') {
-                broken.push(format!("{}: root-relative link {link} ignores base_url", file.display()));
+                broken.push(format!(
+                    "{}: root-relative link {link} ignores base_url",
+                    file.display()
+                ));
                 continue;
             } else {
                 let p = file.parent().unwrap().join(path.split('?').next().unwrap());
-                if path.ends_with('/') { p.join("index.html") } else { p }
+                if path.ends_with('/') {
+                    p.join("index.html")
+                } else {
+                    p
+                }
             };
             if !target.is_file() {
-                broken.push(format!("{}: {link} -> missing {}", file.display(), target.display()));
+                broken.push(format!(
+                    "{}: {link} -> missing {}",
+                    file.display(),
+                    target.display()
+                ));
                 continue;
             }
             if let Some(f) = frag.filter(|f| !f.is_empty()) {
@@ -182,7 +220,9 @@ pub fn broken_internal_links(public: &Path, base_url: &str) -> Vec<String> {
                 } else {
                     ids_cache
                         .entry(target.clone())
-                        .or_insert_with(|| attr_values(&std::fs::read_to_string(&target).unwrap_or_default(), "id"))
+                        .or_insert_with(|| {
+                            attr_values(&std::fs::read_to_string(&target).unwrap_or_default(), "id")
+                        })
                         .clone()
                 };
                 if !ids.contains(&f) {
