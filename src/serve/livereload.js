@@ -30,6 +30,7 @@
   const connect = () => {
     const events = new EventSource("/__fascia/events");
     events.onopen = () => {
+      document.documentElement.dataset.fasciaLive = "connected";
       if (lostConnection) reload();
     };
     events.onerror = () => {

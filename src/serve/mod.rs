@@ -64,7 +64,7 @@ pub fn run(opts: ServeOptions, out: Output) -> i32 {
         );
         return 1;
     };
-    if addr.port() != opts.port {
+    if opts.port != 0 && addr.port() != opts.port {
         eprintln!(
             "Port {} is taken; using {} instead.",
             opts.port,

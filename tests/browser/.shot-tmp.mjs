@@ -10,7 +10,7 @@ page.on('request', r => { const u = new URL(r.url()); let f = path.join(pub, dec
 await page.setViewport({width:+w, height:900});
 await page.emulateMediaFeatures([{name:'prefers-color-scheme', value:scheme}]);
 if (media) await page.emulateMediaType(media);
-await page.goto('https://example.org'+p);
+await page.goto((process.env.BASE||"https://example.org")+p);
 if (process.env.FOCUS) { for (let i=0;i<+process.env.FOCUS;i++) await page.keyboard.press('Tab'); }
 if (process.env.OPEN) await page.evaluate(()=>document.querySelectorAll('details').forEach(d=>d.open=true));
 await page.screenshot({path: out, clip:{x:0, y:+y, width:+w, height:+h}, captureBeyondViewport:true});
