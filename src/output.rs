@@ -141,6 +141,23 @@ impl OutputWriter {
         };
         let new = self.new.into_inner().expect("no panics while locked");
         let pending = self.pending.into_inner().expect("no panics while locked");
+        let empty = fs::read_dir(&self.out).map_or(true, |mut d| d.next().is_none());
+        if empty && staging.is_dir() {
+            // A first build: move the whole staged tree in with one rename.
+            if self.out.is_dir() {
+                fs::remove_dir(&self.out)?;
+            }
+            fs::rename(&staging, &self.out)?;
+            fs::write(
+                self.out.join(MANIFEST),
+                serde_json::to_string(&new).map_err(io::Error::other)?,
+            )?;
+            return Ok(WriteStats {
+                written: pending.len(),
+                unchanged: 0,
+                removed: 0,
+            });
+        }
         fs::create_dir_all(&self.out)?;
         let mut stats = WriteStats {
             written: pending.len(),

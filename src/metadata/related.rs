@@ -18,6 +18,20 @@ pub fn compute(content: &mut Content, taxonomies: &[Taxonomy], config: &Config) 
         .map(|t| config.related_weight(&t.config.name))
         .collect();
     let bonus = config.related.section_bonus;
+    // Ties are broken by newer date, then title, then path: rank every page once
+    // so that comparing two candidates is an integer comparison.
+    let mut order: Vec<usize> = (0..n).collect();
+    order.sort_by(|&a, &b| {
+        let (pa, pb) = (&content.pages[a], &content.pages[b]);
+        pb.date
+            .cmp(&pa.date)
+            .then_with(|| pa.title().cmp(pb.title()))
+            .then_with(|| a.cmp(&b))
+    });
+    let mut rank = vec![0u32; n];
+    for (r, &p) in order.iter().enumerate() {
+        rank[p] = r as u32;
+    }
 
     let results: Vec<(Vec<usize>, Vec<Diagnostic>)> = content
         .pages
@@ -83,11 +97,7 @@ pub fn compute(content: &mut Content, taxonomies: &[Taxonomy], config: &Config) 
                     touched.clear();
                     let want = limit - picked.len();
                     let better = |a: &(u32, usize), b: &(u32, usize)| {
-                        let (pa, pb) = (&content.pages[a.1], &content.pages[b.1]);
-                        b.0.cmp(&a.0)
-                            .then_with(|| pb.date.cmp(&pa.date))
-                            .then_with(|| pa.title().cmp(pb.title()))
-                            .then_with(|| a.1.cmp(&b.1))
+                        b.0.cmp(&a.0).then_with(|| rank[a.1].cmp(&rank[b.1]))
                     };
                     if candidates.len() > want {
                         candidates.select_nth_unstable_by(want, better);
