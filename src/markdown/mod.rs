@@ -10,7 +10,6 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use pulldown_cmark::{BlockQuoteKind, CowStr, Event, Options, Parser, Tag, TagEnd};
-use serde::Serialize;
 
 use crate::config::MarkdownConfig;
 use crate::diagnostics::Diagnostic;
@@ -41,7 +40,7 @@ pub struct LinkRef {
 }
 
 /// A heading in the table of contents.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone)]
 pub struct Heading {
     /// 1 to 6.
     pub level: u32,
@@ -49,8 +48,6 @@ pub struct Heading {
     pub id: String,
     /// The heading text.
     pub title: String,
-    /// Filled in by the caller: the page permalink plus `#id`.
-    pub permalink: String,
     /// Headings one level deeper until the next heading of this level.
     pub children: Vec<Heading>,
 }
@@ -456,7 +453,6 @@ fn nest(flat: Vec<(u32, String, String)>) -> Vec<Heading> {
                 level,
                 id,
                 title,
-                permalink: String::new(),
                 children,
             });
         }

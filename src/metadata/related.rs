@@ -12,6 +12,12 @@ use crate::metadata::taxonomies::Taxonomy;
 pub fn compute(content: &mut Content, taxonomies: &[Taxonomy], config: &Config) -> Vec<Diagnostic> {
     let n = content.pages.len();
     let limit = config.related.limit;
+    if limit == 0 {
+        for page in &mut content.pages {
+            page.related.clear();
+        }
+        return Vec::new();
+    }
     let cutoff = (config.related.common_term_cutoff * n as f64).max(1.0);
     let weights: Vec<u32> = taxonomies
         .iter()
@@ -32,6 +38,9 @@ pub fn compute(content: &mut Content, taxonomies: &[Taxonomy], config: &Config) 
     for (r, &p) in order.iter().enumerate() {
         rank[p] = r as u32;
     }
+    // Flat copies of what the inner loop reads, so it does not touch the large page structs.
+    let eligible: Vec<bool> = content.pages.iter().map(|p| !p.meta.draft).collect();
+    let section_of: Vec<usize> = content.pages.iter().map(|p| p.section).collect();
 
     let results: Vec<(Vec<usize>, Vec<Diagnostic>)> = content
         .pages
@@ -83,28 +92,27 @@ pub fn compute(content: &mut Content, taxonomies: &[Taxonomy], config: &Config) 
                             scores[other] += weights[ti];
                         }
                     }
-                    let mut candidates: Vec<(u32, usize)> = touched
-                        .iter()
-                        .filter(|&&o| o != pi && !content.pages[o].meta.draft && !picked.contains(&o))
-                        .map(|&o| {
-                            let same = content.pages[o].section == page.section;
-                            (scores[o] + if same { bonus } else { 0 }, o)
-                        })
-                        .collect();
+                    // Keep only the best `want` candidates: (score, rank) decides, higher score first.
+                    let want = limit - picked.len();
+                    let mut best: Vec<(u32, u32, usize)> = Vec::with_capacity(want + 1);
+                    for &o in touched.iter() {
+                        if o == pi || !eligible[o] || picked.contains(&o) {
+                            continue;
+                        }
+                        let score = scores[o] + if section_of[o] == page.section { bonus } else { 0 };
+                        let key = (u32::MAX - score, rank[o], o);
+                        if best.len() == want && best.last().is_some_and(|last| key >= *last) {
+                            continue;
+                        }
+                        let at = best.partition_point(|b| *b < key);
+                        best.insert(at, key);
+                        best.truncate(want);
+                    }
                     for &o in touched.iter() {
                         scores[o] = 0;
                     }
                     touched.clear();
-                    let want = limit - picked.len();
-                    let better = |a: &(u32, usize), b: &(u32, usize)| {
-                        b.0.cmp(&a.0).then_with(|| rank[a.1].cmp(&rank[b.1]))
-                    };
-                    if candidates.len() > want {
-                        candidates.select_nth_unstable_by(want, better);
-                        candidates.truncate(want);
-                    }
-                    candidates.sort_by(better);
-                    picked.extend(candidates.into_iter().map(|(_, o)| o));
+                    picked.extend(best.into_iter().map(|(_, _, o)| o));
                 }
                 // Too few shared terms: fill with the nearest pages of the same section.
                 if picked.len() < limit {
@@ -114,7 +122,7 @@ pub fn compute(content: &mut Content, taxonomies: &[Taxonomy], config: &Config) 
                     while picked.len() < limit && (step <= pos || pos + step < siblings.len()) {
                         for cand in [pos.checked_add(step), pos.checked_sub(step)].into_iter().flatten() {
                             if let Some(&o) = siblings.get(cand) {
-                                if o != pi && !content.pages[o].meta.draft && !picked.contains(&o) && picked.len() < limit {
+                                if o != pi && eligible[o] && !picked.contains(&o) && picked.len() < limit {
                                     picked.push(o);
                                 }
                             }

@@ -194,12 +194,12 @@ impl Renderer {
             Job::Section(si, n) => {
                 let s = &c.sections[*si];
                 let mut value = self.shared.section_values[*si].clone();
-                let ordered = self.section_order(*si);
+                let ordered = &self.shared.section_pages[*si];
                 let paginated = s.meta.paginate_by.is_some();
                 value["pages"] = if paginated {
                     Value::Array(Vec::new())
                 } else {
-                    self.summaries(&ordered)
+                    self.summaries(ordered)
                 };
                 value["content"] = json!(s.rendered.html);
                 value["extra"] =
@@ -394,10 +394,6 @@ impl Renderer {
         jobs
     }
 
-    fn section_order(&self, si: usize) -> Vec<usize> {
-        self.shared.section_pages[si].clone()
-    }
-
     fn summaries(&self, pages: &[usize]) -> Value {
         let all = self.shared.summaries();
         Value::Array(pages.iter().map(|&i| all[i].clone()).collect())
@@ -509,8 +505,7 @@ impl Renderer {
         let ancestors = metadata::ancestors(c, p.section);
         v["content"] = json!(p.rendered.html);
         v["summary"] = json!(p.rendered.summary);
-        v["toc"] =
-            serde_json::to_value(toc_with_links(&p.rendered.toc, &p.permalink)).unwrap_or_default();
+        v["toc"] = toc_value(&p.rendered.toc, &p.permalink);
         v["heading_count"] = json!(p.rendered.heading_count);
         v["ancestors"] = Value::Array(ancestors.iter().map(|&a| section_link(site, a)).collect());
         v["related"] = Value::Array(
@@ -561,17 +556,16 @@ impl Renderer {
     }
 }
 
-fn toc_with_links(
-    toc: &[crate::markdown::Heading],
-    permalink: &str,
-) -> Vec<crate::markdown::Heading> {
-    toc.iter()
-        .map(|h| crate::markdown::Heading {
-            permalink: format!("{permalink}#{}", h.id),
-            children: toc_with_links(&h.children, permalink),
-            ..h.clone()
-        })
-        .collect()
+fn toc_value(toc: &[crate::markdown::Heading], permalink: &str) -> Value {
+    Value::Array(
+        toc.iter()
+            .map(|h| {
+                json!({"level": h.level, "id": h.id, "title": h.title,
+                       "permalink": format!("{permalink}#{}", h.id),
+                       "children": toc_value(&h.children, permalink)})
+            })
+            .collect(),
+    )
 }
 
 fn section_link(site: &Site, si: usize) -> Value {
