@@ -48,6 +48,7 @@ pub fn render_bodies(content: &mut Content, config: &Config, root: &Path) -> Vec
                 source: &s.file.text,
                 asset_dir: None,
                 static_dir: Some(&static_dir),
+                raw_html: true,
             };
             let r = markdown::render(
                 &s.file.text[s.body_offset..],
@@ -112,6 +113,7 @@ fn page_body(
         source: &p.file.text,
         asset_dir: Some(&p.dir),
         static_dir: Some(static_dir),
+        raw_html: true,
     };
     let rendered = markdown::render(
         &p.file.text[p.body_offset..],
@@ -119,6 +121,11 @@ fn page_body(
         &cx,
         &mut diags,
     );
+    // Answers also go into JSON-LD as plain text; raw HTML in them is shown, never run.
+    let answer_cx = MarkdownContext {
+        raw_html: false,
+        ..cx
+    };
     let faq = p
         .meta
         .faq
@@ -128,7 +135,7 @@ fn page_body(
                 &entry.question,
                 &entry.answer,
                 &p.file.text,
-                &cx,
+                &answer_cx,
                 &mut diags,
             )
         })

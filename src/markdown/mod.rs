@@ -100,6 +100,8 @@ pub struct MarkdownContext<'a> {
     pub asset_dir: Option<&'a Path>,
     /// The site's `static/` folder, for images given as `/path`.
     pub static_dir: Option<&'a Path>,
+    /// Whether raw HTML passes through (bodies) or is shown as text (FAQ answers).
+    pub raw_html: bool,
 }
 
 const MORE: &str = "<!-- more -->";
@@ -271,6 +273,7 @@ pub fn render(
                     more_at = Some(events.len());
                 }
             }
+            Event::Html(h) | Event::InlineHtml(h) if !cx.raw_html => events.push(Event::Text(h)),
             other => events.push(other),
         }
     }
@@ -523,6 +526,7 @@ mod tests {
             source: &src,
             asset_dir: None,
             static_dir: None,
+            raw_html: true,
         };
         let mut d = Vec::new();
         (render(text, 0, &cx, &mut d), d)

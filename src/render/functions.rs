@@ -90,6 +90,7 @@ pub(super) fn register(tera: &mut Tera, shared: &Arc<Shared>) {
                 source: &source,
                 asset_dir: None,
                 static_dir: None,
+                raw_html: true,
             };
             let mut diags = Vec::new();
             let mut html = markdown::render(text, 0, &cx, &mut diags).html;
