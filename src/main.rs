@@ -73,7 +73,7 @@ enum Command {
         #[arg(long)]
         poll: bool,
         /// Milliseconds to wait for a burst of saves to settle.
-        #[arg(long, default_value_t = 30)]
+        #[arg(long, default_value_t = 20)]
         debounce_ms: u64,
     },
     /// Start a new site in DIR.

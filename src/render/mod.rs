@@ -504,7 +504,12 @@ impl Renderer {
         let mut v = summaries[i].clone();
         let ancestors = metadata::ancestors(c, p.section);
         v["content"] = json!(p.rendered.html);
-        v["summary"] = json!(p.rendered.summary);
+        // The text before `<!-- more -->`, else the description.
+        v["summary"] = match (&p.rendered.summary, &p.meta.description) {
+            (Some(html), _) => json!(html),
+            (None, Some(d)) if !d.trim().is_empty() => json!(format!("<p>{}</p>", escape(d.trim()))),
+            _ => Value::Null,
+        };
         v["toc"] = toc_value(&p.rendered.toc, &p.permalink);
         v["heading_count"] = json!(p.rendered.heading_count);
         v["ancestors"] = Value::Array(ancestors.iter().map(|&a| section_link(site, a)).collect());

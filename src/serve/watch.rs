@@ -98,10 +98,9 @@ pub fn start(
             }
         }
     };
-    let debounce = opts.debounce;
     std::thread::Builder::new()
         .name("fascia-watch".into())
-        .spawn(move || rebuild_loop(session, events_rx, store, tx, debounce, out))
+        .spawn(move || rebuild_loop(session, events_rx, store, tx, out))
         .map_err(|e| notify::Error::generic(&e.to_string()))?;
     Ok(handle)
 }
@@ -111,15 +110,15 @@ fn rebuild_loop(
     rx: mpsc::Receiver<DebounceEventResult>,
     store: Arc<RwLock<Store>>,
     tx: broadcast::Sender<String>,
-    debounce: Duration,
     out: Output,
 ) {
     let root = session.root().to_path_buf();
     while let Ok(first) = rx.recv() {
         let mut changed = BTreeSet::new();
         collect(&root, first, &mut changed);
-        // A burst of saves becomes one rebuild.
-        while let Ok(more) = rx.recv_timeout(debounce) {
+        // The debouncer already waited for quiet; take whatever else has settled meanwhile
+        // so a burst of saves becomes one rebuild.
+        while let Ok(more) = rx.recv_timeout(Duration::from_millis(2)) {
             collect(&root, more, &mut changed);
         }
         if changed.is_empty() {
