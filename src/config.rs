@@ -205,7 +205,8 @@ impl Config {
                         "config::taxonomy",
                         format!("taxonomy `{}` is declared twice", t.name),
                     )
-                    .at(file, &source, at..at + t.name.len() + 2),
+                    .at(file, &source, at..at + t.name.len() + 2)
+                    .hint("remove one of the two entries"),
                 );
             }
         }

@@ -32,6 +32,10 @@ fn finish(report: &BuildReport, out: Output, timings: bool, verb: &str) -> i32 {
     }
     let errors = error_count(&report.diagnostics);
     if errors > 0 {
+        if verb == "Checked" {
+            eprintln!("error: check found {errors} error{}", if errors == 1 { "" } else { "s" });
+            return 1;
+        }
         eprintln!(
             "error: build failed with {errors} error{}; {} was not changed",
             if errors == 1 { "" } else { "s" },
