@@ -142,6 +142,8 @@ pub struct Prepared {
     pub renderer: Renderer,
     /// Static files with their output paths.
     pub statics: Vec<(String, Vec<u8>)>,
+    /// Problems that do not stop the build.
+    pub warnings: Vec<Diagnostic>,
 }
 
 /// Loads the theme and static files and sets up the renderer.
@@ -163,7 +165,11 @@ pub fn prepare(site: &Site) -> Result<Prepared, Vec<Diagnostic>> {
         })
         .collect();
     let renderer = Renderer::new(site, &theme_files, hashes)?;
-    Ok(Prepared { renderer, statics })
+    Ok(Prepared {
+        renderer,
+        statics,
+        warnings: diags,
+    })
 }
 
 /// Renders `jobs` in parallel into `sink`, returning the problems found.
@@ -218,13 +224,14 @@ pub fn build(opts: &BuildOptions) -> BuildReport {
     }
 
     let t = Instant::now();
-    let prepared = match prepare(&site) {
+    let mut prepared = match prepare(&site) {
         Ok(p) => p,
         Err(d) => {
             diags.extend(d);
             return finish(report, diags);
         }
     };
+    diags.append(&mut prepared.warnings);
     if opts.output.is_none() && inside_content(&report.output, &opts.root) {
         diags.push(
             Diagnostic::error("output::in-content", "the output folder is inside content/")

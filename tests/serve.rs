@@ -276,6 +276,14 @@ fn served_site_equals_a_fresh_build_after_edits_creations_renames_and_deletions(
 fn refuses_traversal_foreign_hosts_and_foreign_origins() {
     let site = SiteTest::fixture("basic");
     site.write("secret.txt", "do not serve");
+    let outside = tempfile::tempdir().unwrap();
+    std::fs::write(outside.path().join("secret.txt"), "outside the site").unwrap();
+    #[cfg(unix)]
+    std::os::unix::fs::symlink(
+        outside.path().join("secret.txt"),
+        site.root().join("static/leak.txt"),
+    )
+    .unwrap();
     let server = start(site.root(), &[]);
     let port = server.port;
     for path in [

@@ -5,6 +5,7 @@ use std::path::{Path, PathBuf};
 
 use include_dir::{include_dir, Dir};
 
+use crate::content::is_editor_temp;
 use crate::diagnostics::Diagnostic;
 
 /// The default theme, embedded so a site without one still builds.
@@ -48,6 +49,8 @@ pub struct ThemeFiles {
     pub templates: Vec<TemplateSource>,
     /// Static files by output path; later ones override earlier ones.
     pub statics: Vec<(String, StaticSource)>,
+    /// Files left out, such as links pointing outside the site.
+    pub warnings: Vec<Diagnostic>,
 }
 
 /// Collects builtin, theme and site templates and static files.
@@ -66,9 +69,10 @@ pub fn collect(root: &Path, theme: Option<&str>) -> Result<ThemeFiles, Diagnosti
         read_dir_templates(
             &theme_dir.join("templates"),
             &format!("themes/{name}/templates"),
+            root,
             &mut files,
         )?;
-        read_dir_statics(&theme_dir.join("static"), &mut files)?;
+        read_dir_statics(&theme_dir.join("static"), root, &mut files)?;
     } else if name == DEFAULT_THEME {
         embedded(&mut files);
     } else {
@@ -81,8 +85,8 @@ pub fn collect(root: &Path, theme: Option<&str>) -> Result<ThemeFiles, Diagnosti
             "add themes/{name}/templates/, or remove `theme` to use the built-in `{DEFAULT_THEME}` theme"
         )));
     }
-    read_dir_templates(&root.join("templates"), "templates", &mut files)?;
-    read_dir_statics(&root.join("static"), &mut files)?;
+    read_dir_templates(&root.join("templates"), "templates", root, &mut files)?;
+    read_dir_statics(&root.join("static"), root, &mut files)?;
     Ok(files)
 }
 
@@ -109,31 +113,67 @@ fn embedded(files: &mut ThemeFiles) {
     walk(&EMBEDDED_GUIDE, files);
 }
 
-fn read_dir_templates(dir: &Path, shown: &str, files: &mut ThemeFiles) -> Result<(), Diagnostic> {
+/// Files under `dir` (following links that stay inside the site), with their
+/// `/`-separated path relative to `dir`; editor temp files are skipped.
+fn files_under(
+    dir: &Path,
+    site: &Path,
+    files: &mut ThemeFiles,
+) -> Result<Vec<(PathBuf, String)>, walkdir::Error> {
+    let mut out = Vec::new();
     if !dir.is_dir() {
-        return Ok(());
+        return Ok(out);
     }
+    let site = site.canonicalize().unwrap_or_else(|_| site.to_path_buf());
     for entry in walkdir::WalkDir::new(dir)
         .follow_links(true)
         .sort_by_file_name()
     {
-        let entry = entry.map_err(|e| {
-            Diagnostic::error("theme::read", format!("cannot read templates: {e}")).in_file(shown)
-        })?;
+        let entry = entry?;
         if !entry.file_type().is_file() {
             continue;
         }
         let rel = entry.path().strip_prefix(dir).unwrap_or(entry.path());
-        let name = rel.to_string_lossy().replace('\\', "/");
-        if crate::content::is_editor_temp(
-            rel.file_name()
-                .map(|f| f.to_string_lossy())
-                .as_deref()
-                .unwrap_or(""),
-        ) {
+        if rel
+            .components()
+            .any(|c| is_editor_temp(&c.as_os_str().to_string_lossy()))
+        {
             continue;
         }
-        let text = std::fs::read_to_string(entry.path()).map_err(|e| {
+        // A link out of the site would publish (and serve) a file the author never meant to.
+        if entry.path_is_symlink() || entry.path().ancestors().any(|a| a.is_symlink()) {
+            let real = entry.path().canonicalize().unwrap_or_default();
+            if !real.starts_with(&site) {
+                files.warnings.push(
+                    Diagnostic::warning(
+                        "static::outside",
+                        "this file links to a place outside the site; it is not copied",
+                    )
+                    .in_file(entry.path().strip_prefix(&site).unwrap_or(entry.path()))
+                    .hint("copy the file into the site instead of linking to it"),
+                );
+                continue;
+            }
+        }
+        out.push((
+            entry.path().to_path_buf(),
+            rel.to_string_lossy().replace('\\', "/"),
+        ));
+    }
+    Ok(out)
+}
+
+fn read_dir_templates(
+    dir: &Path,
+    shown: &str,
+    site: &Path,
+    files: &mut ThemeFiles,
+) -> Result<(), Diagnostic> {
+    let found = files_under(dir, site, files).map_err(|e| {
+        Diagnostic::error("theme::read", format!("cannot read templates: {e}")).in_file(shown)
+    })?;
+    for (path, name) in found {
+        let text = std::fs::read_to_string(&path).map_err(|e| {
             Diagnostic::error("theme::read", format!("cannot read template: {e}"))
                 .in_file(format!("{shown}/{name}"))
         })?;
@@ -146,32 +186,13 @@ fn read_dir_templates(dir: &Path, shown: &str, files: &mut ThemeFiles) -> Result
     Ok(())
 }
 
-fn read_dir_statics(dir: &Path, files: &mut ThemeFiles) -> Result<(), Diagnostic> {
-    if !dir.is_dir() {
-        return Ok(());
-    }
-    for entry in walkdir::WalkDir::new(dir)
-        .follow_links(true)
-        .sort_by_file_name()
-    {
-        let entry = entry.map_err(|e| {
-            Diagnostic::error("static::read", format!("cannot read static files: {e}"))
-                .in_file(dir.display().to_string())
-        })?;
-        if !entry.file_type().is_file() {
-            continue;
-        }
-        let rel = entry.path().strip_prefix(dir).unwrap_or(entry.path());
-        if rel
-            .components()
-            .any(|c| crate::content::is_editor_temp(&c.as_os_str().to_string_lossy()))
-        {
-            continue;
-        }
-        let out = rel.to_string_lossy().replace('\\', "/");
-        files
-            .statics
-            .push((out, StaticSource::Disk(entry.path().to_path_buf())));
+fn read_dir_statics(dir: &Path, site: &Path, files: &mut ThemeFiles) -> Result<(), Diagnostic> {
+    let found = files_under(dir, site, files).map_err(|e| {
+        Diagnostic::error("static::read", format!("cannot read static files: {e}"))
+            .in_file(dir.display().to_string())
+    })?;
+    for (path, out) in found {
+        files.statics.push((out, StaticSource::Disk(path)));
     }
     Ok(())
 }

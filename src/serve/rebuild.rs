@@ -80,13 +80,14 @@ impl Session {
             Some(s) if error_count(&diags) == 0 => s,
             _ => return Err(diags),
         };
-        let prepared = match pipeline::prepare(&site) {
+        let mut prepared = match pipeline::prepare(&site) {
             Ok(p) => p,
             Err(d) => {
                 diags.extend(d);
                 return Err(diags);
             }
         };
+        diags.append(&mut prepared.warnings);
         let sink = MemorySink::default();
         let jobs = prepared.renderer.jobs(&site);
         diags.extend(pipeline::render_jobs(

@@ -53,19 +53,21 @@ pub fn start(
         .map(|p| root.join(p))
         .filter(|p| p.exists())
         .collect();
-    let handle = if opts.poll {
-        let config = poll_config();
+    let poll = |events_tx| -> notify::Result<Handle> {
         let mut d = new_debouncer_opt::<_, PollWatcher, NoCache>(
             opts.debounce,
             None,
             events_tx,
             NoCache,
-            config,
+            poll_config(),
         )?;
         for p in &watched {
             d.watch(p, RecursiveMode::Recursive)?;
         }
-        Handle::poll(d)
+        Ok(Handle::poll(d))
+    };
+    let handle = if opts.poll {
+        poll(events_tx)?
     } else {
         let native = new_debouncer_opt::<_, RecommendedWatcher, RecommendedCache>(
             opts.debounce,
@@ -73,28 +75,18 @@ pub fn start(
             events_tx.clone(),
             RecommendedCache::new(),
             notify::Config::default(),
-        );
-        match native {
-            Ok(mut d) => {
-                for p in &watched {
-                    d.watch(p, RecursiveMode::Recursive)?;
-                }
-                Handle::native(d)
+        )
+        .and_then(|mut d| {
+            for p in &watched {
+                d.watch(p, RecursiveMode::Recursive)?;
             }
+            Ok(d)
+        });
+        match native {
+            Ok(d) => Handle::native(d),
             Err(e) => {
                 eprintln!("warning: native file events are not available ({e}); polling instead");
-                let config = poll_config();
-                let mut d = new_debouncer_opt::<_, PollWatcher, NoCache>(
-                    opts.debounce,
-                    None,
-                    events_tx,
-                    NoCache,
-                    config,
-                )?;
-                for p in &watched {
-                    d.watch(p, RecursiveMode::Recursive)?;
-                }
-                Handle::poll(d)
+                poll(events_tx)?
             }
         }
     };
