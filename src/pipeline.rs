@@ -62,8 +62,10 @@ pub struct Site {
 /// Time spent per stage.
 #[derive(Debug, Default, Clone)]
 pub struct Timings {
-    /// Reading config, walking and reading files, parsing front matter.
+    /// Reading the config, walking `content/` and reading the files.
     pub load: Duration,
+    /// Parsing front matter and building the page tree.
+    pub parse: Duration,
     /// Rendering Markdown.
     pub markdown: Duration,
     /// Anchors, backlinks, taxonomies, related.
@@ -112,8 +114,10 @@ pub fn load_site(opts: &BuildOptions, timings: &mut Timings) -> (Option<Site>, V
     if let Some(b) = &opts.base_url {
         config.base_url = b.trim_end_matches('/').to_string();
     }
-    let (mut content, mut diags) = content::load(&opts.root, &config, opts.drafts);
-    timings.load = t.elapsed();
+    let (mut content, mut diags, read) = content::load(&opts.root, &config, opts.drafts);
+    let loaded = t.elapsed();
+    timings.load = read.min(loaded);
+    timings.parse = loaded - timings.load;
 
     let t = Instant::now();
     diags.extend(links::render_bodies(&mut content, &config, &opts.root));

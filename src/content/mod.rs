@@ -212,8 +212,14 @@ enum ParsedKind {
     Section(Box<SectionFrontMatter>),
 }
 
-/// Loads `root/content/`, returning what could be loaded and every problem found.
-pub fn load(root: &Path, config: &Config, drafts: bool) -> (Content, Vec<Diagnostic>) {
+/// Loads `root/content/`, returning what could be loaded and every problem found,
+/// and how long reading the files took (the rest is parsing).
+pub fn load(
+    root: &Path,
+    config: &Config,
+    drafts: bool,
+) -> (Content, Vec<Diagnostic>, std::time::Duration) {
+    let started = std::time::Instant::now();
     let content_dir = root.join("content");
     let mut diags = Vec::new();
     let mut md_files = Vec::new();
@@ -268,9 +274,14 @@ pub fn load(root: &Path, config: &Config, drafts: bool) -> (Content, Vec<Diagnos
         );
     }
 
-    let results: Vec<Result<Parsed, Diagnostic>> = md_files
+    let read: Vec<Result<SourceFile, Diagnostic>> = md_files
         .par_iter()
-        .map(|rel| read_one(&content_dir, rel))
+        .map(|rel| read_source(&content_dir, rel))
+        .collect();
+    let read_time = started.elapsed();
+    let results: Vec<Result<Parsed, Diagnostic>> = read
+        .into_par_iter()
+        .map(|r| r.and_then(parse_source))
         .collect();
     let mut parsed = Vec::with_capacity(results.len());
     let mut content = Content::default();
@@ -454,10 +465,10 @@ pub fn load(root: &Path, config: &Config, drafts: bool) -> (Content, Vec<Diagnos
         content.files.push((content_dir.join(f), key));
     }
     sort_sections(&mut content);
-    (content, diags)
+    (content, diags, read_time)
 }
 
-fn read_one(content_dir: &Path, rel: &Path) -> Result<Parsed, Diagnostic> {
+fn read_source(content_dir: &Path, rel: &Path) -> Result<SourceFile, Diagnostic> {
     let abs = content_dir.join(rel);
     let key = to_key(rel);
     let display = Path::new("content").join(rel);
@@ -477,21 +488,32 @@ fn read_one(content_dir: &Path, rel: &Path) -> Result<Parsed, Diagnostic> {
             );
         }
     };
-    let text: Arc<str> = text.into();
-    let split = front_matter::split(&text, &display, &text)?;
+    Ok(SourceFile {
+        key,
+        display,
+        abs,
+        text: text.into(),
+    })
+}
+
+fn parse_source(file: SourceFile) -> Result<Parsed, Diagnostic> {
+    let split = front_matter::split(&file.text, &file.display, &file.text)?;
     let body_offset = split.body_offset;
-    let kind = if key.rsplit('/').next() == Some("_index.md") {
-        ParsedKind::Section(Box::new(front_matter::parse(&split, &display, &text)?))
+    let kind = if file.key.rsplit('/').next() == Some("_index.md") {
+        ParsedKind::Section(Box::new(front_matter::parse(
+            &split,
+            &file.display,
+            &file.text,
+        )?))
     } else {
-        ParsedKind::Page(Box::new(front_matter::parse(&split, &display, &text)?))
+        ParsedKind::Page(Box::new(front_matter::parse(
+            &split,
+            &file.display,
+            &file.text,
+        )?))
     };
     Ok(Parsed {
-        file: SourceFile {
-            key,
-            display,
-            abs,
-            text,
-        },
+        file,
         kind,
         body_offset,
     })
