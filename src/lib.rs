@@ -12,6 +12,7 @@ pub mod cmd;
 pub mod config;
 pub mod content;
 pub mod diagnostics;
+pub mod external;
 pub mod links;
 pub mod markdown;
 pub mod metadata;

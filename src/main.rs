@@ -51,6 +51,18 @@ enum Command {
         /// Print the time spent in each stage.
         #[arg(long)]
         timings: bool,
+        /// Also check every http(s) link over the network.
+        #[arg(long)]
+        external: bool,
+        /// Seconds to wait for each external link.
+        #[arg(
+            long,
+            value_name = "SECS",
+            default_value_t = 10,
+            requires = "external",
+            value_parser = clap::value_parser!(u64).range(1..)
+        )]
+        external_timeout: u64,
     },
     /// Serve the site locally, rebuild on every change and reload the browser.
     Serve {
@@ -128,7 +140,18 @@ fn main() -> ExitCode {
             o.force = force;
             cmd::build(&o, out, timings)
         }
-        Command::Check { site, timings } => cmd::check(&site.options(), out, timings),
+        Command::Check {
+            site,
+            timings,
+            external,
+            external_timeout,
+        } => {
+            let external = external.then(|| fascia::external::ExternalOptions {
+                timeout: std::time::Duration::from_secs(external_timeout),
+                ..Default::default()
+            });
+            cmd::check(&site.options(), out, timings, external.as_ref())
+        }
         Command::Serve {
             root,
             bind,

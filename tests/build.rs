@@ -186,7 +186,7 @@ fn timings_lists_each_stage() {
     let t = SiteTest::fixture("basic");
     let out = t.build_ok(&["--timings"]);
     let err = stderr(&out);
-    for stage in ["load", "markdown", "metadata", "render", "write"] {
+    for stage in ["load", "parse", "markdown", "metadata", "render", "write"] {
         assert!(err.contains(stage), "{err}");
     }
 }

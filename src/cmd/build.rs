@@ -12,12 +12,49 @@ pub fn build(opts: &BuildOptions, out: Output, timings: bool) -> i32 {
     finish(&report, out, timings, "Built")
 }
 
-/// Runs the whole build without writing; returns the process exit code.
-pub fn check(opts: &BuildOptions, out: Output, timings: bool) -> i32 {
+/// Runs the whole build without writing and, with `external`, then checks
+/// every external link over the network; returns the process exit code.
+pub fn check(
+    opts: &BuildOptions,
+    out: Output,
+    timings: bool,
+    external: Option<&crate::external::ExternalOptions>,
+) -> i32 {
     let mut opts = opts.clone();
     opts.dry_run = true;
     let report = pipeline::build(&opts);
-    finish(&report, out, timings, "Checked")
+    let code = finish(&report, out, timings, "Checked");
+    let Some(external) = external else {
+        return code;
+    };
+    // Broken local input first: the network check is slow and its positions
+    // would point into files that are about to change anyway.
+    if code != 0 {
+        return code;
+    }
+    // `build` does not hand back the site, so load it again; this is cheap next to the network.
+    let (Some(site), _) = pipeline::load_site(&opts, &mut pipeline::Timings::default()) else {
+        return 1;
+    };
+    let links = crate::external::collect(&site.content);
+    let count = links.len();
+    let diags = crate::external::check(links, external);
+    if !diags.is_empty() {
+        eprint!("{}", render_all(&diags, out.color));
+        eprintln!(
+            "error: {} of {count} external link{} failed",
+            diags.len(),
+            if count == 1 { "" } else { "s" }
+        );
+        return 1;
+    }
+    if !out.quiet {
+        println!(
+            "Checked {count} external link{}",
+            if count == 1 { "" } else { "s" }
+        );
+    }
+    0
 }
 
 fn finish(report: &BuildReport, out: Output, timings: bool, verb: &str) -> i32 {
@@ -33,7 +70,10 @@ fn finish(report: &BuildReport, out: Output, timings: bool, verb: &str) -> i32 {
     let errors = error_count(&report.diagnostics);
     if errors > 0 {
         if verb == "Checked" {
-            eprintln!("error: check found {errors} error{}", if errors == 1 { "" } else { "s" });
+            eprintln!(
+                "error: check found {errors} error{}",
+                if errors == 1 { "" } else { "s" }
+            );
             return 1;
         }
         eprintln!(
@@ -53,6 +93,7 @@ fn finish(report: &BuildReport, out: Output, timings: bool, verb: &str) -> i32 {
             |name: &str, d: Duration| eprintln!("  {name:<9}{:>8.1} ms", d.as_secs_f64() * 1000.0);
         eprintln!("Timings:");
         row("load", t.load);
+        row("parse", t.parse);
         row("markdown", t.markdown);
         row("metadata", t.metadata);
         row("render", t.render);

@@ -218,7 +218,7 @@ impl Renderer {
                     .unwrap_or_else(|| "page".into());
                 let (paginator, path) = self.paginator(
                     site,
-                    &ordered,
+                    ordered,
                     s.meta.paginate_by,
                     *n,
                     &pager_base,
@@ -507,7 +507,9 @@ impl Renderer {
         // The text before `<!-- more -->`, else the description.
         v["summary"] = match (&p.rendered.summary, &p.meta.description) {
             (Some(html), _) => json!(html),
-            (None, Some(d)) if !d.trim().is_empty() => json!(format!("<p>{}</p>", escape(d.trim()))),
+            (None, Some(d)) if !d.trim().is_empty() => {
+                json!(format!("<p>{}</p>", escape(d.trim())))
+            }
             _ => Value::Null,
         };
         v["toc"] = toc_value(&p.rendered.toc, &p.permalink);
