@@ -372,3 +372,26 @@ fn polling_mode_sees_changes() {
     let page = request(server.port, "/conditions/neck-pain/", &[]);
     assert!(String::from_utf8_lossy(&page.body).contains("Polled stiffness."));
 }
+
+#[test]
+fn an_atomic_save_of_site_toml_rebuilds_everything() {
+    let site = SiteTest::fixture("basic");
+    let server = start(site.root(), &[]);
+    let rx = events(server.port);
+    wait_for(&rx, "ok");
+    let config = std::fs::read_to_string(site.root().join("site.toml")).unwrap();
+    let tmp = site.root().join(".site.toml.tmp");
+    std::fs::write(&tmp, config.replace("Fixture guide", "Renamed guide")).unwrap();
+    std::fs::rename(&tmp, site.root().join("site.toml")).unwrap();
+    let m = wait_for(&rx, "reload");
+    assert!(m.contains("/conditions/neck-pain/"), "{m}");
+    let page = request(server.port, "/conditions/neck-pain/", &[]);
+    assert!(String::from_utf8_lossy(&page.body).contains("<title>Renamed guide</title>"));
+    // A second save is seen too: the folder is watched, not the replaced file.
+    let config = std::fs::read_to_string(site.root().join("site.toml")).unwrap();
+    std::fs::write(&tmp, config.replace("Renamed guide", "Renamed again")).unwrap();
+    std::fs::rename(&tmp, site.root().join("site.toml")).unwrap();
+    wait_for(&rx, "reload");
+    let page = request(server.port, "/", &[]);
+    assert!(String::from_utf8_lossy(&page.body).contains("Renamed again"));
+}

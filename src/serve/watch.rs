@@ -14,8 +14,12 @@ use tokio::sync::broadcast;
 
 use super::{message, ServeOptions, Session, Store, Update};
 use crate::cmd::Output;
+use crate::config::CONFIG_FILE;
 use crate::content::is_editor_temp;
 use crate::diagnostics::render_all;
+
+/// Folders whose changes rebuild the site (with `site.toml` beside them).
+const WATCHED_DIRS: [&str; 4] = ["content", "templates", "themes", "static"];
 
 /// Keeps the watcher alive; dropping it stops watching.
 pub struct Handle {
@@ -48,7 +52,7 @@ pub fn start(
 ) -> notify::Result<Handle> {
     let (events_tx, events_rx) = mpsc::channel::<DebounceEventResult>();
     let root = opts.root.clone();
-    let watched: Vec<PathBuf> = ["content", "templates", "themes", "static", "site.toml"]
+    let watched: Vec<PathBuf> = WATCHED_DIRS
         .iter()
         .map(|p| root.join(p))
         .filter(|p| p.exists())
@@ -64,6 +68,7 @@ pub fn start(
         for p in &watched {
             d.watch(p, RecursiveMode::Recursive)?;
         }
+        d.watch(&root, RecursiveMode::NonRecursive)?;
         Ok(Handle::poll(d))
     };
     let handle = if opts.poll {
@@ -80,6 +85,8 @@ pub fn start(
             for p in &watched {
                 d.watch(p, RecursiveMode::Recursive)?;
             }
+            // site.toml through its folder: an editor's atomic save replaces the file itself.
+            d.watch(&root, RecursiveMode::NonRecursive)?;
             Ok(d)
         });
         match native {
@@ -211,8 +218,16 @@ fn collect(root: &Path, result: DebounceEventResult, into: &mut BTreeSet<PathBuf
             let ignored = p
                 .strip_prefix(root)
                 .map(|rel| {
-                    rel.components()
-                        .any(|c| is_editor_temp(&c.as_os_str().to_string_lossy()))
+                    let first = rel
+                        .components()
+                        .next()
+                        .map(|c| c.as_os_str().to_string_lossy());
+                    let relevant = rel == Path::new(CONFIG_FILE)
+                        || first.is_some_and(|f| WATCHED_DIRS.contains(&f.as_ref()));
+                    !relevant
+                        || rel
+                            .components()
+                            .any(|c| is_editor_temp(&c.as_os_str().to_string_lossy()))
                 })
                 .unwrap_or(true);
             if !ignored {
