@@ -124,17 +124,18 @@ impl Renderer {
     /// Every output of the site, in a stable order.
     pub fn jobs(&self, site: &Site) -> Vec<Job> {
         let c = &site.content;
-        let mut jobs: Vec<Job> = (0..c.pages.len()).map(Job::Page).collect();
-        for (si, s) in c.sections.iter().enumerate() {
-            if !s.meta.render {
-                continue;
-            }
-            for n in 0..pager_count(s.pages.len(), s.meta.paginate_by) {
-                jobs.push(Job::Section(si, n));
-            }
-            for a in &s.meta.aliases {
-                jobs.push(Job::Alias(a.clone(), s.permalink.clone()));
-            }
+        // Site-wide listings first: they are the longest jobs, and started last they
+        // would leave one core working alone at the end.
+        let mut jobs = Vec::with_capacity(c.pages.len() + 64);
+        if site.config.faq.enabled
+            && c.pages.iter().any(|p| !p.faq.is_empty())
+            && self.has("faq.html")
+        {
+            jobs.push(Job::Faq);
+        }
+        jobs.push(Job::Sitemap);
+        if site.config.generate_feed {
+            jobs.push(Job::Feed);
         }
         for (ti, t) in site.taxonomies.iter().enumerate() {
             jobs.push(Job::TaxonomyList(ti));
@@ -147,23 +148,25 @@ impl Renderer {
                 }
             }
         }
+        for (si, s) in c.sections.iter().enumerate() {
+            if !s.meta.render {
+                continue;
+            }
+            for n in 0..pager_count(s.pages.len(), s.meta.paginate_by) {
+                jobs.push(Job::Section(si, n));
+            }
+            for a in &s.meta.aliases {
+                jobs.push(Job::Alias(a.clone(), s.permalink.clone()));
+            }
+        }
+        jobs.extend((0..c.pages.len()).map(Job::Page));
         for p in &c.pages {
             for a in &p.meta.aliases {
                 jobs.push(Job::Alias(a.clone(), p.permalink.clone()));
             }
         }
-        if site.config.faq.enabled
-            && c.pages.iter().any(|p| !p.faq.is_empty())
-            && self.has("faq.html")
-        {
-            jobs.push(Job::Faq);
-        }
         jobs.push(Job::NotFound);
-        jobs.push(Job::Sitemap);
         jobs.push(Job::Robots);
-        if site.config.generate_feed {
-            jobs.push(Job::Feed);
-        }
         jobs
     }
 
