@@ -355,7 +355,7 @@ pub fn load(
         section_by_dir.insert(s.dir.clone(), i);
     }
     for i in 1..content.sections.len() {
-        let parent = nearest_section(&parent_of(&content.sections[i].dir), &section_by_dir);
+        let parent = nearest_section(&parent_dir(&content.sections[i].dir), &section_by_dir);
         content.sections[i].parent = Some(parent);
         content.sections[parent].subsections.push(i);
     }
@@ -378,7 +378,7 @@ pub fn load(
         let is_bundle = file.key.ends_with("/index.md");
         let dir = parent_dir(&file.key);
         let section_dir = if is_bundle {
-            parent_of(&dir)
+            parent_dir(&dir)
         } else {
             dir.clone()
         };
@@ -562,10 +562,6 @@ fn parent_dir(key: &str) -> String {
         .unwrap_or_default()
 }
 
-fn parent_of(dir: &str) -> String {
-    parent_dir(dir)
-}
-
 fn nearest_section(dir: &str, by_dir: &HashMap<String, usize>) -> usize {
     let mut d = dir.to_string();
     loop {
@@ -575,7 +571,7 @@ fn nearest_section(dir: &str, by_dir: &HashMap<String, usize>) -> usize {
         if d.is_empty() {
             return 0;
         }
-        d = parent_of(&d);
+        d = parent_dir(&d);
     }
 }
 

@@ -7,7 +7,7 @@ use std::sync::{Arc, RwLock};
 
 use axum::body::Body;
 use axum::extract::Request;
-use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
+use axum::http::{header, HeaderValue, StatusCode};
 use axum::middleware::{self, Next};
 use axum::response::sse::{Event, KeepAlive, Sse};
 use axum::response::{IntoResponse, Response};
@@ -151,10 +151,8 @@ async fn events(axum::extract::State(state): axum::extract::State<State>) -> Res
 
 async fn file(
     axum::extract::State(state): axum::extract::State<State>,
-    headers: HeaderMap,
     req: Request,
 ) -> Response {
-    let _ = headers;
     let raw = req.uri().path();
     let Some(path) = safe_path(raw) else {
         return (
