@@ -40,15 +40,42 @@ pub fn compute(content: &mut Content, taxonomies: &[Taxonomy], config: &Config) 
     }
     // Flat copies of what the inner loop reads, so it does not touch the large page structs.
     let eligible: Vec<bool> = content.pages.iter().map(|p| !p.meta.draft).collect();
-    let section_of: Vec<usize> = content.pages.iter().map(|p| p.section).collect();
+    let section_of: Vec<u32> = content.pages.iter().map(|p| p.section as u32).collect();
+    let words = n.div_ceil(64);
+    // Each term's pages twice: in rank order (the term lists are sorted that way) and as a bitset.
+    let lists: Vec<Vec<Vec<u32>>> = taxonomies
+        .iter()
+        .map(|t| {
+            t.terms
+                .iter()
+                .map(|term| term.pages.iter().map(|&p| p as u32).collect())
+                .collect()
+        })
+        .collect();
+    let bits: Vec<Vec<Vec<u64>>> = lists
+        .iter()
+        .map(|terms| {
+            terms
+                .iter()
+                .map(|pages| {
+                    let mut b = vec![0u64; words];
+                    for &p in pages {
+                        b[p as usize / 64] |= 1 << (p % 64);
+                    }
+                    b
+                })
+                .collect()
+        })
+        .collect();
+    let has = |b: &[u64], p: usize| b[p / 64] & (1 << (p % 64)) != 0;
 
     let results: Vec<(Vec<usize>, Vec<Diagnostic>)> = content
         .pages
         .par_iter()
         .enumerate()
         .map_init(
-            || (vec![0u32; n], Vec::<usize>::new()),
-            |(scores, touched), (pi, page)| {
+            || (vec![0u64; words], vec![0u64; words]),
+            |(twos, ones), (pi, page)| {
                 let mut diags = Vec::new();
                 let mut picked: Vec<usize> = Vec::with_capacity(limit);
                 for entry in &page.meta.related {
@@ -80,39 +107,68 @@ pub fn compute(content: &mut Content, taxonomies: &[Taxonomy], config: &Config) 
                     }
                 }
                 if picked.len() < limit {
-                    for &(ti, term) in &page.terms {
-                        let pages = &taxonomies[ti].terms[term].pages;
-                        if pages.len() as f64 > cutoff {
-                            continue;
-                        }
-                        for &other in pages {
-                            if scores[other] == 0 {
-                                touched.push(other);
-                            }
-                            scores[other] += weights[ti];
-                        }
-                    }
-                    // Keep only the best `want` candidates: (score, rank) decides, higher score first.
                     let want = limit - picked.len();
-                    let mut best: Vec<(u32, u32, usize)> = Vec::with_capacity(want + 1);
-                    for &o in touched.iter() {
-                        if o == pi || !eligible[o] || picked.contains(&o) {
-                            continue;
+                    let section = page.section as u32;
+                    let terms: Vec<(usize, usize)> = page
+                        .terms
+                        .iter()
+                        .copied()
+                        .filter(|&(ti, term)| lists[ti][term].len() as f64 <= cutoff)
+                        .collect();
+                    let usable = |o: usize| o != pi && eligible[o] && !picked.contains(&o);
+                    let score_of = |o: usize| {
+                        let shared: u32 = terms.iter().filter(|&&(ti, t)| has(&bits[ti][t], o)).map(|&(ti, _)| weights[ti]).sum();
+                        shared + if section_of[o] == section { bonus } else { 0 }
+                    };
+                    // Pages sharing two or more terms, found word by word in the bitsets.
+                    twos.fill(0);
+                    if terms.len() > 1 {
+                        ones.fill(0);
+                        for &(ti, t) in &terms {
+                            for ((two, one), x) in twos.iter_mut().zip(ones.iter_mut()).zip(&bits[ti][t]) {
+                                *two |= *one & x;
+                                *one |= x;
+                            }
                         }
-                        let score = scores[o] + if section_of[o] == page.section { bonus } else { 0 };
-                        let key = (u32::MAX - score, rank[o], o);
-                        if best.len() == want && best.last().is_some_and(|last| key >= *last) {
-                            continue;
+                    }
+                    let mut candidates: Vec<(u32, u32, usize)> = Vec::new();
+                    for (wi, &word) in twos.iter().enumerate() {
+                        let mut w = word;
+                        while w != 0 {
+                            let o = wi * 64 + w.trailing_zeros() as usize;
+                            w &= w - 1;
+                            if usable(o) {
+                                candidates.push((u32::MAX - score_of(o), rank[o], o));
+                            }
                         }
-                        let at = best.partition_point(|b| *b < key);
-                        best.insert(at, key);
-                        best.truncate(want);
                     }
-                    for &o in touched.iter() {
-                        scores[o] = 0;
+                    // Pages sharing one term: within a term, only the first few by rank can win,
+                    // both among the same section (which earns the bonus) and overall.
+                    for &(ti, t) in &terms {
+                        let (mut same, mut any) = (0, 0);
+                        for &o in &lists[ti][t] {
+                            let o = o as usize;
+                            if has(twos, o) || !usable(o) {
+                                continue;
+                            }
+                            let in_section = section_of[o] == section;
+                            if any < want || (in_section && same < want) {
+                                candidates.push((u32::MAX - score_of(o), rank[o], o));
+                            }
+                            any += 1;
+                            same += usize::from(in_section);
+                            if any >= want && same >= want {
+                                break;
+                            }
+                        }
                     }
-                    touched.clear();
-                    picked.extend(best.into_iter().map(|(_, _, o)| o));
+                    // Each page is a candidate once: either in two or more lists, or in exactly one.
+                    if candidates.len() > want {
+                        candidates.select_nth_unstable(want);
+                        candidates.truncate(want);
+                    }
+                    candidates.sort_unstable();
+                    picked.extend(candidates.into_iter().map(|(_, _, o)| o));
                 }
                 // Too few shared terms: fill with the nearest pages of the same section.
                 if picked.len() < limit {

@@ -523,8 +523,12 @@ impl Renderer {
                 .iter()
                 .map(|&r| {
                     let s = &summaries[r];
-                    json!({"title": s["title"], "permalink": s["permalink"], "path": s["path"],
-                           "description": s["description"], "excerpt": s["excerpt"]})
+                    let card: Map<String, Value> =
+                        ["title", "permalink", "path", "description", "excerpt"]
+                            .into_iter()
+                            .map(|k| (k.to_string(), s[k].clone()))
+                            .collect();
+                    Value::Object(card)
                 })
                 .collect(),
         );
