@@ -149,10 +149,7 @@ async fn events(axum::extract::State(state): axum::extract::State<State>) -> Res
         .into_response()
 }
 
-async fn file(
-    axum::extract::State(state): axum::extract::State<State>,
-    req: Request,
-) -> Response {
+async fn file(axum::extract::State(state): axum::extract::State<State>, req: Request) -> Response {
     let raw = req.uri().path();
     let Some(path) = safe_path(raw) else {
         return (
