@@ -397,7 +397,7 @@ fn link_target(
 }
 
 /// The diagnostic for an `@/` link whose file does not exist.
-pub fn missing_link(path: &str, span: Range<usize>, cx: &MarkdownContext<'_>) -> Diagnostic {
+fn missing_link(path: &str, span: Range<usize>, cx: &MarkdownContext<'_>) -> Diagnostic {
     let mut d = Diagnostic::error(
         "link::missing-page",
         format!("link to `@/{path}`, which does not exist"),

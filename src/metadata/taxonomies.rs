@@ -148,13 +148,3 @@ pub fn build(content: &mut Content, config: &Config) -> (Vec<Taxonomy>, Vec<Diag
     }
     (taxonomies, diags)
 }
-
-/// The URL of a term by taxonomy and name, as `get_taxonomy_url` gives it.
-pub fn term_permalink(taxonomies: &[Taxonomy], kind: &str, name: &str) -> Option<String> {
-    let tax = taxonomies.iter().find(|t| t.config.name == kind)?;
-    let slug = slug::slugify(name.trim());
-    tax.terms
-        .iter()
-        .find(|t| t.slug == slug)
-        .map(|t| t.permalink.clone())
-}
