@@ -236,11 +236,15 @@ pub fn build(opts: &BuildOptions) -> BuildReport {
         }
     };
     diags.append(&mut prepared.warnings);
-    if opts.output.is_none() && inside_content(&report.output, &opts.root) {
+    if inside_content(&report.output, &opts.root) {
+        let (file, fix) = match opts.output {
+            Some(_) => ("--output", "pass a folder outside content/"),
+            None => ("site.toml", "set `output_dir` to a folder outside content/"),
+        };
         diags.push(
             Diagnostic::error("output::in-content", "the output folder is inside content/")
-                .in_file("site.toml")
-                .hint("fascia never writes into content/; set `output_dir` to a folder outside it"),
+                .in_file(file)
+                .hint(format!("fascia never writes into content/; {fix}")),
         );
         return finish(report, diags);
     }
@@ -270,11 +274,17 @@ pub fn build(opts: &BuildOptions) -> BuildReport {
 }
 
 fn inside_content(out: &Path, root: &Path) -> bool {
-    let content = root.join("content");
-    match (out.canonicalize(), content.canonicalize()) {
-        (Ok(o), Ok(c)) => o.starts_with(c),
-        _ => out.starts_with(&content),
+    // The output folder may not exist yet: resolve its deepest existing ancestor.
+    fn resolve(p: &Path) -> PathBuf {
+        let p = std::path::absolute(p).unwrap_or_else(|_| p.to_path_buf());
+        for ancestor in p.ancestors() {
+            if let Ok(real) = ancestor.canonicalize() {
+                return real.join(p.strip_prefix(ancestor).unwrap_or(Path::new("")));
+            }
+        }
+        p
     }
+    resolve(out).starts_with(resolve(&root.join("content")))
 }
 
 fn io_error(what: &str, e: std::io::Error) -> Diagnostic {

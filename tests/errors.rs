@@ -249,3 +249,16 @@ fn no_color_is_respected_and_output_is_plain() {
     let err = t.build_err(&[]);
     assert!(!err.contains('\u{1b}'), "escape codes despite NO_COLOR");
 }
+
+#[test]
+fn never_writes_into_content() {
+    let t = SiteTest::fixture("basic");
+    let before = snapshot(&t.root().join("content"));
+    let err = t.build_err(&["--output", "content/site"]);
+    assert!(
+        err.contains("the output folder is inside content/"),
+        "{err}"
+    );
+    assert_eq!(before, snapshot(&t.root().join("content")));
+    assert!(!t.root().join("content/site").exists());
+}
