@@ -1,7 +1,13 @@
 //! Tera: loads the templates, builds each output's context from the linked
 //! site and renders every output in parallel.
 
+mod context;
 mod functions;
+mod listings;
+
+pub use context::page_summary;
+use context::{globals, section_link, shared_values};
+use listings::{faq_groups, pager_count, sitemap_entries};
 pub mod theme;
 
 use std::collections::HashMap;
@@ -10,9 +16,9 @@ use std::sync::{Arc, RwLock};
 use serde_json::{json, Map, Value};
 use tera::{Context, Tera};
 
-use crate::content::{Page, Target};
+use crate::content::Target;
 use crate::diagnostics::Diagnostic;
-use crate::metadata::{self, jsonld, related::excerpt};
+use crate::metadata;
 use crate::pipeline::Site;
 use theme::ThemeFiles;
 
@@ -56,13 +62,6 @@ pub(crate) struct Shared {
     pub static_hashes: HashMap<String, String>,
     pub term_urls: HashMap<(String, String), String>,
     pub markdown: crate::config::MarkdownConfig,
-}
-
-impl Shared {
-    /// Read access to the page summaries.
-    pub fn summaries(&self) -> std::sync::RwLockReadGuard<'_, Vec<Value>> {
-        self.summaries.read().unwrap_or_else(|e| e.into_inner())
-    }
 }
 
 /// The loaded templates plus the site-wide values, ready to render any job.
@@ -358,240 +357,9 @@ impl Renderer {
         Ok((output_file(&path), html.into_bytes()))
     }
 
-    /// The listing outputs that show page `i`'s summary: its section's pager, its
-    /// terms' pagers, and the pages that list it under "Also interesting".
-    pub fn jobs_showing(&self, site: &Site, i: usize) -> Vec<Job> {
-        let c = &site.content;
-        let page = &c.pages[i];
-        let mut jobs = Vec::new();
-        let si = page.section;
-        if c.sections[si].meta.render {
-            let order = &self.shared.section_pages[si];
-            if let Some(pos) = order.iter().position(|&p| p == i) {
-                let n = c.sections[si]
-                    .meta
-                    .paginate_by
-                    .filter(|&b| b > 0)
-                    .map_or(0, |b| pos / b);
-                jobs.push(Job::Section(si, n));
-            }
-        }
-        for &(ti, term) in &page.terms {
-            let t = &site.taxonomies[ti];
-            if let Some(pos) = t.terms[term].pages.iter().position(|&p| p == i) {
-                let n = t
-                    .config
-                    .paginate_by
-                    .filter(|&b| b > 0)
-                    .map_or(0, |b| pos / b);
-                jobs.push(Job::Term(ti, term, n));
-            }
-        }
-        jobs.extend(
-            c.pages
-                .iter()
-                .enumerate()
-                .filter(|(_, p)| p.related.contains(&i))
-                .map(|(j, _)| Job::Page(j)),
-        );
-        jobs
-    }
-
     fn summaries(&self, pages: &[usize]) -> Value {
         let all = self.shared.summaries();
         Value::Array(pages.iter().map(|&i| all[i].clone()).collect())
-    }
-
-    /// Recomputes the summary of page `i` after an edit; true if it changed.
-    pub fn refresh_summary(&self, site: &Site, i: usize) -> bool {
-        let new = page_summary(site, &site.content.pages[i]);
-        let mut all = self
-            .shared
-            .summaries
-            .write()
-            .unwrap_or_else(|e| e.into_inner());
-        if all[i] == new {
-            false
-        } else {
-            all[i] = new;
-            true
-        }
-    }
-
-    fn paginator(
-        &self,
-        site: &Site,
-        pages: &[usize],
-        by: Option<usize>,
-        n: usize,
-        base: &str,
-        segment: &str,
-    ) -> (Value, String) {
-        let by_n = by.filter(|&b| b > 0).unwrap_or(pages.len().max(1));
-        let count = pager_count(pages.len(), by);
-        let url = |k: usize| {
-            if k == 0 {
-                site.config.permalink(base)
-            } else {
-                site.config
-                    .permalink(&format!("{base}{segment}/{}/", k + 1))
-            }
-        };
-        let path = if n == 0 {
-            base.to_string()
-        } else {
-            format!("{base}{segment}/{}/", n + 1)
-        };
-        let chunk: Vec<usize> = pages.iter().skip(n * by_n).take(by_n).copied().collect();
-        let pagers: Vec<Value> = (0..count)
-            .map(|k| json!({"index": k + 1, "permalink": url(k)}))
-            .collect();
-        let value = json!({
-            "pages": self.summaries(&chunk),
-            "current_index": n + 1,
-            "number_pagers": count,
-            "paginate_by": by_n,
-            "total_pages": pages.len(),
-            "first": url(0),
-            "last": url(count.saturating_sub(1)),
-            "previous": if n > 0 { json!(url(n - 1)) } else { Value::Null },
-            "next": if n + 1 < count { json!(url(n + 1)) } else { Value::Null },
-            "pagers": pagers,
-        });
-        (value, path)
-    }
-
-    fn feed_context(
-        &self,
-        site: &Site,
-        ctx: &mut Map<String, Value>,
-        pages: &[usize],
-        title: &str,
-        path: &str,
-        home: &str,
-    ) {
-        let c = &site.content;
-        let entries: Vec<Value> = pages
-            .iter()
-            .filter_map(|&i| {
-                let p = &c.pages[i];
-                let date = p.date.as_ref()?;
-                let updated = p.meta.updated.as_ref().unwrap_or(date);
-                Some(json!({"title": p.title(), "permalink": p.permalink, "description": p.meta.description,
-                            "published": date.rfc3339(), "updated_rfc3339": updated.rfc3339()}))
-            })
-            .collect();
-        let last = pages
-            .iter()
-            .filter_map(|&i| {
-                c.pages[i]
-                    .meta
-                    .updated
-                    .as_ref()
-                    .or(c.pages[i].date.as_ref())
-            })
-            .max()
-            .map(|d| d.rfc3339())
-            .unwrap_or_else(|| "1970-01-01T00:00:00Z".into());
-        ctx.insert("pages".into(), Value::Array(entries));
-        ctx.insert("feed_title".into(), json!(title));
-        ctx.insert("feed_url".into(), json!(site.config.permalink(path)));
-        ctx.insert("feed_home".into(), json!(home));
-        ctx.insert("last_updated".into(), json!(last));
-    }
-
-    fn page_value(&self, site: &Site, i: usize) -> Value {
-        let c = &site.content;
-        let p = &c.pages[i];
-        let summaries = self.shared.summaries();
-        let mut v = summaries[i].clone();
-        let ancestors = metadata::ancestors(c, p.section);
-        v["content"] = json!(p.rendered.html);
-        // The text before `<!-- more -->`, else the description.
-        v["summary"] = match (&p.rendered.summary, &p.meta.description) {
-            (Some(html), _) => json!(html),
-            (None, Some(d)) if !d.trim().is_empty() => {
-                json!(format!("<p>{}</p>", escape(d.trim())))
-            }
-            _ => Value::Null,
-        };
-        v["toc"] = toc_value(&p.rendered.toc, &p.permalink);
-        v["heading_count"] = json!(p.rendered.heading_count);
-        v["ancestors"] = Value::Array(ancestors.iter().map(|&a| section_link(site, a)).collect());
-        v["related"] = Value::Array(
-            p.related
-                .iter()
-                .map(|&r| {
-                    let s = &summaries[r];
-                    let card: Map<String, Value> =
-                        ["title", "permalink", "path", "description", "excerpt"]
-                            .into_iter()
-                            .map(|k| (k.to_string(), s[k].clone()))
-                            .collect();
-                    Value::Object(card)
-                })
-                .collect(),
-        );
-        v["backlinks"] = Value::Array(
-            p.backlinks
-                .iter()
-                .map(|&b| json!({"title": c.pages[b].title(), "permalink": c.pages[b].permalink}))
-                .collect(),
-        );
-        v["faq"] = Value::Array(
-            p.faq
-                .iter()
-                .map(|f| json!({"question": f.question, "answer": f.html}))
-                .collect(),
-        );
-        v["jsonld"] = json!(jsonld::page_documents(p, &ancestors, c, &site.config));
-        v["assets"] = json!(p
-            .assets
-            .iter()
-            .filter_map(|a| a
-                .file_name()
-                .map(|f| format!("{}{}", p.path, f.to_string_lossy())))
-            .collect::<Vec<_>>());
-        let mut terms = Map::new();
-        for &(ti, term) in &p.terms {
-            let t = &site.taxonomies[ti];
-            let entry = terms
-                .entry(t.config.name.clone())
-                .or_insert_with(|| Value::Array(Vec::new()));
-            if let Value::Array(list) = entry {
-                let term = &t.terms[term];
-                list.push(
-                    json!({"name": term.name, "slug": term.slug, "permalink": term.permalink}),
-                );
-            }
-        }
-        v["terms"] = Value::Object(terms);
-        v
-    }
-}
-
-fn toc_value(toc: &[crate::markdown::Heading], permalink: &str) -> Value {
-    Value::Array(
-        toc.iter()
-            .map(|h| {
-                json!({"level": h.level, "id": h.id, "title": h.title,
-                       "permalink": format!("{permalink}#{}", h.id),
-                       "children": toc_value(&h.children, permalink)})
-            })
-            .collect(),
-    )
-}
-
-fn section_link(site: &Site, si: usize) -> Value {
-    let s = &site.content.sections[si];
-    json!({"title": s.title(), "permalink": s.permalink, "path": s.path})
-}
-
-/// Number of pagers for `n` items (at least one).
-fn pager_count(n: usize, by: Option<usize>) -> usize {
-    match by {
-        Some(b) if b > 0 => n.div_ceil(b).max(1),
-        _ => 1,
     }
 }
 
@@ -605,176 +373,6 @@ pub fn output_file(path: &str) -> String {
     } else {
         trimmed.to_string()
     }
-}
-
-/// The summary every listing, `get_page` and "Also interesting" use.
-pub fn page_summary(site: &Site, p: &Page) -> Value {
-    let excerpt_src = p
-        .meta
-        .description
-        .clone()
-        .filter(|d| !d.trim().is_empty())
-        .or_else(|| {
-            p.rendered
-                .summary
-                .as_deref()
-                .map(crate::markdown::html_to_text)
-        })
-        .unwrap_or_else(|| {
-            let text = crate::markdown::html_to_text(
-                &p.rendered.html.chars().take(2000).collect::<String>(),
-            );
-            text
-        });
-    json!({
-        "title": p.title(),
-        "description": p.meta.description.clone().unwrap_or_default(),
-        "permalink": p.permalink,
-        "path": p.path,
-        "slug": p.slug,
-        "date": p.date.as_ref().map(|d| d.ymd()),
-        "updated": p.meta.updated.as_ref().map(|d| d.ymd()),
-        "weight": p.meta.weight,
-        "draft": p.meta.draft,
-        "word_count": p.rendered.word_count,
-        "reading_time": p.rendered.reading_time(),
-        "excerpt": excerpt(&excerpt_src, 140),
-        "taxonomies": p.meta.taxonomies,
-        "authors": p.meta.authors,
-        "extra": crate::pipeline::toml_to_json(&toml::Value::Table(p.meta.extra.clone())),
-        "lang": site.config.language,
-    })
-}
-
-fn shared_values(site: &Site, static_hashes: HashMap<String, String>) -> Shared {
-    use rayon::prelude::*;
-    let c = &site.content;
-    let summaries: Vec<Value> = c.pages.par_iter().map(|p| page_summary(site, p)).collect();
-    let section_values = c
-        .sections
-        .iter()
-        .map(|s| {
-            json!({
-                "title": s.title(),
-                "description": s.meta.description.clone().unwrap_or_default(),
-                "permalink": s.permalink,
-                "path": s.path,
-                "subsections": s.subsections.iter().map(|&sub| {
-                    let ss = &c.sections[sub];
-                    json!({"title": ss.title(), "permalink": ss.permalink, "path": ss.path,
-                           "description": ss.meta.description.clone().unwrap_or_default(),
-                           "page_count": ss.pages.len()})
-                }).collect::<Vec<_>>(),
-            })
-        })
-        .collect();
-    let section_pages = c
-        .sections
-        .iter()
-        .map(|s| {
-            let mut pages = s.pages.clone();
-            if s.meta.paginate_reversed {
-                pages.reverse();
-            }
-            pages
-        })
-        .collect();
-    let mut term_urls = HashMap::new();
-    for t in &site.taxonomies {
-        for term in &t.terms {
-            term_urls.insert(
-                (t.config.name.clone(), term.slug.clone()),
-                term.permalink.clone(),
-            );
-        }
-    }
-    Shared {
-        base_url: site.config.base_url.clone(),
-        summaries: RwLock::new(summaries),
-        section_values,
-        section_pages,
-        by_key: c.by_key.clone(),
-        static_hashes,
-        term_urls,
-        markdown: site.config.markdown.clone(),
-    }
-}
-
-fn globals(site: &Site) -> Map<String, Value> {
-    let cfg = &site.config;
-    let c = &site.content;
-    let nav: Vec<Value> = c.sections[0]
-        .subsections
-        .iter()
-        .filter(|&&s| c.sections[s].meta.render)
-        .map(|&s| section_link(site, s))
-        .collect();
-    let mut m = Map::new();
-    m.insert(
-        "config".into(),
-        json!({
-            "title": cfg.title,
-            "description": cfg.description,
-            "base_url": cfg.base_url,
-            "language": cfg.language,
-            "taxonomies": cfg.taxonomies,
-            "extra": crate::pipeline::toml_to_json(&toml::Value::Table(cfg.extra.clone())),
-            "author": cfg.author,
-            "publisher": cfg.publisher,
-            "faq_page": cfg.faq.enabled,
-            "faq_url": cfg.permalink(&format!("/{}/", cfg.faq.path.trim_matches('/'))),
-            "generate_feed": cfg.generate_feed,
-        }),
-    );
-    m.insert("nav".into(), Value::Array(nav));
-    m.insert("lang".into(), json!(cfg.language));
-    m.insert("feed_url".into(), json!(cfg.permalink("/atom.xml")));
-    m
-}
-
-fn faq_groups(site: &Site) -> Value {
-    let c = &site.content;
-    let mut groups = Vec::new();
-    for (si, s) in c.sections.iter().enumerate() {
-        let entries: Vec<Value> = s
-            .pages
-            .iter()
-            .flat_map(|&pi| {
-                let p = &c.pages[pi];
-                p.faq.iter().map(move |f| {
-                    json!({"question": f.question, "answer": f.html,
-                           "page": {"title": p.title(), "permalink": p.permalink}})
-                })
-            })
-            .collect();
-        if !entries.is_empty() {
-            groups.push(json!({"section": section_link(site, si), "entries": entries}));
-        }
-    }
-    Value::Array(groups)
-}
-
-fn sitemap_entries(site: &Site) -> Value {
-    let c = &site.content;
-    let mut entries: Vec<Value> = Vec::with_capacity(c.pages.len() + c.sections.len());
-    for s in c
-        .sections
-        .iter()
-        .filter(|s| s.meta.render && s.meta.redirect_to.is_none())
-    {
-        entries.push(json!({"permalink": s.permalink, "lastmod": Value::Null}));
-    }
-    for p in &c.pages {
-        let lastmod = p.meta.updated.as_ref().or(p.date.as_ref()).map(|d| d.ymd());
-        entries.push(json!({"permalink": p.permalink, "lastmod": lastmod}));
-    }
-    for t in &site.taxonomies {
-        entries.push(json!({"permalink": t.permalink, "lastmod": Value::Null}));
-        for term in &t.terms {
-            entries.push(json!({"permalink": term.permalink, "lastmod": Value::Null}));
-        }
-    }
-    Value::Array(entries)
 }
 
 /// Escapes text for HTML and XML: `&`, `<`, `>`, `"` and `'`.

@@ -1,0 +1,248 @@
+//! The values templates see: page summaries computed once per build, the
+//! full page value, and the site-wide globals.
+
+use std::collections::HashMap;
+use std::sync::RwLock;
+
+use serde_json::{json, Map, Value};
+
+use super::{escape, Renderer, Shared};
+use crate::content::Page;
+use crate::metadata::{self, jsonld, related::excerpt};
+use crate::pipeline::Site;
+
+impl Shared {
+    /// Read access to the page summaries.
+    pub fn summaries(&self) -> std::sync::RwLockReadGuard<'_, Vec<Value>> {
+        self.summaries.read().unwrap_or_else(|e| e.into_inner())
+    }
+}
+
+impl Renderer {
+    /// Recomputes the summary of page `i` after an edit; true if it changed.
+    pub fn refresh_summary(&self, site: &Site, i: usize) -> bool {
+        let new = page_summary(site, &site.content.pages[i]);
+        let mut all = self
+            .shared
+            .summaries
+            .write()
+            .unwrap_or_else(|e| e.into_inner());
+        if all[i] == new {
+            false
+        } else {
+            all[i] = new;
+            true
+        }
+    }
+
+    pub(super) fn page_value(&self, site: &Site, i: usize) -> Value {
+        let c = &site.content;
+        let p = &c.pages[i];
+        let summaries = self.shared.summaries();
+        let mut v = summaries[i].clone();
+        let ancestors = metadata::ancestors(c, p.section);
+        v["content"] = json!(p.rendered.html);
+        // The text before `<!-- more -->`, else the description.
+        v["summary"] = match (&p.rendered.summary, &p.meta.description) {
+            (Some(html), _) => json!(html),
+            (None, Some(d)) if !d.trim().is_empty() => {
+                json!(format!("<p>{}</p>", escape(d.trim())))
+            }
+            _ => Value::Null,
+        };
+        v["toc"] = toc_value(&p.rendered.toc, &p.permalink);
+        v["heading_count"] = json!(p.rendered.heading_count);
+        v["ancestors"] = Value::Array(ancestors.iter().map(|&a| section_link(site, a)).collect());
+        v["related"] = Value::Array(
+            p.related
+                .iter()
+                .map(|&r| {
+                    let s = &summaries[r];
+                    let card: Map<String, Value> =
+                        ["title", "permalink", "path", "description", "excerpt"]
+                            .into_iter()
+                            .map(|k| (k.to_string(), s[k].clone()))
+                            .collect();
+                    Value::Object(card)
+                })
+                .collect(),
+        );
+        v["backlinks"] = Value::Array(
+            p.backlinks
+                .iter()
+                .map(|&b| json!({"title": c.pages[b].title(), "permalink": c.pages[b].permalink}))
+                .collect(),
+        );
+        v["faq"] = Value::Array(
+            p.faq
+                .iter()
+                .map(|f| json!({"question": f.question, "answer": f.html}))
+                .collect(),
+        );
+        v["jsonld"] = json!(jsonld::page_documents(p, &ancestors, c, &site.config));
+        v["assets"] = json!(p
+            .assets
+            .iter()
+            .filter_map(|a| a
+                .file_name()
+                .map(|f| format!("{}{}", p.path, f.to_string_lossy())))
+            .collect::<Vec<_>>());
+        let mut terms = Map::new();
+        for &(ti, term) in &p.terms {
+            let t = &site.taxonomies[ti];
+            let entry = terms
+                .entry(t.config.name.clone())
+                .or_insert_with(|| Value::Array(Vec::new()));
+            if let Value::Array(list) = entry {
+                let term = &t.terms[term];
+                list.push(
+                    json!({"name": term.name, "slug": term.slug, "permalink": term.permalink}),
+                );
+            }
+        }
+        v["terms"] = Value::Object(terms);
+        v
+    }
+}
+
+pub(super) fn toc_value(toc: &[crate::markdown::Heading], permalink: &str) -> Value {
+    Value::Array(
+        toc.iter()
+            .map(|h| {
+                json!({"level": h.level, "id": h.id, "title": h.title,
+                       "permalink": format!("{permalink}#{}", h.id),
+                       "children": toc_value(&h.children, permalink)})
+            })
+            .collect(),
+    )
+}
+
+pub(super) fn section_link(site: &Site, si: usize) -> Value {
+    let s = &site.content.sections[si];
+    json!({"title": s.title(), "permalink": s.permalink, "path": s.path})
+}
+
+/// The summary every listing, `get_page` and "Also interesting" use.
+pub fn page_summary(site: &Site, p: &Page) -> Value {
+    let excerpt_src = p
+        .meta
+        .description
+        .clone()
+        .filter(|d| !d.trim().is_empty())
+        .or_else(|| {
+            p.rendered
+                .summary
+                .as_deref()
+                .map(crate::markdown::html_to_text)
+        })
+        .unwrap_or_else(|| {
+            let text = crate::markdown::html_to_text(
+                &p.rendered.html.chars().take(2000).collect::<String>(),
+            );
+            text
+        });
+    json!({
+        "title": p.title(),
+        "description": p.meta.description.clone().unwrap_or_default(),
+        "permalink": p.permalink,
+        "path": p.path,
+        "slug": p.slug,
+        "date": p.date.as_ref().map(|d| d.ymd()),
+        "updated": p.meta.updated.as_ref().map(|d| d.ymd()),
+        "weight": p.meta.weight,
+        "draft": p.meta.draft,
+        "word_count": p.rendered.word_count,
+        "reading_time": p.rendered.reading_time(),
+        "excerpt": excerpt(&excerpt_src, 140),
+        "taxonomies": p.meta.taxonomies,
+        "authors": p.meta.authors,
+        "extra": crate::pipeline::toml_to_json(&toml::Value::Table(p.meta.extra.clone())),
+        "lang": site.config.language,
+    })
+}
+
+pub(super) fn shared_values(site: &Site, static_hashes: HashMap<String, String>) -> Shared {
+    use rayon::prelude::*;
+    let c = &site.content;
+    let summaries: Vec<Value> = c.pages.par_iter().map(|p| page_summary(site, p)).collect();
+    let section_values = c
+        .sections
+        .iter()
+        .map(|s| {
+            json!({
+                "title": s.title(),
+                "description": s.meta.description.clone().unwrap_or_default(),
+                "permalink": s.permalink,
+                "path": s.path,
+                "subsections": s.subsections.iter().map(|&sub| {
+                    let ss = &c.sections[sub];
+                    json!({"title": ss.title(), "permalink": ss.permalink, "path": ss.path,
+                           "description": ss.meta.description.clone().unwrap_or_default(),
+                           "page_count": ss.pages.len()})
+                }).collect::<Vec<_>>(),
+            })
+        })
+        .collect();
+    let section_pages = c
+        .sections
+        .iter()
+        .map(|s| {
+            let mut pages = s.pages.clone();
+            if s.meta.paginate_reversed {
+                pages.reverse();
+            }
+            pages
+        })
+        .collect();
+    let mut term_urls = HashMap::new();
+    for t in &site.taxonomies {
+        for term in &t.terms {
+            term_urls.insert(
+                (t.config.name.clone(), term.slug.clone()),
+                term.permalink.clone(),
+            );
+        }
+    }
+    Shared {
+        base_url: site.config.base_url.clone(),
+        summaries: RwLock::new(summaries),
+        section_values,
+        section_pages,
+        by_key: c.by_key.clone(),
+        static_hashes,
+        term_urls,
+        markdown: site.config.markdown.clone(),
+    }
+}
+
+pub(super) fn globals(site: &Site) -> Map<String, Value> {
+    let cfg = &site.config;
+    let c = &site.content;
+    let nav: Vec<Value> = c.sections[0]
+        .subsections
+        .iter()
+        .filter(|&&s| c.sections[s].meta.render)
+        .map(|&s| section_link(site, s))
+        .collect();
+    let mut m = Map::new();
+    m.insert(
+        "config".into(),
+        json!({
+            "title": cfg.title,
+            "description": cfg.description,
+            "base_url": cfg.base_url,
+            "language": cfg.language,
+            "taxonomies": cfg.taxonomies,
+            "extra": crate::pipeline::toml_to_json(&toml::Value::Table(cfg.extra.clone())),
+            "author": cfg.author,
+            "publisher": cfg.publisher,
+            "faq_page": cfg.faq.enabled,
+            "faq_url": cfg.permalink(&format!("/{}/", cfg.faq.path.trim_matches('/'))),
+            "generate_feed": cfg.generate_feed,
+        }),
+    );
+    m.insert("nav".into(), Value::Array(nav));
+    m.insert("lang".into(), json!(cfg.language));
+    m.insert("feed_url".into(), json!(cfg.permalink("/atom.xml")));
+    m
+}

@@ -1,0 +1,184 @@
+//! Listing outputs: paginators, feeds, the sitemap, the site-wide FAQ, and
+//! which listings show a given page (for `serve`'s incremental rebuilds).
+
+use serde_json::{json, Map, Value};
+
+use super::context::section_link;
+use super::{Job, Renderer};
+use crate::pipeline::Site;
+
+impl Renderer {
+    /// The listing outputs that show page `i`'s summary: its section's pager, its
+    /// terms' pagers, and the pages that list it under "Also interesting".
+    pub fn jobs_showing(&self, site: &Site, i: usize) -> Vec<Job> {
+        let c = &site.content;
+        let page = &c.pages[i];
+        let mut jobs = Vec::new();
+        let si = page.section;
+        if c.sections[si].meta.render {
+            let order = &self.shared.section_pages[si];
+            if let Some(pos) = order.iter().position(|&p| p == i) {
+                let n = c.sections[si]
+                    .meta
+                    .paginate_by
+                    .filter(|&b| b > 0)
+                    .map_or(0, |b| pos / b);
+                jobs.push(Job::Section(si, n));
+            }
+        }
+        for &(ti, term) in &page.terms {
+            let t = &site.taxonomies[ti];
+            if let Some(pos) = t.terms[term].pages.iter().position(|&p| p == i) {
+                let n = t
+                    .config
+                    .paginate_by
+                    .filter(|&b| b > 0)
+                    .map_or(0, |b| pos / b);
+                jobs.push(Job::Term(ti, term, n));
+            }
+        }
+        jobs.extend(
+            c.pages
+                .iter()
+                .enumerate()
+                .filter(|(_, p)| p.related.contains(&i))
+                .map(|(j, _)| Job::Page(j)),
+        );
+        jobs
+    }
+
+    pub(super) fn paginator(
+        &self,
+        site: &Site,
+        pages: &[usize],
+        by: Option<usize>,
+        n: usize,
+        base: &str,
+        segment: &str,
+    ) -> (Value, String) {
+        let by_n = by.filter(|&b| b > 0).unwrap_or(pages.len().max(1));
+        let count = pager_count(pages.len(), by);
+        let url = |k: usize| {
+            if k == 0 {
+                site.config.permalink(base)
+            } else {
+                site.config
+                    .permalink(&format!("{base}{segment}/{}/", k + 1))
+            }
+        };
+        let path = if n == 0 {
+            base.to_string()
+        } else {
+            format!("{base}{segment}/{}/", n + 1)
+        };
+        let chunk: Vec<usize> = pages.iter().skip(n * by_n).take(by_n).copied().collect();
+        let pagers: Vec<Value> = (0..count)
+            .map(|k| json!({"index": k + 1, "permalink": url(k)}))
+            .collect();
+        let value = json!({
+            "pages": self.summaries(&chunk),
+            "current_index": n + 1,
+            "number_pagers": count,
+            "paginate_by": by_n,
+            "total_pages": pages.len(),
+            "first": url(0),
+            "last": url(count.saturating_sub(1)),
+            "previous": if n > 0 { json!(url(n - 1)) } else { Value::Null },
+            "next": if n + 1 < count { json!(url(n + 1)) } else { Value::Null },
+            "pagers": pagers,
+        });
+        (value, path)
+    }
+
+    pub(super) fn feed_context(
+        &self,
+        site: &Site,
+        ctx: &mut Map<String, Value>,
+        pages: &[usize],
+        title: &str,
+        path: &str,
+        home: &str,
+    ) {
+        let c = &site.content;
+        let entries: Vec<Value> = pages
+            .iter()
+            .filter_map(|&i| {
+                let p = &c.pages[i];
+                let date = p.date.as_ref()?;
+                let updated = p.meta.updated.as_ref().unwrap_or(date);
+                Some(json!({"title": p.title(), "permalink": p.permalink, "description": p.meta.description,
+                            "published": date.rfc3339(), "updated_rfc3339": updated.rfc3339()}))
+            })
+            .collect();
+        let last = pages
+            .iter()
+            .filter_map(|&i| {
+                c.pages[i]
+                    .meta
+                    .updated
+                    .as_ref()
+                    .or(c.pages[i].date.as_ref())
+            })
+            .max()
+            .map(|d| d.rfc3339())
+            .unwrap_or_else(|| "1970-01-01T00:00:00Z".into());
+        ctx.insert("pages".into(), Value::Array(entries));
+        ctx.insert("feed_title".into(), json!(title));
+        ctx.insert("feed_url".into(), json!(site.config.permalink(path)));
+        ctx.insert("feed_home".into(), json!(home));
+        ctx.insert("last_updated".into(), json!(last));
+    }
+}
+
+/// Number of pagers for `n` items (at least one).
+pub(super) fn pager_count(n: usize, by: Option<usize>) -> usize {
+    match by {
+        Some(b) if b > 0 => n.div_ceil(b).max(1),
+        _ => 1,
+    }
+}
+
+pub(super) fn faq_groups(site: &Site) -> Value {
+    let c = &site.content;
+    let mut groups = Vec::new();
+    for (si, s) in c.sections.iter().enumerate() {
+        let entries: Vec<Value> = s
+            .pages
+            .iter()
+            .flat_map(|&pi| {
+                let p = &c.pages[pi];
+                p.faq.iter().map(move |f| {
+                    json!({"question": f.question, "answer": f.html,
+                           "page": {"title": p.title(), "permalink": p.permalink}})
+                })
+            })
+            .collect();
+        if !entries.is_empty() {
+            groups.push(json!({"section": section_link(site, si), "entries": entries}));
+        }
+    }
+    Value::Array(groups)
+}
+
+pub(super) fn sitemap_entries(site: &Site) -> Value {
+    let c = &site.content;
+    let mut entries: Vec<Value> = Vec::with_capacity(c.pages.len() + c.sections.len());
+    for s in c
+        .sections
+        .iter()
+        .filter(|s| s.meta.render && s.meta.redirect_to.is_none())
+    {
+        entries.push(json!({"permalink": s.permalink, "lastmod": Value::Null}));
+    }
+    for p in &c.pages {
+        let lastmod = p.meta.updated.as_ref().or(p.date.as_ref()).map(|d| d.ymd());
+        entries.push(json!({"permalink": p.permalink, "lastmod": lastmod}));
+    }
+    for t in &site.taxonomies {
+        entries.push(json!({"permalink": t.permalink, "lastmod": Value::Null}));
+        for term in &t.terms {
+            entries.push(json!({"permalink": term.permalink, "lastmod": Value::Null}));
+        }
+    }
+    Value::Array(entries)
+}
