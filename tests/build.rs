@@ -200,3 +200,59 @@ fn builds_with_the_embedded_theme_when_the_site_has_no_templates() {
     assert!(html.contains("<html lang=\"en\""));
     assert!(html.contains("Neck pain"));
 }
+
+#[test]
+fn markdown_options_from_site_toml() {
+    let t = SiteTest::fixture("basic");
+    let config = std::fs::read_to_string(t.root().join("site.toml")).unwrap();
+    t.write(
+        "site.toml",
+        format!("{config}\n[markdown]\nhighlight_code = false\nsmart_punctuation = false\nexternal_links_target_blank = true\n"),
+    );
+    t.write("content/links.md", "+++\ntitle = \"Links\"\n+++\n\n\"Quoted\" -- see [a study](https://example.com/study).\n\n```python\nx = 1\n```\n");
+    t.build_ok(&[]);
+    let html = t.read("links/index.html");
+    assert!(
+        html.contains(
+            "<a href=\"https://example.com/study\" target=\"_blank\" rel=\"noopener\">a study</a>"
+        ),
+        "{html}"
+    );
+    assert!(
+        html.contains("&quot;Quoted&quot; --") || html.contains("\"Quoted\" --"),
+        "no smart punctuation: {html}"
+    );
+    assert!(!html.contains("hl-"), "no highlighting: {html}");
+}
+
+#[test]
+fn template_functions_and_filters() {
+    let t = SiteTest::fixture("basic");
+    t.write(
+        "templates/404.html",
+        r#"{% extends "base.html" %}{% block content %}
+url={{ get_url(path="@/conditions/neck-pain.md#self-treatment") }}
+static={{ get_url(path="style.css", cachebust=true) }}
+{% set p = get_page(path="conditions/back-pain.md") %}page={{ p.title }}
+{% set s = get_section(path="conditions/_index.md") %}section={{ s.pages | length }}
+term={{ get_taxonomy_url(kind="tags", name="Neck ") }}
+md={{ "**bold** [neck](@/conditions/neck-pain.md)" | markdown(inline=true) | safe }}
+cut={{ "one two three four five six seven" | truncate_words(length=14) }}
+date={{ "2026-03-01" | date(format="[day] [month repr:long] [year]") }}
+{% endblock %}"#,
+    );
+    t.build_ok(&[]);
+    let html = t.read("404.html");
+    for want in [
+        "url=https://example.org/conditions/neck-pain/#self-treatment",
+        "static=https://example.org/style.css?h=",
+        "page=Back pain",
+        "section=3",
+        "term=https://example.org/tags/neck/",
+        "md=<strong>bold</strong> <a href=\"https://example.org/conditions/neck-pain/\">neck</a>",
+        "cut=one two three…",
+        "date=01 March 2026",
+    ] {
+        assert!(html.contains(want), "missing {want:?} in {html}");
+    }
+}
