@@ -378,16 +378,22 @@ pub fn output_file(path: &str) -> String {
 /// Escapes text for HTML and XML: `&`, `<`, `>`, `"` and `'`.
 fn escape(input: &str) -> String {
     let mut out = String::with_capacity(input.len() + 8);
-    for c in input.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            c => out.push(c),
-        }
+    let mut copied = 0;
+    // Copy runs of plain text at once; only the five special bytes need work.
+    for (i, b) in input.bytes().enumerate() {
+        let entity = match b {
+            b'&' => "&amp;",
+            b'<' => "&lt;",
+            b'>' => "&gt;",
+            b'"' => "&quot;",
+            b'\'' => "&#39;",
+            _ => continue,
+        };
+        out.push_str(&input[copied..i]);
+        out.push_str(entity);
+        copied = i + 1;
     }
+    out.push_str(&input[copied..]);
     out
 }
 
@@ -416,4 +422,19 @@ fn template_error(
         d = d.hint(format!("this happened while rendering {src}"));
     }
     d
+}
+
+#[cfg(test)]
+mod tests {
+    use super::escape;
+
+    #[test]
+    fn escape_handles_every_special_character() {
+        assert_eq!(
+            escape("a&b<c>d\"e'f — ü"),
+            "a&amp;b&lt;c&gt;d&quot;e&#39;f — ü"
+        );
+        assert_eq!(escape(""), "");
+        assert_eq!(escape("plain"), "plain");
+    }
 }
