@@ -119,6 +119,21 @@ fn wait_for(rx: &mpsc::Receiver<String>, what: &str) -> String {
     }
 }
 
+/// Every message of one rebuild, up to and including its `done`.
+fn cycle(rx: &mpsc::Receiver<String>) -> String {
+    let mut all = String::new();
+    loop {
+        let m = rx
+            .recv_timeout(Duration::from_secs(20))
+            .expect("serve finished no rebuild");
+        all.push_str(&m);
+        all.push('\n');
+        if m.contains("\"type\":\"done\"") {
+            return all;
+        }
+    }
+}
+
 fn strip_script(body: &[u8]) -> Vec<u8> {
     let text = String::from_utf8_lossy(body);
     text.replace(
@@ -144,15 +159,22 @@ fn served_site_equals_a_fresh_build_after_edits_creations_renames_and_deletions(
     let rx = events(port);
     wait_for(&rx, "ok");
 
-    // A body edit is incremental and names the changed page.
+    // A body edit is incremental: the edited page reloads first, listings follow.
     edit(
         &root,
         "content/conditions/neck-pain.md",
         "Stiffness.",
         "Stiffness and soreness.",
     );
-    let m = wait_for(&rx, "reload");
-    assert!(m.contains("/conditions/neck-pain/"), "{m}");
+    let m = cycle(&rx);
+    let first_reload = m
+        .lines()
+        .find(|l| l.contains("\"type\":\"reload\""))
+        .unwrap_or("");
+    assert_eq!(
+        first_reload, r#"{"paths":["/conditions/neck-pain/"],"type":"reload"}"#,
+        "{m}"
+    );
     let page = request(port, "/conditions/neck-pain/", &[]);
     assert!(String::from_utf8_lossy(&page.body).contains("Stiffness and soreness."));
 
@@ -165,11 +187,9 @@ fn served_site_equals_a_fresh_build_after_edits_creations_renames_and_deletions(
     )
     .unwrap();
     std::fs::rename(&tmp, root.join("content/conditions/neck-pain.md")).unwrap();
-    wait_for(&rx, "reload");
-    assert!(
-        String::from_utf8_lossy(&request(port, "/conditions/neck-pain/", &[]).body)
-            .contains("saved atomically")
-    );
+    cycle(&rx);
+    let page = request(port, "/conditions/neck-pain/", &[]);
+    assert!(String::from_utf8_lossy(&page.body).contains("saved atomically"));
 
     // A front matter edit changes listings too.
     edit(
@@ -178,20 +198,20 @@ fn served_site_equals_a_fresh_build_after_edits_creations_renames_and_deletions(
         "title = \"Back pain\"",
         "title = \"Lower back pain\"",
     );
-    wait_for(&rx, "reload");
+    cycle(&rx);
 
-    // A new page, a renamed page and a body edit that adds a link.
+    // A new page and a renamed page.
     site.write(
         "content/conditions/hip-pain.md",
         "+++\ntitle = \"Hip pain\"\ndate = 2026-04-01\n[taxonomies]\ntags = [\"posture\"]\n+++\n\n## Where it hurts\n\nSee [the neck](@/conditions/neck-pain.md).\n",
     );
-    wait_for(&rx, "reload");
+    cycle(&rx);
     std::fs::rename(
         root.join("content/about.md"),
         root.join("content/about-us.md"),
     )
     .unwrap();
-    wait_for(&rx, "reload");
+    cycle(&rx);
     assert_eq!(
         request(port, "/about/", &[]).status,
         404,
@@ -205,8 +225,11 @@ fn served_site_equals_a_fresh_build_after_edits_creations_renames_and_deletions(
 
     // Deleting a page that others link to is an error; the last good pages stay.
     std::fs::remove_file(root.join("content/conditions/back-pain.md")).unwrap();
-    let m = wait_for(&rx, "error");
-    assert!(m.contains("content/conditions/neck-pain.md"), "{m}");
+    let m = cycle(&rx);
+    assert!(
+        m.contains("\"type\":\"error\"") && m.contains("content/conditions/neck-pain.md"),
+        "{m}"
+    );
     assert_eq!(request(port, "/conditions/neck-pain/", &[]).status, 200);
     edit(
         &root,
@@ -220,9 +243,27 @@ fn served_site_equals_a_fresh_build_after_edits_creations_renames_and_deletions(
         "See [back pain](@/conditions/back-pain.md#when-to-see-a-doctor).",
         "No.",
     );
-    wait_for(&rx, "ok");
-    wait_for(&rx, "reload");
+    let mut m = cycle(&rx);
+    while !m.contains("\"type\":\"ok\"") {
+        m = cycle(&rx);
+    }
     assert_eq!(request(port, "/conditions/back-pain/", &[]).status, 404);
+
+    // Body edits whose listings render after the reload: in place once `done` arrives.
+    edit(
+        &root,
+        "content/conditions/hip-pain.md",
+        "## Where it hurts",
+        "## Where it hurts most",
+    );
+    cycle(&rx);
+    edit(
+        &root,
+        "content/conditions/neck-pain.md",
+        "Intro text, saved atomically.",
+        "Intro text, saved atomically, and longer now.",
+    );
+    cycle(&rx);
 
     // Now the served site must equal `fascia build` of the same files.
     let out = tempfile::tempdir().unwrap();
@@ -394,4 +435,35 @@ fn an_atomic_save_of_site_toml_rebuilds_everything() {
     wait_for(&rx, "reload");
     let page = request(server.port, "/", &[]);
     assert!(String::from_utf8_lossy(&page.body).contains("Renamed again"));
+}
+
+#[test]
+fn pages_looked_up_by_templates_stay_current_after_a_body_edit() {
+    let site = SiteTest::fixture("basic");
+    site.write(
+        "templates/404.html",
+        "{% extends \"base.html\" %}{% block content %}{% set p = get_page(path=\"conditions/neck-pain.md\") %}words={{ p.word_count }};{% endblock %}",
+    );
+    let server = start(site.root(), &[]);
+    let rx = events(server.port);
+    wait_for(&rx, "ok");
+    // The 404 page shows nothing of the page through listings, only through get_page.
+    let before = String::from_utf8_lossy(&request(server.port, "/404.html", &[]).body).into_owned();
+    edit(
+        site.root(),
+        "content/conditions/neck-pain.md",
+        "Stiffness.",
+        "Stiffness, and four more words.",
+    );
+    cycle(&rx);
+    let after = String::from_utf8_lossy(&request(server.port, "/404.html", &[]).body).into_owned();
+    let words = |html: &str| {
+        html.split("words=")
+            .nth(1)
+            .and_then(|r| r.split(';').next())
+            .unwrap_or("")
+            .parse::<usize>()
+            .unwrap()
+    };
+    assert_eq!(words(&after), words(&before) + 4);
 }

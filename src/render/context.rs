@@ -11,6 +11,18 @@ use crate::content::Page;
 use crate::metadata::{self, jsonld, related::excerpt};
 use crate::pipeline::Site;
 
+/// The summary fields an "Also interesting" entry shows.
+const CARD_FIELDS: [&str; 5] = ["title", "permalink", "path", "description", "excerpt"];
+
+/// What changed in a page's summary after an edit.
+#[derive(Debug, Clone, Copy)]
+pub struct SummaryChange {
+    /// Listings (sections, terms, feeds) show it differently.
+    pub listings: bool,
+    /// Pages that list it under "Also interesting" show it differently.
+    pub cards: bool,
+}
+
 impl Shared {
     /// Read access to the page summaries.
     pub fn summaries(&self) -> std::sync::RwLockReadGuard<'_, Vec<Value>> {
@@ -20,19 +32,19 @@ impl Shared {
 
 impl Renderer {
     /// Recomputes the summary of page `i` after an edit; true if it changed.
-    pub fn refresh_summary(&self, site: &Site, i: usize) -> bool {
+    pub fn refresh_summary(&self, site: &Site, i: usize) -> SummaryChange {
         let new = page_summary(site, &site.content.pages[i]);
         let mut all = self
             .shared
             .summaries
             .write()
             .unwrap_or_else(|e| e.into_inner());
-        if all[i] == new {
-            false
-        } else {
-            all[i] = new;
-            true
-        }
+        let change = SummaryChange {
+            listings: all[i] != new,
+            cards: CARD_FIELDS.iter().any(|k| all[i][k] != new[k]),
+        };
+        all[i] = new;
+        change
     }
 
     pub(super) fn page_value(&self, site: &Site, i: usize) -> Value {
@@ -58,11 +70,10 @@ impl Renderer {
                 .iter()
                 .map(|&r| {
                     let s = &summaries[r];
-                    let card: Map<String, Value> =
-                        ["title", "permalink", "path", "description", "excerpt"]
-                            .into_iter()
-                            .map(|k| (k.to_string(), s[k].clone()))
-                            .collect();
+                    let card: Map<String, Value> = CARD_FIELDS
+                        .into_iter()
+                        .map(|k| (k.to_string(), s[k].clone()))
+                        .collect();
                     Value::Object(card)
                 })
                 .collect(),

@@ -3,17 +3,32 @@
 
 use serde_json::{json, Map, Value};
 
-use super::context::section_link;
+use super::context::{section_link, SummaryChange};
 use super::{Job, Renderer};
 use crate::pipeline::Site;
 
 impl Renderer {
     /// The listing outputs that show page `i`'s summary: its section's pager, its
     /// terms' pagers, and the pages that list it under "Also interesting".
-    pub fn jobs_showing(&self, site: &Site, i: usize) -> Vec<Job> {
+    pub fn jobs_showing(&self, site: &Site, i: usize, change: SummaryChange) -> Vec<Job> {
         let c = &site.content;
         let page = &c.pages[i];
         let mut jobs = Vec::new();
+        if change.cards {
+            jobs.extend(
+                c.pages
+                    .iter()
+                    .enumerate()
+                    .filter(|(_, p)| p.related.contains(&i))
+                    .map(|(j, _)| Job::Page(j)),
+            );
+        }
+        if !change.listings {
+            return jobs;
+        }
+        if site.config.generate_feed {
+            jobs.push(Job::Feed);
+        }
         let si = page.section;
         if c.sections[si].meta.render {
             let order = &self.shared.section_pages[si];
@@ -37,13 +52,6 @@ impl Renderer {
                 jobs.push(Job::Term(ti, term, n));
             }
         }
-        jobs.extend(
-            c.pages
-                .iter()
-                .enumerate()
-                .filter(|(_, p)| p.related.contains(&i))
-                .map(|(j, _)| Job::Page(j)),
-        );
         jobs
     }
 

@@ -5,8 +5,8 @@ mod context;
 mod functions;
 mod listings;
 
-pub use context::page_summary;
 use context::{globals, section_link, shared_values};
+pub use context::{page_summary, SummaryChange};
 use listings::{faq_groups, pager_count, sitemap_entries};
 pub mod theme;
 
@@ -70,6 +70,8 @@ pub struct Renderer {
     globals: Map<String, Value>,
     shared: Arc<Shared>,
     origins: HashMap<String, String>,
+    /// Some template looks pages up by path, so any page may show any other.
+    pub looks_up_pages: bool,
 }
 
 impl Renderer {
@@ -112,11 +114,16 @@ impl Renderer {
         let shared = Arc::new(shared_values(site, static_hashes));
         functions::register(&mut tera, &shared);
         let globals = globals(site);
+        let looks_up_pages = theme
+            .templates
+            .iter()
+            .any(|t| t.text.contains("get_page") || t.text.contains("get_section"));
         Ok(Renderer {
             tera,
             globals,
             shared,
             origins,
+            looks_up_pages,
         })
     }
 

@@ -46,6 +46,9 @@ impl Sink for MemorySink {
     }
 }
 
+/// The edited page's output and the jobs still to render, or the errors found.
+type BodyEdit = Result<(Files, Vec<Job>), Vec<Diagnostic>>;
+
 /// The last good build, kept between rebuilds.
 struct Built {
     site: Site,
@@ -105,11 +108,14 @@ impl Session {
     }
 
     /// Handles a set of changed files: incremental when every one is a body-only
-    /// edit of a known page, a full build otherwise.
+    /// edit of a known page, a full build otherwise. An incremental rebuild
+    /// renders the edited pages at once and returns the outputs that show them
+    /// (listings, related lists, backlinks) as jobs for [`Session::follow_up`],
+    /// so the page being edited can reload first.
     pub fn rebuild(
         &mut self,
         changed: &[std::path::PathBuf],
-    ) -> Result<(Update, Vec<Diagnostic>), Vec<Diagnostic>> {
+    ) -> Result<(Update, Vec<Diagnostic>, Vec<Job>), Vec<Diagnostic>> {
         let content_dir = self.opts.root.join("content");
         let keys: Option<Vec<String>> = changed
             .iter()
@@ -125,10 +131,14 @@ impl Session {
             .collect();
         if let Some(keys) = keys.filter(|k| !k.is_empty()) {
             let mut files = Files::new();
+            let mut pending = Vec::new();
             let mut all_incremental = true;
             for key in &keys {
                 match self.body_edit(key) {
-                    Some(Ok(f)) => files.extend(f),
+                    Some(Ok((f, jobs))) => {
+                        files.extend(f);
+                        pending.extend(jobs);
+                    }
                     Some(Err(d)) => {
                         // The kept state may now be half-updated: start over next time.
                         self.built = None;
@@ -141,16 +151,34 @@ impl Session {
                 }
             }
             if all_incremental {
-                return Ok((Update::Partial(files), Vec::new()));
+                return Ok((Update::Partial(files), Vec::new(), pending));
             }
         }
-        self.full().map(|(f, d)| (Update::Full(f), d))
+        self.full().map(|(f, d)| (Update::Full(f), d, Vec::new()))
     }
 
-    /// Re-renders one page whose front matter is unchanged, and
-    /// every output that shows it. `None` asks for a full build.
-    fn body_edit(&mut self, key: &str) -> Option<Result<Files, Vec<Diagnostic>>> {
+    /// Renders the outputs an incremental rebuild left for later.
+    pub fn follow_up(&mut self, jobs: &[Job]) -> Result<Files, Vec<Diagnostic>> {
+        let Some(built) = self.built.as_ref() else {
+            return Ok(Files::new());
+        };
+        let sink = MemorySink::default();
+        let diags = pipeline::render_jobs(&built.site, &built.prepared.renderer, jobs, &sink);
+        if error_count(&diags) > 0 {
+            self.built = None;
+            return Err(diags);
+        }
+        Ok(sink.into_files())
+    }
+
+    /// Re-renders one page whose front matter is unchanged and returns the
+    /// other outputs that show it, still to render. `None` asks for a full build.
+    fn body_edit(&mut self, key: &str) -> Option<BodyEdit> {
         let built = self.built.as_mut()?;
+        // A template that looks pages up can show this page anywhere: rebuild it all.
+        if built.prepared.renderer.looks_up_pages {
+            return None;
+        }
         let site = &mut built.site;
         let Some(Target::Page(i)) = site.content.by_key.get(key).copied() else {
             return None;
@@ -184,7 +212,7 @@ impl Session {
             return Some(Err(diags));
         }
         let new_targets = outgoing(site, i);
-        let mut jobs = vec![Job::Page(i)];
+        let mut jobs = Vec::new();
         for &t in old_targets.symmetric_difference(&new_targets) {
             let backlinks = &mut site.content.pages[t].backlinks;
             if new_targets.contains(&t) {
@@ -197,18 +225,14 @@ impl Session {
             jobs.push(Job::Page(t));
         }
         let renderer = &built.prepared.renderer;
-        if renderer.refresh_summary(site, i) {
-            jobs.extend(renderer.jobs_showing(site, i));
-            if site.config.generate_feed {
-                jobs.push(Job::Feed);
-            }
-        }
+        let change = renderer.refresh_summary(site, i);
+        jobs.extend(renderer.jobs_showing(site, i, change));
         let sink = MemorySink::default();
-        let diags = pipeline::render_jobs(site, renderer, &jobs, &sink);
+        let diags = pipeline::render_jobs(site, renderer, &[Job::Page(i)], &sink);
         if error_count(&diags) > 0 {
             return Some(Err(diags));
         }
-        Some(Ok(sink.into_files()))
+        Some(Ok((sink.into_files(), jobs)))
     }
 
     /// The site root.

@@ -17,6 +17,7 @@ use crate::cmd::Output;
 use crate::config::CONFIG_FILE;
 use crate::content::is_editor_temp;
 use crate::diagnostics::render_all;
+use crate::render::Job;
 
 /// Folders whose changes rebuild the site (with `site.toml` beside them).
 const WATCHED_DIRS: [&str; 4] = ["content", "templates", "themes", "static"];
@@ -126,7 +127,7 @@ fn rebuild_loop(
         let started = Instant::now();
         let paths: Vec<PathBuf> = changed.into_iter().collect();
         match session.rebuild(&paths) {
-            Ok((update, warnings)) => {
+            Ok((update, warnings, pending)) => {
                 if !warnings.is_empty() && !out.quiet {
                     eprint!("{}", render_all(&warnings, out.color));
                 }
@@ -155,15 +156,58 @@ fn rebuild_loop(
                         if changed.len() == 1 { "" } else { "s" }
                     );
                 }
+                if !pending.is_empty() {
+                    follow_up(&mut session, &pending, &store, &tx, out);
+                }
             }
-            Err(diags) => {
-                eprint!("{}", render_all(&diags, out.color));
-                let text = render_all(&diags, false);
-                store.write().unwrap_or_else(|e| e.into_inner()).error = Some(text.clone());
-                let _ = tx.send(message("error", Some(("text", serde_json::json!(text)))));
+            Err(diags) => show_errors(&diags, &store, &tx, out),
+        }
+        // Everything of this change is in place (tools and tests wait for this).
+        let _ = tx.send(message("done", None));
+    }
+}
+
+/// Renders the listings an incremental rebuild left for later and reloads the tabs showing them.
+fn follow_up(
+    session: &mut Session,
+    jobs: &[Job],
+    store: &Arc<RwLock<Store>>,
+    tx: &broadcast::Sender<String>,
+    out: Output,
+) {
+    let started = Instant::now();
+    match session.follow_up(jobs) {
+        Ok(files) => {
+            let (changed, _, _) = apply(store, Update::Partial(files));
+            if !changed.is_empty() {
+                let _ = tx.send(message(
+                    "reload",
+                    Some(("paths", serde_json::json!(changed))),
+                ));
+            }
+            if out.verbose {
+                eprintln!(
+                    "Listings: {} changed file{} in {:.1} ms",
+                    changed.len(),
+                    if changed.len() == 1 { "" } else { "s" },
+                    started.elapsed().as_secs_f64() * 1000.0
+                );
             }
         }
+        Err(diags) => show_errors(&diags, store, tx, out),
     }
+}
+
+fn show_errors(
+    diags: &[crate::diagnostics::Diagnostic],
+    store: &Arc<RwLock<Store>>,
+    tx: &broadcast::Sender<String>,
+    out: Output,
+) {
+    eprint!("{}", render_all(diags, out.color));
+    let text = render_all(diags, false);
+    store.write().unwrap_or_else(|e| e.into_inner()).error = Some(text.clone());
+    let _ = tx.send(message("error", Some(("text", serde_json::json!(text)))));
 }
 
 /// Puts a successful rebuild in place; returns the URL paths that changed,
