@@ -141,12 +141,9 @@ impl OutputWriter {
         };
         let new = self.new.into_inner().expect("no panics while locked");
         let pending = self.pending.into_inner().expect("no panics while locked");
-        let empty = fs::read_dir(&self.out).map_or(true, |mut d| d.next().is_none());
-        if empty && staging.is_dir() {
-            // A first build: move the whole staged tree in with one rename.
-            if self.out.is_dir() {
-                fs::remove_dir(&self.out)?;
-            }
+        if !self.out.exists() && staging.is_dir() {
+            // A first build: move the whole staged tree in with one rename. An existing
+            // folder, even an empty one, is kept: it may be a mount point or a link.
             fs::rename(&staging, &self.out)?;
             fs::write(
                 self.out.join(MANIFEST),

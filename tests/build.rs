@@ -256,3 +256,20 @@ date={{ "2026-03-01" | date(format="[day] [month repr:long] [year]") }}
         assert!(html.contains(want), "missing {want:?} in {html}");
     }
 }
+
+#[cfg(unix)]
+#[test]
+fn an_empty_output_folder_behind_a_link_is_kept_and_filled() {
+    let t = SiteTest::fixture("basic");
+    let target = tempfile::tempdir().unwrap();
+    std::os::unix::fs::symlink(target.path(), t.root().join("public")).unwrap();
+    t.build_ok(&[]);
+    assert!(std::fs::symlink_metadata(t.root().join("public"))
+        .unwrap()
+        .file_type()
+        .is_symlink());
+    assert!(target
+        .path()
+        .join("conditions/neck-pain/index.html")
+        .is_file());
+}
