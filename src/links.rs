@@ -7,7 +7,8 @@ use std::sync::Arc;
 use rayon::prelude::*;
 
 use crate::config::Config;
-use crate::content::{Content, FaqAnswer, Target};
+use crate::content::front_matter::FaqEntry;
+use crate::content::{Content, FaqAnswer, SourceFile, Target};
 use crate::diagnostics::{closest, Diagnostic};
 use crate::markdown::{self, LinkKind, MarkdownContext, Rendered, Resolved};
 
@@ -39,24 +40,16 @@ pub fn render_bodies(content: &mut Content, config: &Config, root: &Path) -> Vec
         .sections
         .par_iter()
         .map(|s| {
-            let mut diags = Vec::new();
-            let resolve = resolver(content);
-            let cx = MarkdownContext {
-                options: &config.markdown,
-                resolve: &resolve,
-                file: &s.file.display,
-                source: &s.file.text,
-                asset_dir: None,
-                static_dir: Some(&static_dir),
-                raw_html: true,
-            };
-            let r = markdown::render(
-                &s.file.text[s.body_offset..],
+            let (r, _, d) = document_body(
+                content,
+                config,
+                &s.file,
                 s.body_offset,
-                &cx,
-                &mut diags,
+                None,
+                &static_dir,
+                &[],
             );
-            (r, explain_missing(content, diags))
+            (r, d)
         })
         .collect();
 
@@ -104,37 +97,51 @@ fn page_body(
     i: usize,
 ) -> (Rendered, Vec<FaqAnswer>, Vec<Diagnostic>) {
     let p = &content.pages[i];
+    document_body(
+        content,
+        config,
+        &p.file,
+        p.body_offset,
+        Some(&p.dir),
+        static_dir,
+        &p.meta.faq,
+    )
+}
+
+/// Renders the body of a page or section, and its FAQ answers, with `@/` links resolved.
+fn document_body(
+    content: &Content,
+    config: &Config,
+    file: &SourceFile,
+    body_offset: usize,
+    asset_dir: Option<&Path>,
+    static_dir: &Path,
+    faq: &[FaqEntry],
+) -> (Rendered, Vec<FaqAnswer>, Vec<Diagnostic>) {
     let mut diags = Vec::new();
     let resolve = resolver(content);
     let cx = MarkdownContext {
         options: &config.markdown,
         resolve: &resolve,
-        file: &p.file.display,
-        source: &p.file.text,
-        asset_dir: Some(&p.dir),
+        file: &file.display,
+        source: &file.text,
+        asset_dir,
         static_dir: Some(static_dir),
         raw_html: true,
     };
-    let rendered = markdown::render(
-        &p.file.text[p.body_offset..],
-        p.body_offset,
-        &cx,
-        &mut diags,
-    );
+    let rendered = markdown::render(&file.text[body_offset..], body_offset, &cx, &mut diags);
     // Answers also go into JSON-LD as plain text; raw HTML in them is shown, never run.
     let answer_cx = MarkdownContext {
         raw_html: false,
         ..cx
     };
-    let faq = p
-        .meta
-        .faq
+    let faq = faq
         .iter()
         .map(|entry| {
             render_answer(
                 &entry.question,
                 &entry.answer,
-                &p.file.text,
+                &file.text,
                 &answer_cx,
                 &mut diags,
             )
