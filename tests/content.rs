@@ -3,16 +3,10 @@
 
 mod common;
 
+use common::SECTIONS;
+
 use std::collections::HashSet;
 use std::path::{Path, PathBuf};
-
-const SECTIONS: [&str; 5] = [
-    "triggering",
-    "acupressure",
-    "conditions",
-    "application",
-    "guides",
-];
 
 struct Article {
     path: PathBuf,

@@ -61,13 +61,7 @@ fn thousand_page_corpus_builds_with_every_link_landing() {
         assert!(stdout(&o).starts_with("Built 1000 pages"), "{}", stdout(&o));
     }
     let root = t.root().join("root");
-    for section in [
-        "triggering",
-        "acupressure",
-        "conditions",
-        "application",
-        "guides",
-    ] {
+    for section in SECTIONS {
         let pages = std::fs::read_dir(root.join(section))
             .unwrap()
             .filter(|e| {

@@ -45,13 +45,7 @@ fn text(html: &str) -> String {
 
 fn articles(out: &Path) -> Vec<(String, std::path::PathBuf)> {
     let mut v = Vec::new();
-    for section in [
-        "triggering",
-        "acupressure",
-        "conditions",
-        "application",
-        "guides",
-    ] {
+    for section in SECTIONS {
         let src = Path::new(env!("CARGO_MANIFEST_DIR"))
             .join("content")
             .join(section);

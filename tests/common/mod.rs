@@ -10,6 +10,15 @@ use std::time::SystemTime;
 use assert_cmd::Command;
 use tempfile::TempDir;
 
+/// The five sections of the bundled guide site.
+pub const SECTIONS: [&str; 5] = [
+    "triggering",
+    "acupressure",
+    "conditions",
+    "application",
+    "guides",
+];
+
 /// A site in a temp dir.
 pub struct SiteTest {
     pub dir: TempDir,
