@@ -6,7 +6,8 @@ use std::sync::Arc;
 
 use serde::{Deserialize, Serialize};
 
-use crate::diagnostics::{unknown_field_hint, Diagnostic};
+use crate::diagnostics::{unknown_field_hint, value_span, Diagnostic};
+use crate::outpath;
 
 /// The name of the configuration file at the site root.
 pub const CONFIG_FILE: &str = "site.toml";
@@ -210,10 +211,80 @@ impl Config {
                 );
             }
         }
+        config.check_paths(text, file, &source, &mut diags);
         if diags.is_empty() {
             Ok(config)
         } else {
             Err(diags)
+        }
+    }
+
+    /// Refuses paths in `site.toml` that could reach outside the site or its output
+    /// folder; normalises `[faq] path`.
+    fn check_paths(
+        &mut self,
+        text: &str,
+        file: &Path,
+        source: &Arc<str>,
+        diags: &mut Vec<Diagnostic>,
+    ) {
+        let mut refuse = |field: &str, value: &str, why: &str, hint: &str| {
+            let from = text.find(field).unwrap_or(0);
+            diags.push(
+                Diagnostic::error(
+                    "config::unsafe-path",
+                    format!(
+                        "`{field}` value `{}` is not allowed: {why}",
+                        value.escape_debug()
+                    ),
+                )
+                .at(file, source, value_span(text, from, value))
+                .hint(hint.to_string()),
+            );
+        };
+        let out = self.output_dir.trim_end_matches('/');
+        let first = out.split('/').next().unwrap_or("");
+        if !outpath::is_safe_rel(out) {
+            refuse(
+                "output_dir",
+                &self.output_dir,
+                "it must be a folder inside the site",
+                "write a relative folder such as `public`; to build elsewhere, pass `--output` on the command line",
+            );
+        } else if ["content", "templates", "static", "themes", CONFIG_FILE].contains(&first) {
+            refuse(
+                "output_dir",
+                &self.output_dir,
+                "fascia's own input folders are never written",
+                "choose a folder of its own, such as `public`",
+            );
+        }
+        if let Some(theme) = &self.theme {
+            if let Err(e) = outpath::segment(theme) {
+                refuse(
+                    "theme",
+                    theme,
+                    e.describe(),
+                    "name a folder directly under `themes/`",
+                );
+            }
+        }
+        match outpath::url_path(&self.faq.path) {
+            Ok(p) if p != "/" && p.ends_with('/') => {
+                self.faq.path = p.trim_matches('/').to_string()
+            }
+            Ok(_) => refuse(
+                "path",
+                &self.faq.path,
+                "the FAQ page needs a folder of its own",
+                "write a path such as `faq` or `help/questions`",
+            ),
+            Err(e) => refuse(
+                "path",
+                &self.faq.path,
+                e.describe(),
+                "write a path such as `faq`",
+            ),
         }
     }
 

@@ -283,6 +283,22 @@ pub fn error_count(diags: &[Diagnostic]) -> usize {
     diags.iter().filter(|d| d.is_error()).count()
 }
 
+/// The span of `value` as written in `text` (quoted if it can be found quoted),
+/// searching from `from`; the empty span at `from` when it cannot be found.
+pub fn value_span(text: &str, from: usize, value: &str) -> Range<usize> {
+    let hay = text.get(from..).unwrap_or("");
+    for q in ['"', '\''] {
+        if let Some(i) = hay.find(&format!("{q}{value}{q}")) {
+            let start = from + i + 1;
+            return start..start + value.len();
+        }
+    }
+    match hay.find(value).filter(|_| !value.is_empty()) {
+        Some(i) => from + i..from + i + value.len(),
+        None => from..from,
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

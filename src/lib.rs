@@ -16,6 +16,7 @@ pub mod external;
 pub mod links;
 pub mod markdown;
 pub mod metadata;
+pub mod outpath;
 pub mod output;
 pub mod pipeline;
 pub mod render;

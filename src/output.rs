@@ -1,18 +1,29 @@
-//! Writes the site safely: files are staged beside the output folder and
-//! moved in only when the whole build succeeded; unchanged files are left
-//! alone (their hash is in the manifest), and only files fascia wrote are
+//! Writes the site safely: files are staged inside the output folder and
+//! moved into place only when the whole build succeeded; unchanged files are
+//! left alone (their hash is in the manifest), and only files fascia wrote are
 //! ever removed.
+//!
+//! Crash safety: before the first file is moved in, the manifest is rewritten
+//! with every file about to change marked as unknown. A build killed half-way
+//! therefore leaves a manifest that claims no hash it cannot vouch for, and
+//! the next build rewrites those files. A staging folder left by a dead build
+//! is removed by the next one.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{BTreeMap, HashSet};
 use std::fs;
 use std::io;
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
 
 use crate::diagnostics::Diagnostic;
+use crate::outpath::is_safe_rel;
 
 /// The manifest fascia keeps in every output folder it owns; it also marks ownership.
 pub const MANIFEST: &str = ".fascia-manifest.json";
+/// The staging folder inside the output folder.
+pub const STAGING: &str = ".fascia-staging";
+/// The hash recorded for a file whose content is not known (mid-commit).
+const UNKNOWN: &str = "";
 
 /// Counts of what a commit did.
 #[derive(Debug, Default, Clone, Copy)]
@@ -42,37 +53,53 @@ impl Sink for OutputWriter {
     }
 }
 
+/// Refuses a path that is not strictly inside the output folder, or that names
+/// fascia's own bookkeeping files.
+pub fn check_rel(rel: &str) -> io::Result<()> {
+    let first = rel.split('/').next().unwrap_or("");
+    if !is_safe_rel(rel) || first == MANIFEST || first == STAGING {
+        return Err(io::Error::other(format!(
+            "refusing to write `{}`: it is not a path inside the output folder",
+            rel.escape_debug()
+        )));
+    }
+    Ok(())
+}
+
 /// Collects the outputs of one build and commits them all at once.
 pub struct OutputWriter {
     out: PathBuf,
     staging: Option<PathBuf>,
-    old: HashMap<String, String>,
+    created_out: bool,
+    old: BTreeMap<String, String>,
     new: Mutex<BTreeMap<String, String>>,
     pending: Mutex<Vec<String>>,
+    /// Problems that do not stop the build (an unreadable manifest).
+    pub warnings: Vec<Diagnostic>,
+}
+
+/// Reads a manifest; `Err` with a reason when it exists but cannot be trusted.
+fn read_manifest(path: &Path) -> Result<Option<BTreeMap<String, String>>, String> {
+    let text = match fs::read_to_string(path) {
+        Ok(t) => t,
+        Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(None),
+        Err(e) => return Err(format!("cannot read it: {e}")),
+    };
+    let map: BTreeMap<String, String> =
+        serde_json::from_str(&text).map_err(|e| format!("it is not a manifest: {e}"))?;
+    if let Some(bad) = map.keys().find(|k| check_rel(k).is_err()) {
+        return Err(format!(
+            "it lists `{}`, which is not a path inside the output folder",
+            bad.escape_debug()
+        ));
+    }
+    Ok(Some(map))
 }
 
 impl OutputWriter {
     /// Prepares to write into `out`. Refuses a non-empty folder fascia did not create unless `force`.
     /// With `dry_run`, nothing is ever written (for `fascia check`).
     pub fn open(out: &Path, force: bool, dry_run: bool) -> Result<OutputWriter, Diagnostic> {
-        let manifest_path = out.join(MANIFEST);
-        let old = match fs::read_to_string(&manifest_path) {
-            Ok(text) => serde_json::from_str(&text).unwrap_or_default(),
-            Err(_) => HashMap::new(),
-        };
-        if !dry_run && !force && out.is_dir() && !manifest_path.exists() {
-            let non_empty = fs::read_dir(out)
-                .map(|mut d| d.next().is_some())
-                .unwrap_or(false);
-            if non_empty {
-                return Err(Diagnostic::error(
-                    "output::not-ours",
-                    format!("{} is not empty and was not created by fascia", out.display()),
-                )
-                .in_file(out)
-                .hint("choose an empty folder with `--output`, or pass `--force` to write into it anyway"));
-            }
-        }
         if out.exists() && !out.is_dir() {
             return Err(Diagnostic::error(
                 "output::not-a-folder",
@@ -80,32 +107,73 @@ impl OutputWriter {
             )
             .in_file(out));
         }
-        let staging = if dry_run {
-            None
-        } else {
-            let name = out
-                .file_name()
-                .map(|n| n.to_string_lossy().into_owned())
-                .unwrap_or_else(|| "public".into());
-            let parent = out
-                .parent()
-                .filter(|p| !p.as_os_str().is_empty())
-                .unwrap_or(Path::new("."));
-            Some(parent.join(format!(".{name}.fascia-staging-{}", std::process::id())))
+        let manifest_path = out.join(MANIFEST);
+        let mut warnings = Vec::new();
+        let old = match read_manifest(&manifest_path) {
+            Ok(m) => m,
+            Err(why) => {
+                warnings.push(
+                    Diagnostic::warning(
+                        "output::bad-manifest",
+                        format!("{} is ignored: {why}", manifest_path.display()),
+                    )
+                    .in_file(&manifest_path)
+                    .hint("fascia treats the folder as one it did not create; pass `--force` to write into it anyway"),
+                );
+                None
+            }
         };
-        Ok(OutputWriter {
+        let owned = old.is_some();
+        if !dry_run && !force && !owned && out.is_dir() {
+            let non_empty = fs::read_dir(out)
+                .map(|d| d.flatten().any(|e| e.file_name() != STAGING))
+                .unwrap_or(false);
+            if non_empty {
+                let mut d = Diagnostic::error(
+                    "output::not-ours",
+                    format!("{} is not empty and was not created by fascia", out.display()),
+                )
+                .in_file(out)
+                .hint("choose an empty folder with `--output`, or pass `--force` to write into it anyway");
+                if let Some(w) = warnings.first() {
+                    d.message.push_str(&format!(" ({})", w.message));
+                }
+                return Err(d);
+            }
+        }
+        let mut writer = OutputWriter {
             out: out.to_path_buf(),
-            staging,
-            old,
+            staging: None,
+            created_out: false,
+            old: old.unwrap_or_default(),
             new: Mutex::new(BTreeMap::new()),
             pending: Mutex::new(Vec::new()),
-        })
+            warnings,
+        };
+        if !dry_run {
+            writer.created_out = !out.exists();
+            let staging = out.join(STAGING);
+            let setup = fs::create_dir_all(out)
+                .and_then(|_| remove_stale_staging(&staging))
+                .and_then(|_| fs::create_dir(&staging));
+            if let Err(e) = setup {
+                return Err(Diagnostic::error(
+                    "output::io",
+                    format!("cannot prepare {}: {e}", staging.display()),
+                )
+                .in_file(out)
+                .hint("check the permissions of the output folder"));
+            }
+            writer.staging = Some(staging);
+        }
+        Ok(writer)
     }
 
     /// Records one output file; writes it to staging only if it changed. Safe to call from many threads.
     pub fn write(&self, rel: &str, bytes: &[u8]) -> io::Result<()> {
+        check_rel(rel)?;
         let hash = format!("{:016x}", xxhash_rust::xxh3::xxh3_64(bytes));
-        let unchanged = self.old.get(rel) == Some(&hash) && self.out.join(rel).is_file();
+        let unchanged = self.old.get(rel) == Some(&hash) && is_plain_file(&self.out, rel);
         if let Some(staging) = &self.staging {
             if !unchanged {
                 let target = staging.join(rel);
@@ -140,33 +208,25 @@ impl OutputWriter {
             return Ok(WriteStats::default());
         };
         let new = self.new.into_inner().expect("no panics while locked");
-        let pending = self.pending.into_inner().expect("no panics while locked");
-        if !self.out.exists() && staging.is_dir() {
-            // A first build: move the whole staged tree in with one rename. An existing
-            // folder, even an empty one, is kept: it may be a mount point or a link.
-            fs::rename(&staging, &self.out)?;
-            fs::write(
-                self.out.join(MANIFEST),
-                serde_json::to_string(&new).map_err(io::Error::other)?,
-            )?;
-            return Ok(WriteStats {
-                written: pending.len(),
-                unchanged: 0,
-                removed: 0,
-            });
+        let mut pending = self.pending.into_inner().expect("no panics while locked");
+        pending.sort();
+        // The journal: every file about to change is unknown until the final manifest.
+        let mut journal = self.old.clone();
+        for rel in &pending {
+            journal.insert(rel.clone(), UNKNOWN.into());
         }
-        fs::create_dir_all(&self.out)?;
+        save_manifest(&self.out, &journal)?;
         let mut stats = WriteStats {
             written: pending.len(),
             unchanged: new.len() - pending.len(),
             removed: 0,
         };
-        for rel in &pending {
+        let mut safe_dirs = HashSet::new();
+        for (n, rel) in pending.iter().enumerate() {
+            fault_point(n);
             let target = self.out.join(rel);
-            if let Some(parent) = target.parent() {
-                fs::create_dir_all(parent)?;
-            }
-            if target.is_dir() {
+            ensure_real_dirs(&self.out, rel, &mut safe_dirs)?;
+            if fs::symlink_metadata(&target).is_ok_and(|m| m.is_dir()) {
                 return Err(io::Error::other(format!(
                     "{} is a folder; cannot write a file there",
                     target.display()
@@ -175,36 +235,124 @@ impl OutputWriter {
             fs::rename(staging.join(rel), &target)?;
         }
         for rel in self.old.keys().filter(|k| !new.contains_key(*k)) {
-            let target = self.out.join(rel);
-            if target.is_file() && fs::remove_file(&target).is_ok() {
+            if is_plain_file(&self.out, rel) && fs::remove_file(self.out.join(rel)).is_ok() {
                 stats.removed += 1;
-                remove_empty_parents(&self.out, &target);
+                remove_empty_parents(&self.out, rel);
             }
         }
-        let manifest = serde_json::to_string(&new).map_err(io::Error::other)?;
-        let manifest_path = self.out.join(MANIFEST);
-        if fs::read_to_string(&manifest_path).ok().as_deref() != Some(manifest.as_str()) {
-            fs::write(manifest_path, manifest)?;
-        }
+        save_manifest(&self.out, &new)?;
         let _ = fs::remove_dir_all(&staging);
         Ok(stats)
     }
 
-    /// Throws away what was staged; the output folder is untouched.
+    /// Throws away what was staged; the output folder is as it was.
     pub fn abort(self) {
         if let Some(staging) = &self.staging {
             let _ = fs::remove_dir_all(staging);
+            if self.created_out {
+                let _ = fs::remove_dir(&self.out);
+            }
         }
     }
 }
 
+/// Writes the manifest atomically (temporary file, then rename), unless it is already so.
+fn save_manifest(out: &Path, map: &BTreeMap<String, String>) -> io::Result<()> {
+    let text = serde_json::to_string(map).map_err(io::Error::other)?;
+    let path = out.join(MANIFEST);
+    if fs::read_to_string(&path).ok().as_deref() == Some(text.as_str()) {
+        return Ok(());
+    }
+    let tmp = out.join(STAGING).join(MANIFEST);
+    fs::write(&tmp, text)?;
+    fs::rename(tmp, path)
+}
+
+/// Removes a staging folder left by a build that died; never follows a link.
+fn remove_stale_staging(staging: &Path) -> io::Result<()> {
+    match fs::symlink_metadata(staging) {
+        Ok(m) if m.is_dir() => fs::remove_dir_all(staging),
+        Ok(_) => fs::remove_file(staging),
+        Err(_) => Ok(()),
+    }
+}
+
+/// True when `out/rel` is a regular file reached without passing a symbolic link.
+fn is_plain_file(out: &Path, rel: &str) -> bool {
+    let mut p = out.to_path_buf();
+    for seg in rel.split('/') {
+        p.push(seg);
+        match fs::symlink_metadata(&p) {
+            Ok(m) if m.file_type().is_symlink() => return false,
+            Ok(_) => {}
+            Err(_) => return false,
+        }
+    }
+    fs::symlink_metadata(&p).is_ok_and(|m| m.is_file())
+}
+
+/// Creates the folders of `rel` inside `out`, refusing any that is a symbolic link.
+fn ensure_real_dirs(out: &Path, rel: &str, checked: &mut HashSet<String>) -> io::Result<()> {
+    let Some((dirs, _)) = rel.rsplit_once('/') else {
+        return Ok(());
+    };
+    if checked.contains(dirs) {
+        return Ok(());
+    }
+    let mut p = out.to_path_buf();
+    let mut so_far = String::new();
+    for seg in dirs.split('/') {
+        p.push(seg);
+        if !so_far.is_empty() {
+            so_far.push('/');
+        }
+        so_far.push_str(seg);
+        if checked.contains(&so_far) {
+            continue;
+        }
+        match fs::symlink_metadata(&p) {
+            Ok(m) if m.file_type().is_symlink() => {
+                return Err(io::Error::other(format!(
+                    "{} is a symbolic link; fascia does not write through links",
+                    p.display()
+                )))
+            }
+            Ok(m) if m.is_dir() => {}
+            Ok(_) => {
+                return Err(io::Error::other(format!(
+                    "{} is a file; cannot create a folder there",
+                    p.display()
+                )))
+            }
+            Err(_) => fs::create_dir(&p)?,
+        }
+        checked.insert(so_far.clone());
+    }
+    Ok(())
+}
+
 // Only folders emptied by removing our own stale files go, and never the output folder itself.
-fn remove_empty_parents(out: &Path, file: &Path) {
-    let mut dir = file.parent();
-    while let Some(d) = dir {
-        if d == out || !d.starts_with(out) || fs::remove_dir(d).is_err() {
+fn remove_empty_parents(out: &Path, rel: &str) {
+    let mut dirs: Vec<&str> = rel.split('/').collect();
+    dirs.pop();
+    while !dirs.is_empty() {
+        if fs::remove_dir(out.join(dirs.join("/"))).is_err() {
             break;
         }
-        dir = d.parent();
+        dirs.pop();
+    }
+}
+
+/// Test hook: `FASCIA_FAULT_AFTER=N` kills the process after N files were moved
+/// in, as a crash or `kill -9` would, so tests can check that the next build repairs it.
+fn fault_point(moved: usize) {
+    static AFTER: std::sync::OnceLock<Option<usize>> = std::sync::OnceLock::new();
+    let after = AFTER.get_or_init(|| {
+        std::env::var("FASCIA_FAULT_AFTER")
+            .ok()
+            .and_then(|v| v.parse().ok())
+    });
+    if *after == Some(moved) {
+        std::process::abort();
     }
 }

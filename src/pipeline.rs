@@ -236,25 +236,31 @@ pub fn build(opts: &BuildOptions) -> BuildReport {
         }
     };
     diags.append(&mut prepared.warnings);
-    if inside_content(&report.output, &opts.root) {
+    if let Some(problem) = output_overlaps_site(&report.output, &opts.root) {
         let (file, fix) = match opts.output {
-            Some(_) => ("--output", "pass a folder outside content/"),
-            None => ("site.toml", "set `output_dir` to a folder outside content/"),
+            Some(_) => ("--output", "pass a folder of its own, such as `public`"),
+            None => (
+                "site.toml",
+                "set `output_dir` to a folder of its own, such as `public`",
+            ),
         };
         diags.push(
-            Diagnostic::error("output::in-content", "the output folder is inside content/")
+            Diagnostic::error("output::in-content", problem)
                 .in_file(file)
-                .hint(format!("fascia never writes into content/; {fix}")),
+                .hint(format!(
+                    "fascia never writes into content/ or over the site; {fix}"
+                )),
         );
         return finish(report, diags);
     }
-    let writer = match OutputWriter::open(&report.output, opts.force, opts.dry_run) {
+    let mut writer = match OutputWriter::open(&report.output, opts.force, opts.dry_run) {
         Ok(w) => w,
         Err(d) => {
             diags.push(d);
             return finish(report, diags);
         }
     };
+    diags.append(&mut writer.warnings);
     let jobs = prepared.renderer.jobs(&site);
     diags.extend(render_jobs(&site, &prepared.renderer, &jobs, &writer));
     report.timings.render = t.elapsed();
@@ -273,18 +279,39 @@ pub fn build(opts: &BuildOptions) -> BuildReport {
     finish(report, diags)
 }
 
-fn inside_content(out: &Path, root: &Path) -> bool {
-    // The output folder may not exist yet: resolve its deepest existing ancestor.
+/// Why `out` may not be the output folder: inside `content/`, or the site itself
+/// (or a folder holding it), where a manifest could name the site's own files.
+fn output_overlaps_site(out: &Path, root: &Path) -> Option<&'static str> {
+    // The output folder may not exist yet: resolve its deepest existing ancestor,
+    // after folding `..` so that `missing/../content` is seen for what it is.
     fn resolve(p: &Path) -> PathBuf {
         let p = std::path::absolute(p).unwrap_or_else(|_| p.to_path_buf());
-        for ancestor in p.ancestors() {
-            if let Ok(real) = ancestor.canonicalize() {
-                return real.join(p.strip_prefix(ancestor).unwrap_or(Path::new("")));
+        let mut folded = PathBuf::new();
+        for c in p.components() {
+            match c {
+                std::path::Component::ParentDir => {
+                    folded.pop();
+                }
+                std::path::Component::CurDir => {}
+                c => folded.push(c),
             }
         }
-        p
+        for ancestor in folded.ancestors() {
+            if let Ok(real) = ancestor.canonicalize() {
+                return real.join(folded.strip_prefix(ancestor).unwrap_or(Path::new("")));
+            }
+        }
+        folded
     }
-    resolve(out).starts_with(resolve(&root.join("content")))
+    let out = resolve(out);
+    let root = resolve(root);
+    if out.starts_with(root.join("content")) {
+        Some("the output folder is inside content/")
+    } else if root.starts_with(&out) {
+        Some("the output folder is the site folder itself, or holds it")
+    } else {
+        None
+    }
 }
 
 fn io_error(what: &str, e: std::io::Error) -> Diagnostic {

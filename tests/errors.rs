@@ -20,6 +20,7 @@ fn fails_cleanly(edit: impl Fn(&SiteTest)) -> String {
     assert!(err.contains("was not changed"), "{err}");
     let staging: Vec<_> = std::fs::read_dir(t.root())
         .unwrap()
+        .chain(std::fs::read_dir(t.public()).into_iter().flatten())
         .filter_map(Result::ok)
         .filter(|e| e.file_name().to_string_lossy().contains("staging"))
         .collect();

@@ -28,15 +28,16 @@ fn start(root: &Path, extra: &[&str]) -> Server {
     start_at(root, 20000 + (std::process::id() % 20000) as u16, extra)
 }
 
+/// Starts `fascia serve` as README tells a user: in the site folder, with no `--root`.
 fn start_at(root: &Path, port: u16, extra: &[&str]) -> Server {
+    start_in(root, &["--port", &port.to_string()], extra)
+}
+
+fn start_in(cwd: &Path, args: &[&str], extra: &[&str]) -> Server {
     let mut child = Command::new(env!("CARGO_BIN_EXE_fascia"))
-        .args([
-            "serve",
-            "--root",
-            root.to_str().unwrap(),
-            "--port",
-            &port.to_string(),
-        ])
+        .current_dir(cwd)
+        .arg("serve")
+        .args(args)
         .args(extra)
         .env("NO_COLOR", "1")
         .stdout(Stdio::piped())
@@ -466,4 +467,47 @@ fn pages_looked_up_by_templates_stay_current_after_a_body_edit() {
             .unwrap()
     };
     assert_eq!(words(&after), words(&before) + 4);
+}
+
+/// Edits `neck-pain.md` and waits until the served page shows the edit.
+fn sees_an_edit(server: &Server, root: &Path, marker: &str) {
+    let rx = events(server.port);
+    wait_for(&rx, "ok");
+    edit(
+        root,
+        "content/conditions/neck-pain.md",
+        "Stiffness.",
+        marker,
+    );
+    wait_for(&rx, "reload");
+    let page = request(server.port, "/conditions/neck-pain/", &[]);
+    assert!(
+        String::from_utf8_lossy(&page.body).contains(marker),
+        "the edit `{marker}` was not served"
+    );
+}
+
+#[test]
+fn live_reload_works_from_the_site_folder_and_with_relative_or_absolute_roots() {
+    // README's way: in the site folder, no --root.
+    let site = SiteTest::fixture("basic");
+    let server = start(site.root(), &[]);
+    sees_an_edit(&server, site.root(), "Seen from the site folder.");
+
+    // A relative --root from the parent folder.
+    let site = SiteTest::fixture("basic");
+    let parent = site.root().parent().unwrap();
+    let name = site.root().file_name().unwrap().to_str().unwrap();
+    let server = start_in(parent, &["--root", name, "--port", "0"], &[]);
+    sees_an_edit(&server, site.root(), "Seen through a relative root.");
+
+    // An absolute --root from anywhere.
+    let site = SiteTest::fixture("basic");
+    let elsewhere = tempfile::tempdir().unwrap();
+    let server = start_in(
+        elsewhere.path(),
+        &["--root", site.root().to_str().unwrap(), "--port", "0"],
+        &[],
+    );
+    sees_an_edit(&server, site.root(), "Seen through an absolute root.");
 }

@@ -10,8 +10,9 @@ use std::sync::Arc;
 use rayon::prelude::*;
 
 use crate::config::Config;
-use crate::diagnostics::Diagnostic;
+use crate::diagnostics::{value_span, Diagnostic};
 use crate::markdown::Rendered;
+use crate::outpath;
 use front_matter::{PageDate, PageFrontMatter, SectionFrontMatter, SortBy};
 
 /// One Markdown file as read from disk.
@@ -300,8 +301,19 @@ pub fn load(
     let mut pages_parsed = Vec::new();
     for p in parsed {
         match p.kind {
-            ParsedKind::Section(meta) => {
+            ParsedKind::Section(mut meta) => {
                 if meta.draft && !drafts {
+                    continue;
+                }
+                let mut ok = check_aliases(&p.file, &mut meta.aliases, &mut diags);
+                if let Some(pp) = &meta.paginate_path {
+                    if let Err(e) = outpath::segment(pp) {
+                        diags.push(unsafe_path(&p.file, "paginate_path", pp, e));
+                        ok = false;
+                    }
+                }
+                if !ok {
+                    content.broken.push(p.file.key.clone());
                     continue;
                 }
                 let dir = parent_dir(&p.file.key);
@@ -399,10 +411,15 @@ pub fn load(
             .as_deref()
             .map(slug::slugify)
             .unwrap_or_else(|| slug::slugify(stem));
+        let mut meta = meta;
         let path = match &meta.path {
-            Some(p) => normalize_path(p),
+            Some(p) => checked_url_path(&file, "path", p, &mut diags).unwrap_or_default(),
             None => format!("{}{slug}/", dir_path(&section_dir)),
         };
+        if !check_aliases(&file, &mut meta.aliases, &mut diags) || path.is_empty() {
+            content.broken.push(file.key.clone());
+            continue;
+        }
         if let Some(other) = seen_paths.insert(path.clone(), file.key.clone()) {
             let at = meta
                 .path
@@ -585,15 +602,48 @@ fn dir_path(dir: &str) -> String {
     p
 }
 
-fn normalize_path(p: &str) -> String {
-    let trimmed = p.trim_matches('/');
-    if trimmed.is_empty() {
-        "/".into()
-    } else if trimmed.rsplit('/').next().is_some_and(|l| l.contains('.')) {
-        format!("/{trimmed}")
-    } else {
-        format!("/{trimmed}/")
+/// A user-written URL path, normalised, or a diagnostic at the field when it could
+/// leave the output folder.
+fn checked_url_path(
+    file: &SourceFile,
+    field: &str,
+    raw: &str,
+    diags: &mut Vec<Diagnostic>,
+) -> Option<String> {
+    match outpath::url_path(raw) {
+        Ok(p) => Some(p),
+        Err(e) => {
+            diags.push(unsafe_path(file, field, raw, e));
+            None
+        }
     }
+}
+
+/// Normalises `aliases` in place; false (with diagnostics) if any is unsafe.
+fn check_aliases(file: &SourceFile, aliases: &mut [String], diags: &mut Vec<Diagnostic>) -> bool {
+    let mut ok = true;
+    for a in aliases.iter_mut() {
+        match checked_url_path(file, "aliases", a, diags) {
+            Some(p) => *a = p,
+            None => ok = false,
+        }
+    }
+    ok
+}
+
+fn unsafe_path(file: &SourceFile, field: &str, raw: &str, e: outpath::PathError) -> Diagnostic {
+    let from = file.text.find(field).unwrap_or(0);
+    Diagnostic::error(
+        "content::unsafe-path",
+        format!(
+            "`{field}` value `{}` is not a safe path: {}",
+            raw.escape_debug(),
+            e.describe()
+        ),
+    )
+    .at(&file.display, &file.text, value_span(&file.text, from, raw))
+    .label("this path")
+    .hint("write a path inside the site, such as `/old-name/`, without `..` or `\\`")
 }
 
 /// `2024-05-01-neck-pain` → (that date, `neck-pain`), as Zola does.

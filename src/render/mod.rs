@@ -19,6 +19,7 @@ use tera::{Context, Tera};
 use crate::content::Target;
 use crate::diagnostics::Diagnostic;
 use crate::metadata;
+use crate::outpath::output_file;
 use crate::pipeline::Site;
 use theme::ThemeFiles;
 
@@ -316,15 +317,8 @@ impl Renderer {
             Job::NotFound => ("404.html".into(), "/404.html".into(), None),
             Job::Alias(from, to) => {
                 ctx.insert("redirect_to".into(), json!(to));
-                let from = format!("/{}", from.trim_start_matches('/'));
-                let path = if from.ends_with('/')
-                    || from.rsplit('/').next().is_some_and(|l| !l.contains('.'))
-                {
-                    format!("{}/", from.trim_end_matches('/'))
-                } else {
-                    from
-                };
-                ("alias.html".into(), path, None)
+                // Aliases were checked and normalised when the content was loaded.
+                ("alias.html".into(), from.clone(), None)
             }
             Job::Sitemap => {
                 ctx.insert("entries".into(), sitemap_entries(site));
@@ -367,18 +361,6 @@ impl Renderer {
     fn summaries(&self, pages: &[usize]) -> Value {
         let all = self.shared.summaries();
         Value::Array(pages.iter().map(|&i| all[i].clone()).collect())
-    }
-}
-
-/// `/a/b/` → `a/b/index.html`; `/sitemap.xml` → `sitemap.xml`.
-pub fn output_file(path: &str) -> String {
-    let trimmed = path.trim_start_matches('/');
-    if trimmed.is_empty() {
-        "index.html".into()
-    } else if trimmed.ends_with('/') {
-        format!("{trimmed}index.html")
-    } else {
-        trimmed.to_string()
     }
 }
 

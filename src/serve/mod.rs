@@ -55,7 +55,19 @@ pub fn message(kind: &str, field: Option<(&str, serde_json::Value)>) -> String {
 }
 
 /// Runs the server until the process is stopped. Returns the exit code.
-pub fn run(opts: ServeOptions, out: Output) -> i32 {
+pub fn run(mut opts: ServeOptions, out: Output) -> i32 {
+    // File events name absolute paths: a relative root (`.`, README's way) must be
+    // made absolute, or no event would ever match the watched folders.
+    match opts.root.canonicalize() {
+        Ok(root) => opts.root = root,
+        Err(e) => {
+            eprintln!(
+                "error: cannot open the site folder {}: {e}",
+                opts.root.display()
+            );
+            return 1;
+        }
+    }
     let Some((listener, addr)) = bind(opts.bind, opts.port) else {
         eprintln!(
             "error: no free port from {} to {}",

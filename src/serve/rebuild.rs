@@ -32,6 +32,7 @@ impl MemorySink {
 
 impl Sink for MemorySink {
     fn put(&self, rel: &str, bytes: &[u8]) -> io::Result<()> {
+        crate::output::check_rel(rel)?;
         self.files
             .lock()
             .unwrap_or_else(|e| e.into_inner())

@@ -18,7 +18,7 @@ use tokio_stream::wrappers::BroadcastStream;
 use tokio_stream::StreamExt;
 
 use super::{message, Store};
-use crate::render::output_file;
+use crate::outpath::output_file;
 
 const SCRIPT: &str = include_str!("livereload.js");
 const SCRIPT_PATH: &str = "/__fascia/livereload.js";

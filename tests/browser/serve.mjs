@@ -29,7 +29,9 @@ const edit = (file, from, to) => {
   fs.writeFileSync(file, text.replace(from, to));
 };
 
-const server = spawn(bin, ['serve', '--root', site, '--port', '0'], {
+// As README tells a user: from the site folder, with no --root.
+const server = spawn(bin, ['serve', '--port', '0'], {
+  cwd: site,
   env: { ...process.env, NO_COLOR: '1' },
   stdio: ['ignore', 'pipe', 'inherit'],
 });
