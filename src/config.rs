@@ -6,7 +6,7 @@ use std::sync::Arc;
 
 use serde::{Deserialize, Serialize};
 
-use crate::diagnostics::{unknown_field_hint, value_span, Diagnostic};
+use crate::diagnostics::{unknown_field_hint, value_span, Code, Diagnostic};
 use crate::outpath;
 
 /// The name of the configuration file at the site root.
@@ -192,7 +192,7 @@ impl Config {
         if !(config.base_url.starts_with("http://") || config.base_url.starts_with("https://")) {
             let at = text.find(&config.base_url).unwrap_or(0);
             diags.push(
-                Diagnostic::error("config::base-url", "`base_url` must be an absolute URL")
+                Diagnostic::error(Code::ConfigBaseUrl, "`base_url` must be an absolute URL")
                     .at(file, &source, at..at + config.base_url.len())
                     .hint("write it with its scheme, e.g. `https://example.org/guides/`"),
             );
@@ -203,7 +203,7 @@ impl Config {
                 let at = text.rfind(&format!("\"{}\"", t.name)).unwrap_or(0);
                 diags.push(
                     Diagnostic::error(
-                        "config::taxonomy",
+                        Code::ConfigTaxonomy,
                         format!("taxonomy `{}` is declared twice", t.name),
                     )
                     .at(file, &source, at..at + t.name.len() + 2)
@@ -232,7 +232,7 @@ impl Config {
             let from = text.find(field).unwrap_or(0);
             diags.push(
                 Diagnostic::error(
-                    "config::unsafe-path",
+                    Code::ConfigUnsafePath,
                     format!(
                         "`{field}` value `{}` is not allowed: {why}",
                         value.escape_debug()
@@ -292,15 +292,16 @@ impl Config {
     pub fn load(root: &Path) -> Result<Config, Vec<Diagnostic>> {
         let path = root.join(CONFIG_FILE);
         let text = std::fs::read(&path).map_err(|e| {
-            vec![
-                Diagnostic::error("config::missing", format!("cannot read {CONFIG_FILE}: {e}"))
-                    .in_file(CONFIG_FILE)
-                    .hint("run `fascia init DIR` to start a site, or pass `--root`"),
-            ]
+            vec![Diagnostic::error(
+                Code::ConfigMissing,
+                format!("cannot read {CONFIG_FILE}: {e}"),
+            )
+            .in_file(CONFIG_FILE)
+            .hint("run `fascia init DIR` to start a site, or pass `--root`")]
         })?;
         let text = String::from_utf8(text).map_err(|e| {
             vec![
-                Diagnostic::error("input::utf8", format!("{CONFIG_FILE} is not valid UTF-8")).at(
+                Diagnostic::error(Code::InputUtf8, format!("{CONFIG_FILE} is not valid UTF-8")).at(
                     CONFIG_FILE,
                     &Arc::from(String::from_utf8_lossy(e.as_bytes()).as_ref()),
                     e.utf8_error().valid_up_to()..e.utf8_error().valid_up_to(),
@@ -334,7 +335,7 @@ pub fn toml_error(
         .unwrap_or(offset..offset);
     let message = e.message().trim().to_string();
     if let Some((field, hint)) = unknown_field_hint(&message) {
-        return Diagnostic::error("toml::unknown-field", format!("unknown field `{field}`"))
+        return Diagnostic::error(Code::TomlUnknownField, format!("unknown field `{field}`"))
             .at(file, source, span)
             .label("not a known field")
             .hint(hint);
@@ -349,7 +350,7 @@ pub fn toml_error(
     } else {
         None
     };
-    let mut d = Diagnostic::error("toml::syntax", message).at(file, source, span);
+    let mut d = Diagnostic::error(Code::TomlSyntax, message).at(file, source, span);
     if let Some(h) = hint {
         d = d.hint(h);
     }

@@ -17,13 +17,79 @@ pub enum Severity {
     Warning,
 }
 
+macro_rules! codes {
+    ($($variant:ident => $text:literal,)*) => {
+        /// Every kind of problem fascia reports, with a stable text form such as
+        /// `link::missing-page`. Each has a fixture under `tests/` (a test walks them).
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+        pub enum Code {
+            $(#[doc = $text] $variant,)*
+        }
+
+        impl Code {
+            /// Every code, in declaration order.
+            pub const ALL: &'static [Code] = &[$(Code::$variant,)*];
+
+            /// The stable text form, `area::what`.
+            pub fn as_str(self) -> &'static str {
+                match self {
+                    $(Code::$variant => $text,)*
+                }
+            }
+        }
+    };
+}
+
+codes! {
+    ConfigBaseUrl => "config::base-url",
+    ConfigMissing => "config::missing",
+    ConfigTaxonomy => "config::taxonomy",
+    ConfigUnsafePath => "config::unsafe-path",
+    ContentDuplicatePath => "content::duplicate-path",
+    ContentMissing => "content::missing",
+    ContentUnsafePath => "content::unsafe-path",
+    FrontMatterFence => "front-matter::fence",
+    FrontMatterMissing => "front-matter::missing",
+    FrontMatterUnclosed => "front-matter::unclosed",
+    InputRead => "input::read",
+    InputUtf8 => "input::utf8",
+    InputWalk => "input::walk",
+    LinkExternal => "link::external",
+    LinkMissingAnchor => "link::missing-anchor",
+    LinkMissingPage => "link::missing-page",
+    MarkdownImageAlt => "markdown::image-alt",
+    OutputBadManifest => "output::bad-manifest",
+    OutputInContent => "output::in-content",
+    OutputIo => "output::io",
+    OutputNotAFolder => "output::not-a-folder",
+    OutputNotOurs => "output::not-ours",
+    RelatedMissingPage => "related::missing-page",
+    StaticOutside => "static::outside",
+    StaticRead => "static::read",
+    TaxonomyUnknown => "taxonomy::unknown",
+    TemplateError => "template::error",
+    TemplateMissing => "template::missing",
+    ThemeMissing => "theme::missing",
+    ThemeRead => "theme::read",
+    TomlSyntax => "toml::syntax",
+    TomlUnknownField => "toml::unknown-field",
+    YamlSyntax => "yaml::syntax",
+    YamlUnknownField => "yaml::unknown-field",
+}
+
+impl std::fmt::Display for Code {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
 /// One problem in the user's input, with enough context to point at it.
 #[derive(Debug, Clone)]
 pub struct Diagnostic {
     /// Error or warning.
     pub severity: Severity,
-    /// A stable code such as `front-matter::unknown-field`, so tests can name each class.
-    pub code: &'static str,
+    /// A stable code such as `toml::unknown-field`, so tests can name each class.
+    pub code: Code,
     /// What is wrong, in one line.
     pub message: String,
     /// Path shown to the user (relative to the site root where possible).
@@ -40,7 +106,7 @@ pub struct Diagnostic {
 
 impl Diagnostic {
     /// An error with a code and message and no location yet.
-    pub fn error(code: &'static str, message: impl Into<String>) -> Self {
+    pub fn error(code: Code, message: impl Into<String>) -> Self {
         Diagnostic {
             severity: Severity::Error,
             code,
@@ -54,7 +120,7 @@ impl Diagnostic {
     }
 
     /// A warning with a code and message and no location yet.
-    pub fn warning(code: &'static str, message: impl Into<String>) -> Self {
+    pub fn warning(code: Code, message: impl Into<String>) -> Self {
         Diagnostic {
             severity: Severity::Warning,
             ..Diagnostic::error(code, message)
@@ -122,7 +188,7 @@ impl Diagnostic {
             (Some(src), Some(span)) => Some(Excerpt::new(src, span.clone())),
             _ => None,
         };
-        let mut msg = level.title(&self.message).id(self.code);
+        let mut msg = level.title(&self.message).id(self.code.as_str());
         match (&excerpt, &file) {
             (Some(excerpt), Some(origin)) => {
                 msg = msg.snippet(
@@ -323,7 +389,7 @@ mod tests {
     #[test]
     fn huge_line_is_windowed() {
         let src: Arc<str> = format!("{}X{}", "a".repeat(10_000), "b".repeat(10_000)).into();
-        let d = Diagnostic::error("t", "m").at("f.md", &src, 10_000..10_001);
+        let d = Diagnostic::error(Code::InputRead, "m").at("f.md", &src, 10_000..10_001);
         let out = d.render(false);
         assert!(out.contains('X'));
         assert!(out.len() < 1000);

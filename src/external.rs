@@ -13,9 +13,10 @@ use percent_encoding::{utf8_percent_encode, AsciiSet, CONTROLS};
 use ureq::http::StatusCode;
 use ureq::Agent;
 
-use crate::content::Content;
-use crate::diagnostics::Diagnostic;
+use crate::derived::Derived;
+use crate::diagnostics::{Code, Diagnostic};
 use crate::markdown::LinkKind;
+use crate::model::Site;
 
 /// One external link as written in a file.
 #[derive(Debug, Clone)]
@@ -64,12 +65,14 @@ impl Default for ExternalOptions {
 }
 
 /// Every external link in the bodies of pages and sections, in file order.
-pub fn collect(content: &Content) -> Vec<ExternalLink> {
-    let files = content
-        .pages
-        .iter()
-        .map(|p| (&p.file, &p.rendered))
-        .chain(content.sections.iter().map(|s| (&s.file, &s.rendered)));
+pub fn collect(site: &Site, derived: &Derived) -> Vec<ExternalLink> {
+    let files = site
+        .page_ids()
+        .map(|p| (&site[p].file, derived.page_body(p)))
+        .chain(
+            site.section_ids()
+                .map(|s| (&site[s].file, derived.section_body(s))),
+        );
     let mut links = Vec::new();
     for (file, rendered) in files {
         for link in &rendered.links {
@@ -106,7 +109,7 @@ pub fn check(links: Vec<ExternalLink>, opts: &ExternalOptions) -> Vec<Diagnostic
         .map(|(l, reason)| {
             let shown = l.url.split('#').next().unwrap_or(&l.url);
             Diagnostic::error(
-                "link::external",
+                Code::LinkExternal,
                 format!("external link {shown} failed: {reason}"),
             )
             .at(&l.file, &l.source, l.span)

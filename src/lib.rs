@@ -10,12 +10,15 @@
 
 pub mod cmd;
 pub mod config;
+pub mod console;
 pub mod content;
+pub mod derived;
 pub mod diagnostics;
 pub mod external;
 pub mod links;
 pub mod markdown;
 pub mod metadata;
+pub mod model;
 pub mod outpath;
 pub mod output;
 pub mod pipeline;

@@ -1,105 +1,93 @@
-//! Renders every body in parallel with `@/` links resolved, then checks
-//! anchors against the target's heading ids and records backlinks.
+//! The links pass: renders every body in parallel with `@/` links resolved,
+//! then checks anchors against the target's heading ids and records backlinks.
 
 use std::path::Path;
 use std::sync::Arc;
 
 use rayon::prelude::*;
 
-use crate::config::Config;
-use crate::content::front_matter::FaqEntry;
-use crate::content::{Content, FaqAnswer, SourceFile, Target};
-use crate::diagnostics::{closest, Diagnostic};
+use crate::derived::{Derived, FaqAnswer};
+use crate::diagnostics::{closest, Code, Diagnostic};
 use crate::markdown::{self, LinkKind, MarkdownContext, Rendered, Resolved};
+use crate::model::front_matter::FaqEntry;
+use crate::model::{PageId, SectionId, Site, SourceFile, Target};
 
 /// Index space shared by pages and sections in `Resolved::target`.
 fn encode(t: Target, pages: usize) -> usize {
     match t {
-        Target::Page(i) => i,
-        Target::Section(i) => pages + i,
+        Target::Page(i) => i.0,
+        Target::Section(i) => pages + i.0,
     }
 }
 
 /// Turns `Resolved::target` back into a page or section.
 pub fn decode(i: usize, pages: usize) -> Target {
     if i < pages {
-        Target::Page(i)
+        Target::Page(PageId(i))
     } else {
-        Target::Section(i - pages)
+        Target::Section(SectionId(i - pages))
     }
 }
 
-/// Renders the bodies and FAQ answers of every page and section.
-pub fn render_bodies(content: &mut Content, config: &Config, root: &Path) -> Vec<Diagnostic> {
-    let static_dir = root.join("static");
-    let page_results: Vec<(Rendered, Vec<FaqAnswer>, Vec<Diagnostic>)> = (0..content.pages.len())
+/// Renders the bodies and FAQ answers of every page and section into `derived`.
+pub fn render_bodies(site: &Site, derived: &mut Derived) -> Vec<Diagnostic> {
+    let static_dir = site.root.join("static");
+    let page_results: Vec<(Rendered, Vec<FaqAnswer>, Vec<Diagnostic>)> = (0..site.pages.len())
         .into_par_iter()
-        .map(|i| page_body(content, config, &static_dir, i))
+        .map(|i| page_body(site, &static_dir, PageId(i)))
         .collect();
-    let section_results: Vec<(Rendered, Vec<Diagnostic>)> = content
+    let section_results: Vec<(Rendered, Vec<Diagnostic>)> = site
         .sections
         .par_iter()
         .map(|s| {
-            let (r, _, d) = document_body(
-                content,
-                config,
-                &s.file,
-                s.body_offset,
-                None,
-                &static_dir,
-                &[],
-            );
+            let (r, _, d) = document_body(site, &s.file, s.body_offset, None, &static_dir, &[]);
             (r, d)
         })
         .collect();
 
     let mut diags = Vec::new();
-    for (page, (r, faq, d)) in content.pages.iter_mut().zip(page_results) {
-        page.rendered = r;
-        page.faq = faq;
+    derived.page_bodies = Vec::with_capacity(page_results.len());
+    derived.faq = Vec::with_capacity(page_results.len());
+    for (r, faq, d) in page_results {
+        derived.page_bodies.push(r);
+        derived.faq.push(faq);
         diags.extend(d);
     }
-    for (section, (r, d)) in content.sections.iter_mut().zip(section_results) {
-        section.rendered = r;
+    derived.section_bodies = Vec::with_capacity(section_results.len());
+    for (r, d) in section_results {
+        derived.section_bodies.push(r);
         diags.extend(d);
     }
     diags
 }
 
-/// Re-renders one page after an edit of its body (used by `serve`).
-pub fn render_page(
-    content: &mut Content,
-    config: &Config,
-    root: &Path,
-    i: usize,
-) -> Vec<Diagnostic> {
-    let (r, faq, diags) = page_body(content, config, &root.join("static"), i);
-    content.pages[i].rendered = r;
-    content.pages[i].faq = faq;
+/// Re-renders one page after an edit of its body (the incremental rebuild).
+pub fn render_page(site: &Site, derived: &mut Derived, i: PageId) -> Vec<Diagnostic> {
+    let (r, faq, diags) = page_body(site, &site.root.join("static"), i);
+    derived.page_bodies[i.0] = r;
+    derived.faq[i.0] = faq;
     diags
 }
 
-fn resolver(content: &Content) -> impl Fn(&str) -> Option<Resolved> + Sync + '_ {
-    let n = content.pages.len();
+fn resolver(site: &Site) -> impl Fn(&str) -> Option<Resolved> + Sync + '_ {
+    let n = site.pages.len();
     move |key: &str| {
-        let t = content.resolve(key)?;
+        let t = site.resolve(key)?;
         Some(Resolved {
             target: encode(t, n),
-            permalink: content.permalink(t).to_string(),
+            permalink: site.permalink(t).to_string(),
         })
     }
 }
 
 fn page_body(
-    content: &Content,
-    config: &Config,
+    site: &Site,
     static_dir: &Path,
-    i: usize,
+    i: PageId,
 ) -> (Rendered, Vec<FaqAnswer>, Vec<Diagnostic>) {
-    let p = &content.pages[i];
+    let p = &site[i];
     document_body(
-        content,
-        config,
+        site,
         &p.file,
         p.body_offset,
         Some(&p.dir),
@@ -110,8 +98,7 @@ fn page_body(
 
 /// Renders the body of a page or section, and its FAQ answers, with `@/` links resolved.
 fn document_body(
-    content: &Content,
-    config: &Config,
+    site: &Site,
     file: &SourceFile,
     body_offset: usize,
     asset_dir: Option<&Path>,
@@ -119,9 +106,9 @@ fn document_body(
     faq: &[FaqEntry],
 ) -> (Rendered, Vec<FaqAnswer>, Vec<Diagnostic>) {
     let mut diags = Vec::new();
-    let resolve = resolver(content);
+    let resolve = resolver(site);
     let cx = MarkdownContext {
-        options: &config.markdown,
+        options: &site.config.markdown,
         resolve: &resolve,
         file: &file.display,
         source: &file.text,
@@ -147,16 +134,16 @@ fn document_body(
             )
         })
         .collect();
-    (rendered, faq, explain_missing(content, diags))
+    (rendered, faq, explain_missing(site, diags))
 }
 
 /// Makes missing-link errors helpful: drafts say so, a likely typo gets a
 /// suggestion, and links to files that already failed to load are not reported twice.
-fn explain_missing(content: &Content, diags: Vec<Diagnostic>) -> Vec<Diagnostic> {
+fn explain_missing(content: &Site, diags: Vec<Diagnostic>) -> Vec<Diagnostic> {
     diags
         .into_iter()
         .filter_map(|mut d| {
-            if d.code != "link::missing-page" {
+            if d.code != Code::LinkMissingPage {
                 return Some(d);
             }
             let key = d
@@ -219,26 +206,24 @@ fn render_answer(
 }
 
 /// Checks every `#anchor` and fills `backlinks`; returns the problems found.
-pub fn check_anchors_and_backlinks(content: &mut Content) -> Vec<Diagnostic> {
-    let n = content.pages.len();
-    let sources: Vec<Target> = (0..n)
+pub fn check_anchors_and_backlinks(site: &Site, derived: &mut Derived) -> Vec<Diagnostic> {
+    let sources: Vec<Target> = site
+        .page_ids()
         .map(Target::Page)
-        .chain((0..content.sections.len()).map(Target::Section))
+        .chain(site.section_ids().map(Target::Section))
         .collect();
-    let results: Vec<(Vec<usize>, Vec<Diagnostic>)> = sources
+    let results: Vec<(Vec<PageId>, Vec<Diagnostic>)> = sources
         .par_iter()
-        .map(|&src| check_source(content, src))
+        .map(|&src| check_source(site, derived, src))
         .collect();
     let mut diags = Vec::new();
-    for page in &mut content.pages {
-        page.backlinks.clear();
-    }
+    derived.backlinks = vec![Vec::new(); site.pages.len()];
     for (src, (targets, d)) in sources.iter().zip(results) {
         diags.extend(d);
         if let Target::Page(s) = src {
             for t in targets {
                 if t != *s {
-                    content.pages[t].backlinks.push(*s);
+                    derived.backlinks[t.0].push(*s);
                 }
             }
         }
@@ -247,22 +232,39 @@ pub fn check_anchors_and_backlinks(content: &mut Content) -> Vec<Diagnostic> {
 }
 
 /// After page `i` changed, checks its own anchors and those of every page or
-/// section that links into it (used by `serve`).
-pub fn recheck_anchors_into(content: &Content, i: usize) -> Vec<Diagnostic> {
+/// section that links into it (the incremental rebuild).
+pub fn recheck_anchors_into(site: &Site, derived: &Derived, i: PageId) -> Vec<Diagnostic> {
     let mut sources: Vec<Target> = vec![Target::Page(i)];
-    sources.extend(content.pages[i].backlinks.iter().map(|&b| Target::Page(b)));
-    sources.extend((0..content.sections.len()).map(Target::Section));
+    sources.extend(derived.backlinks(i).iter().map(|&b| Target::Page(b)));
+    sources.extend(site.section_ids().map(Target::Section));
     sources
         .into_iter()
-        .flat_map(|s| check_source(content, s).1)
+        .flat_map(|s| check_source(site, derived, s).1)
+        .collect()
+}
+
+/// Pages that page `i` links to (other than itself).
+pub fn outgoing(site: &Site, derived: &Derived, i: PageId) -> std::collections::BTreeSet<PageId> {
+    let n = site.pages.len();
+    derived
+        .page_body(i)
+        .links
+        .iter()
+        .filter_map(|l| match &l.kind {
+            LinkKind::Internal { target, .. } => match decode(*target, n) {
+                Target::Page(p) if p != i => Some(p),
+                _ => None,
+            },
+            _ => None,
+        })
         .collect()
 }
 
 /// Checks the anchors of one page or section; returns the pages it links to.
-fn check_source(content: &Content, src: Target) -> (Vec<usize>, Vec<Diagnostic>) {
-    let n = content.pages.len();
-    let file = content.file(src);
-    let own = content.rendered(src);
+fn check_source(site: &Site, derived: &Derived, src: Target) -> (Vec<PageId>, Vec<Diagnostic>) {
+    let n = site.pages.len();
+    let file = site.file(src);
+    let own = derived.body(src);
     let mut diags = Vec::new();
     let mut targets = Vec::new();
     for link in &own.links {
@@ -273,7 +275,7 @@ fn check_source(content: &Content, src: Target) -> (Vec<usize>, Vec<Diagnostic>)
                     targets.push(p);
                 }
                 match anchor {
-                    Some(a) => (&content.rendered(t).ids, a, Some(t)),
+                    Some(a) => (&derived.body(t).ids, a, Some(t)),
                     None => continue,
                 }
             }
@@ -284,11 +286,11 @@ fn check_source(content: &Content, src: Target) -> (Vec<usize>, Vec<Diagnostic>)
             continue;
         }
         let whose = match target {
-            Some(t) => format!("content/{}", content.file(t).key),
+            Some(t) => format!("content/{}", site.file(t).key),
             None => "this page".to_string(),
         };
         let mut d = Diagnostic::error(
-            "link::missing-anchor",
+            Code::LinkMissingAnchor,
             format!("`#{anchor}` is not a heading id on {whose}"),
         )
         .at(&file.display, &file.text, link.span.clone())

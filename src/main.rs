@@ -8,7 +8,8 @@ use clap::{Args, Parser, Subcommand};
 // Rendering allocates many small strings on every core; mimalloc measurably shortens builds.
 #[global_allocator]
 static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
-use fascia::cmd::{self, Output};
+use fascia::cmd;
+use fascia::console::Console;
 use fascia::BuildOptions;
 
 #[derive(Parser)]
@@ -127,7 +128,7 @@ impl SiteArgs {
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
-    let out = Output::new(cli.quiet, cli.verbose);
+    let out = Console::new(cli.quiet, cli.verbose);
     let code = match cli.command {
         Command::Build {
             site,
@@ -195,16 +196,14 @@ fn main() -> ExitCode {
     ExitCode::from(code as u8)
 }
 
-fn report(result: Result<(), String>, ok: impl FnOnce() -> String, out: Output) -> i32 {
+fn report(result: Result<(), String>, ok: impl FnOnce() -> String, out: Console) -> i32 {
     match result {
         Ok(()) => {
-            if !out.quiet {
-                println!("{}", ok());
-            }
+            out.result(ok());
             0
         }
         Err(e) => {
-            eprintln!("error: {e}");
+            out.error(e);
             1
         }
     }

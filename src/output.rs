@@ -15,7 +15,7 @@ use std::io;
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
 
-use crate::diagnostics::Diagnostic;
+use crate::diagnostics::{Code, Diagnostic};
 use crate::outpath::is_safe_rel;
 
 /// The manifest fascia keeps in every output folder it owns; it also marks ownership.
@@ -102,7 +102,7 @@ impl OutputWriter {
     pub fn open(out: &Path, force: bool, dry_run: bool) -> Result<OutputWriter, Diagnostic> {
         if out.exists() && !out.is_dir() {
             return Err(Diagnostic::error(
-                "output::not-a-folder",
+                Code::OutputNotAFolder,
                 format!("{} exists and is not a folder", out.display()),
             )
             .in_file(out));
@@ -114,7 +114,7 @@ impl OutputWriter {
             Err(why) => {
                 warnings.push(
                     Diagnostic::warning(
-                        "output::bad-manifest",
+                        Code::OutputBadManifest,
                         format!("{} is ignored: {why}", manifest_path.display()),
                     )
                     .in_file(&manifest_path)
@@ -130,7 +130,7 @@ impl OutputWriter {
                 .unwrap_or(false);
             if non_empty {
                 let mut d = Diagnostic::error(
-                    "output::not-ours",
+                    Code::OutputNotOurs,
                     format!("{} is not empty and was not created by fascia", out.display()),
                 )
                 .in_file(out)
@@ -158,7 +158,7 @@ impl OutputWriter {
                 .and_then(|_| fs::create_dir(&staging));
             if let Err(e) = setup {
                 return Err(Diagnostic::error(
-                    "output::io",
+                    Code::OutputIo,
                     format!("cannot prepare {}: {e}", staging.display()),
                 )
                 .in_file(out)

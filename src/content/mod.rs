@@ -1,7 +1,8 @@
 //! Walks `content/`, reads every file in parallel, parses front matter and
-//! builds the page and section tree with each item's URL.
+//! builds the page and section tree with each item's URL, then the taxonomies.
+//! Loading never renders.
 
-pub mod front_matter;
+pub mod taxonomies;
 
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
@@ -10,182 +11,10 @@ use std::sync::Arc;
 use rayon::prelude::*;
 
 use crate::config::Config;
-use crate::diagnostics::{value_span, Diagnostic};
-use crate::markdown::Rendered;
+use crate::diagnostics::{value_span, Code, Diagnostic};
+use crate::model::front_matter::{self, PageDate, PageFrontMatter, SectionFrontMatter, SortBy};
+use crate::model::{Page, PageId, Section, SectionId, Site, SourceFile, Target};
 use crate::outpath;
-use front_matter::{PageDate, PageFrontMatter, SectionFrontMatter, SortBy};
-
-/// One Markdown file as read from disk.
-#[derive(Debug, Clone)]
-pub struct SourceFile {
-    /// Path relative to `content/`, with `/` separators: the `@/` key.
-    pub key: String,
-    /// Path shown in diagnostics (`content/…`).
-    pub display: PathBuf,
-    /// Absolute path on disk.
-    pub abs: PathBuf,
-    /// The whole file.
-    pub text: Arc<str>,
-}
-
-/// A page: any `.md` file other than `_index.md`.
-#[derive(Debug, Clone)]
-pub struct Page {
-    /// Where it came from.
-    pub file: SourceFile,
-    /// Parsed front matter.
-    pub meta: PageFrontMatter,
-    /// Byte offset of the body in `file.text`.
-    pub body_offset: usize,
-    /// Index of the parent section.
-    pub section: usize,
-    /// Last URL segment.
-    pub slug: String,
-    /// URL path, `/conditions/neck-pain/`.
-    pub path: String,
-    /// Absolute URL.
-    pub permalink: String,
-    /// Publication date (front matter, else a date prefix of the file name).
-    pub date: Option<PageDate>,
-    /// Files of a page bundle, copied next to the page.
-    pub assets: Vec<PathBuf>,
-    /// Folder holding the page's own files (for image sizes).
-    pub dir: PathBuf,
-    /// The rendered body, filled in by the Markdown stage.
-    pub rendered: Rendered,
-    /// FAQ entries with rendered answers, filled in by the Markdown stage.
-    pub faq: Vec<FaqAnswer>,
-    /// "Also interesting" pages, filled in by the metadata stage.
-    pub related: Vec<usize>,
-    /// Pages that link here, filled in by the link stage.
-    pub backlinks: Vec<usize>,
-    /// (taxonomy, term) indexes, filled in by the metadata stage.
-    pub terms: Vec<(usize, usize)>,
-}
-
-/// A FAQ entry ready for both the visible FAQ and the JSON-LD.
-#[derive(Debug, Clone)]
-pub struct FaqAnswer {
-    /// The question, plain text.
-    pub question: String,
-    /// The answer as HTML.
-    pub html: String,
-    /// The answer as plain text (for JSON-LD).
-    pub text: String,
-}
-
-impl Page {
-    /// The title, or the slug when the front matter has none.
-    pub fn title(&self) -> &str {
-        self.meta.title.as_deref().unwrap_or(&self.slug)
-    }
-}
-
-/// A section: an `_index.md` file, or the implicit root.
-#[derive(Debug, Clone)]
-pub struct Section {
-    /// Where it came from.
-    pub file: SourceFile,
-    /// Parsed front matter.
-    pub meta: SectionFrontMatter,
-    /// Byte offset of the body.
-    pub body_offset: usize,
-    /// Folder relative to `content/` (`""` for the root).
-    pub dir: String,
-    /// URL path, `/conditions/`.
-    pub path: String,
-    /// Absolute URL.
-    pub permalink: String,
-    /// Parent section, `None` for the root.
-    pub parent: Option<usize>,
-    /// Pages, sorted by `sort_by`.
-    pub pages: Vec<usize>,
-    /// Child sections, sorted by weight then title.
-    pub subsections: Vec<usize>,
-    /// The rendered body.
-    pub rendered: Rendered,
-}
-
-impl Section {
-    /// The title, or the folder name.
-    pub fn title(&self) -> &str {
-        self.meta
-            .title
-            .as_deref()
-            .unwrap_or(if self.dir.is_empty() {
-                "Home"
-            } else {
-                &self.dir
-            })
-    }
-}
-
-/// A page or section, as an `@/` link can name either.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub enum Target {
-    /// Index into `Content::pages`.
-    Page(usize),
-    /// Index into `Content::sections`.
-    Section(usize),
-}
-
-/// Every page and section of the site, with the `@/` lookup table.
-#[derive(Debug, Default)]
-pub struct Content {
-    /// Pages in file-path order.
-    pub pages: Vec<Page>,
-    /// Sections; index 0 is the root.
-    pub sections: Vec<Section>,
-    /// `@/` key (`conditions/neck-pain.md`) to target.
-    pub by_key: HashMap<String, Target>,
-    /// Static files found under `content/` outside page bundles: (absolute, output path).
-    pub files: Vec<(PathBuf, String)>,
-    /// Keys of draft pages left out of this build, so links to them explain themselves.
-    pub drafts: Vec<String>,
-    /// Keys of files that failed to load; links to them are not reported a second time.
-    pub broken: Vec<String>,
-}
-
-impl Content {
-    /// The absolute URL of a target.
-    pub fn permalink(&self, t: Target) -> &str {
-        match t {
-            Target::Page(i) => &self.pages[i].permalink,
-            Target::Section(i) => &self.sections[i].permalink,
-        }
-    }
-
-    /// The title of a target.
-    pub fn title(&self, t: Target) -> &str {
-        match t {
-            Target::Page(i) => self.pages[i].title(),
-            Target::Section(i) => self.sections[i].title(),
-        }
-    }
-
-    /// The file of a target.
-    pub fn file(&self, t: Target) -> &SourceFile {
-        match t {
-            Target::Page(i) => &self.pages[i].file,
-            Target::Section(i) => &self.sections[i].file,
-        }
-    }
-
-    /// The rendered body of a target.
-    pub fn rendered(&self, t: Target) -> &Rendered {
-        match t {
-            Target::Page(i) => &self.pages[i].rendered,
-            Target::Section(i) => &self.sections[i].rendered,
-        }
-    }
-
-    /// Resolves an `@/` path (without the `@/`), tolerating a leading `/` or `content/`.
-    pub fn resolve(&self, key: &str) -> Option<Target> {
-        let key = key.trim_start_matches('/');
-        let key = key.strip_prefix("content/").unwrap_or(key);
-        self.by_key.get(key).copied()
-    }
-}
 
 /// Files that editors leave behind while saving; never content.
 pub fn is_editor_temp(name: &str) -> bool {
@@ -217,9 +46,9 @@ enum ParsedKind {
 /// and how long reading the files took (the rest is parsing).
 pub fn load(
     root: &Path,
-    config: &Config,
+    config: Config,
     drafts: bool,
-) -> (Content, Vec<Diagnostic>, std::time::Duration) {
+) -> (Site, Vec<Diagnostic>, std::time::Duration) {
     let started = std::time::Instant::now();
     let content_dir = root.join("content");
     let mut diags = Vec::new();
@@ -260,7 +89,7 @@ pub fn load(
                         (format!("cannot read: {e}"), "check the file's permissions")
                     };
                     diags.push(
-                        Diagnostic::error("input::walk", msg)
+                        Diagnostic::error(Code::InputWalk, msg)
                             .in_file(path)
                             .hint(hint),
                     );
@@ -269,7 +98,7 @@ pub fn load(
         }
     } else {
         diags.push(
-            Diagnostic::error("content::missing", "there is no content/ folder")
+            Diagnostic::error(Code::ContentMissing, "there is no content/ folder")
                 .in_file("content")
                 .hint("create content/_index.md for the home page"),
         );
@@ -285,7 +114,18 @@ pub fn load(
         .map(|r| r.and_then(parse_source))
         .collect();
     let mut parsed = Vec::with_capacity(results.len());
-    let mut content = Content::default();
+    let mut content = Site {
+        config,
+        root: root.to_path_buf(),
+        pages: Vec::new(),
+        sections: Vec::new(),
+        taxonomies: Vec::new(),
+        by_key: HashMap::new(),
+        files: Vec::new(),
+        drafts: Vec::new(),
+        broken: Vec::new(),
+    };
+    let config = &content.config.clone();
     for (r, rel) in results.into_iter().zip(&md_files) {
         match r {
             Ok(p) => parsed.push(p),
@@ -329,7 +169,6 @@ pub fn load(
                     parent: None,
                     pages: Vec::new(),
                     subsections: Vec::new(),
-                    rendered: Rendered::default(),
                 });
             }
             ParsedKind::Page(meta) => pages_parsed.push((p.file, meta, p.body_offset)),
@@ -357,7 +196,6 @@ pub fn load(
             parent: None,
             pages: Vec::new(),
             subsections: Vec::new(),
-            rendered: Rendered::default(),
         });
     }
     // Root first keeps indexes stable: move it to 0.
@@ -368,8 +206,8 @@ pub fn load(
     }
     for i in 1..content.sections.len() {
         let parent = nearest_section(&parent_dir(&content.sections[i].dir), &section_by_dir);
-        content.sections[i].parent = Some(parent);
-        content.sections[parent].subsections.push(i);
+        content.sections[i].parent = Some(SectionId(parent));
+        content.sections[parent].subsections.push(SectionId(i));
     }
 
     let bundle_dirs: Vec<String> = pages_parsed
@@ -428,7 +266,7 @@ pub fn load(
                 .map_or(0..0, |i| i..i + meta.path.as_ref().map_or(0, |p| p.len()));
             diags.push(
                 Diagnostic::error(
-                    "content::duplicate-path",
+                    Code::ContentDuplicatePath,
                     format!("`{path}` is also the URL of content/{other}"),
                 )
                 .at(&file.display, &file.text, at)
@@ -447,7 +285,7 @@ pub fn load(
         } else {
             Vec::new()
         };
-        let idx = content.pages.len();
+        let idx = PageId(content.pages.len());
         content.by_key.insert(file.key.clone(), Target::Page(idx));
         content.sections[section].pages.push(idx);
         content.pages.push(Page {
@@ -455,23 +293,18 @@ pub fn load(
             file,
             meta: *meta,
             body_offset,
-            section,
+            section: SectionId(section),
             slug,
             path,
             date,
             assets,
             dir: abs_dir,
-            rendered: Rendered::default(),
-            faq: Vec::new(),
-            related: Vec::new(),
-            backlinks: Vec::new(),
-            terms: Vec::new(),
         });
     }
     for (i, s) in content.sections.iter().enumerate() {
         content
             .by_key
-            .insert(s.file.key.clone(), Target::Section(i));
+            .insert(s.file.key.clone(), Target::Section(SectionId(i)));
     }
     for f in &other_files {
         let key = to_key(f);
@@ -490,7 +323,7 @@ fn read_source(content_dir: &Path, rel: &Path) -> Result<SourceFile, Diagnostic>
     let key = to_key(rel);
     let display = Path::new("content").join(rel);
     let bytes = std::fs::read(&abs).map_err(|e| {
-        Diagnostic::error("input::read", format!("cannot read the file: {e}")).in_file(&display)
+        Diagnostic::error(Code::InputRead, format!("cannot read the file: {e}")).in_file(&display)
     })?;
     let text = match String::from_utf8(bytes) {
         Ok(t) => t,
@@ -498,7 +331,7 @@ fn read_source(content_dir: &Path, rel: &Path) -> Result<SourceFile, Diagnostic>
             let at = e.utf8_error().valid_up_to();
             let lossy: Arc<str> = String::from_utf8_lossy(e.as_bytes()).as_ref().into();
             return Err(
-                Diagnostic::error("input::utf8", "the file is not valid UTF-8")
+                Diagnostic::error(Code::InputUtf8, "the file is not valid UTF-8")
                     .at(&display, &lossy, at..at)
                     .label("this byte is not UTF-8")
                     .hint("save the file as UTF-8 in your editor"),
@@ -536,14 +369,14 @@ fn parse_source(file: SourceFile) -> Result<Parsed, Diagnostic> {
     })
 }
 
-fn sort_sections(content: &mut Content) {
-    let Content {
+fn sort_sections(content: &mut Site) {
+    let Site {
         pages, sections, ..
     } = content;
     for s in sections.iter_mut() {
         let by = s.meta.sort_by;
         s.pages.sort_by(|&a, &b| {
-            let (pa, pb) = (&pages[a], &pages[b]);
+            let (pa, pb) = (&pages[a.0], &pages[b.0]);
             let primary = match by {
                 SortBy::Date => pb.date.cmp(&pa.date),
                 SortBy::Weight => pa
@@ -562,7 +395,7 @@ fn sort_sections(content: &mut Content) {
         .map(|s| (s.meta.weight.unwrap_or(i64::MAX), s.title().to_lowercase()))
         .collect();
     for s in sections.iter_mut() {
-        s.subsections.sort_by(|&a, &b| keys[a].cmp(&keys[b]));
+        s.subsections.sort_by(|&a, &b| keys[a.0].cmp(&keys[b.0]));
     }
 }
 
@@ -634,7 +467,7 @@ fn check_aliases(file: &SourceFile, aliases: &mut [String], diags: &mut Vec<Diag
 fn unsafe_path(file: &SourceFile, field: &str, raw: &str, e: outpath::PathError) -> Diagnostic {
     let from = file.text.find(field).unwrap_or(0);
     Diagnostic::error(
-        "content::unsafe-path",
+        Code::ContentUnsafePath,
         format!(
             "`{field}` value `{}` is not a safe path: {}",
             raw.escape_debug(),

@@ -12,7 +12,7 @@ use std::sync::Arc;
 use pulldown_cmark::{BlockQuoteKind, CowStr, Event, Options, Parser, Tag, TagEnd};
 
 use crate::config::MarkdownConfig;
-use crate::diagnostics::Diagnostic;
+use crate::diagnostics::{Code, Diagnostic};
 
 /// What a link points at, as far as the checker cares.
 #[derive(Debug, Clone)]
@@ -312,7 +312,7 @@ impl OpenImage {
     fn finish(self, cx: &MarkdownContext<'_>, diags: &mut Vec<Diagnostic>) -> String {
         if self.alt.trim().is_empty() {
             diags.push(
-                Diagnostic::warning("markdown::image-alt", "image has no alt text")
+                Diagnostic::warning(Code::MarkdownImageAlt, "image has no alt text")
                     .at(cx.file, cx.source, self.span.clone())
                     .label("screen readers cannot describe this image")
                     .hint("describe the image between the brackets: ![a fascia ball under the calf](calf.jpg)"),
@@ -399,7 +399,7 @@ fn link_target(
 /// The diagnostic for an `@/` link whose file does not exist.
 fn missing_link(path: &str, span: Range<usize>, cx: &MarkdownContext<'_>) -> Diagnostic {
     let mut d = Diagnostic::error(
-        "link::missing-page",
+        Code::LinkMissingPage,
         format!("link to `@/{path}`, which does not exist"),
     )
     .at(cx.file, cx.source, span)
@@ -546,7 +546,7 @@ mod tests {
         let (r, d) = md("[a](@/a.md#x) [b](@/b.md)");
         assert!(r.html.contains("href=\"https://x.org/a/#x\""));
         assert_eq!(d.len(), 1);
-        assert_eq!(d[0].code, "link::missing-page");
+        assert_eq!(d[0].code, Code::LinkMissingPage);
     }
 
     #[test]

@@ -3,8 +3,8 @@
 
 use serde_json::{json, Value};
 
-use crate::config::Config;
-use crate::content::{Content, Page};
+use crate::derived::Derived;
+use crate::model::{PageId, SectionId, Site};
 
 /// Serialises `value` for a `<script type="application/ld+json">` element:
 /// `<`, `>`, `&`, U+2028 and U+2029 become `\u` escapes, which JSON parsers read back unchanged.
@@ -26,11 +26,13 @@ pub fn script_json(value: &Value) -> String {
 
 /// The JSON-LD documents of one page: Article, BreadcrumbList, and FAQPage when it has FAQ entries.
 pub fn page_documents(
-    page: &Page,
-    ancestors: &[usize],
-    content: &Content,
-    config: &Config,
+    site: &Site,
+    derived: &Derived,
+    id: PageId,
+    ancestors: &[SectionId],
 ) -> Vec<String> {
+    let page = &site[id];
+    let config = &site.config;
     let mut docs = Vec::with_capacity(3);
     let mut article = json!({
         "@context": "https://schema.org",
@@ -67,7 +69,7 @@ pub fn page_documents(
 
     let mut items: Vec<Value> = ancestors
         .iter()
-        .map(|&s| (content.sections[s].title(), content.sections[s].permalink.as_str()))
+        .map(|&s| (site[s].title(), site[s].permalink.as_str()))
         .chain(std::iter::once((page.title(), page.permalink.as_str())))
         .enumerate()
         .map(|(i, (name, url))| {
@@ -82,9 +84,9 @@ pub fn page_documents(
         })));
     }
 
-    if !page.faq.is_empty() {
-        let questions: Vec<Value> = page
-            .faq
+    let faq = derived.faq(id);
+    if !faq.is_empty() {
+        let questions: Vec<Value> = faq
             .iter()
             .map(|f| {
                 json!({

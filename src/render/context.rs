@@ -7,9 +7,9 @@ use std::sync::RwLock;
 use serde_json::{json, Map, Value};
 
 use super::{escape, Renderer, Shared};
-use crate::content::Page;
-use crate::metadata::{self, jsonld, related::excerpt};
-use crate::pipeline::Site;
+use crate::derived::Derived;
+use crate::metadata::{jsonld, related::excerpt};
+use crate::model::{toml_to_json, Page, PageId, SectionId, Site};
 
 /// The summary fields an "Also interesting" entry shows.
 const CARD_FIELDS: [&str; 5] = ["title", "permalink", "path", "description", "excerpt"];
@@ -32,8 +32,9 @@ impl Shared {
 
 impl Renderer {
     /// Recomputes the summary of page `i` after an edit; true if it changed.
-    pub fn refresh_summary(&self, site: &Site, i: usize) -> SummaryChange {
-        let new = page_summary(site, &site.content.pages[i]);
+    pub fn refresh_summary(&self, site: &Site, derived: &Derived, id: PageId) -> SummaryChange {
+        let i = id.0;
+        let new = page_summary(site, derived, id);
         let mut all = self
             .shared
             .summaries
@@ -47,29 +48,30 @@ impl Renderer {
         change
     }
 
-    pub(super) fn page_value(&self, site: &Site, i: usize) -> Value {
-        let c = &site.content;
-        let p = &c.pages[i];
+    pub(super) fn page_value(&self, site: &Site, derived: &Derived, id: PageId) -> Value {
+        let p = &site[id];
+        let body = derived.page_body(id);
         let summaries = self.shared.summaries();
-        let mut v = summaries[i].clone();
-        let ancestors = metadata::ancestors(c, p.section);
-        v["content"] = json!(p.rendered.html);
+        let mut v = summaries[id.0].clone();
+        let ancestors = site.ancestors(p.section);
+        v["content"] = json!(body.html);
         // The text before `<!-- more -->`, else the description.
-        v["summary"] = match (&p.rendered.summary, &p.meta.description) {
+        v["summary"] = match (&body.summary, &p.meta.description) {
             (Some(html), _) => json!(html),
             (None, Some(d)) if !d.trim().is_empty() => {
                 json!(format!("<p>{}</p>", escape(d.trim())))
             }
             _ => Value::Null,
         };
-        v["toc"] = toc_value(&p.rendered.toc, &p.permalink);
-        v["heading_count"] = json!(p.rendered.heading_count);
+        v["toc"] = toc_value(&body.toc, &p.permalink);
+        v["heading_count"] = json!(body.heading_count);
         v["ancestors"] = Value::Array(ancestors.iter().map(|&a| section_link(site, a)).collect());
         v["related"] = Value::Array(
-            p.related
+            derived
+                .related(id)
                 .iter()
                 .map(|&r| {
-                    let s = &summaries[r];
+                    let s = &summaries[r.0];
                     let card: Map<String, Value> = CARD_FIELDS
                         .into_iter()
                         .map(|k| (k.to_string(), s[k].clone()))
@@ -79,18 +81,20 @@ impl Renderer {
                 .collect(),
         );
         v["backlinks"] = Value::Array(
-            p.backlinks
+            derived
+                .backlinks(id)
                 .iter()
-                .map(|&b| json!({"title": c.pages[b].title(), "permalink": c.pages[b].permalink}))
+                .map(|&b| json!({"title": site[b].title(), "permalink": site[b].permalink}))
                 .collect(),
         );
         v["faq"] = Value::Array(
-            p.faq
+            derived
+                .faq(id)
                 .iter()
                 .map(|f| json!({"question": f.question, "answer": f.html}))
                 .collect(),
         );
-        v["jsonld"] = json!(jsonld::page_documents(p, &ancestors, c, &site.config));
+        v["jsonld"] = json!(jsonld::page_documents(site, derived, id, &ancestors));
         v["assets"] = json!(p
             .assets
             .iter()
@@ -99,13 +103,13 @@ impl Renderer {
                 .map(|f| format!("{}{}", p.path, f.to_string_lossy())))
             .collect::<Vec<_>>());
         let mut terms = Map::new();
-        for &(ti, term) in &p.terms {
-            let t = &site.taxonomies[ti];
+        for &tid in derived.terms(id) {
+            let t = &site[tid.taxonomy];
             let entry = terms
                 .entry(t.config.name.clone())
                 .or_insert_with(|| Value::Array(Vec::new()));
             if let Value::Array(list) = entry {
-                let term = &t.terms[term];
+                let term = &site[tid];
                 list.push(
                     json!({"name": term.name, "slug": term.slug, "permalink": term.permalink}),
                 );
@@ -128,28 +132,24 @@ pub(super) fn toc_value(toc: &[crate::markdown::Heading], permalink: &str) -> Va
     )
 }
 
-pub(super) fn section_link(site: &Site, si: usize) -> Value {
-    let s = &site.content.sections[si];
+pub(super) fn section_link(site: &Site, si: SectionId) -> Value {
+    let s = &site[si];
     json!({"title": s.title(), "permalink": s.permalink, "path": s.path})
 }
 
 /// The summary every listing, `get_page` and "Also interesting" use.
-pub fn page_summary(site: &Site, p: &Page) -> Value {
+pub fn page_summary(site: &Site, derived: &Derived, id: PageId) -> Value {
+    let p: &Page = &site[id];
+    let body = derived.page_body(id);
     let excerpt_src = p
         .meta
         .description
         .clone()
         .filter(|d| !d.trim().is_empty())
-        .or_else(|| {
-            p.rendered
-                .summary
-                .as_deref()
-                .map(crate::markdown::html_to_text)
-        })
+        .or_else(|| body.summary.as_deref().map(crate::markdown::html_to_text))
         .unwrap_or_else(|| {
-            let text = crate::markdown::html_to_text(
-                &p.rendered.html.chars().take(2000).collect::<String>(),
-            );
+            let text =
+                crate::markdown::html_to_text(&body.html.chars().take(2000).collect::<String>());
             text
         });
     json!({
@@ -162,20 +162,27 @@ pub fn page_summary(site: &Site, p: &Page) -> Value {
         "updated": p.meta.updated.as_ref().map(|d| d.ymd()),
         "weight": p.meta.weight,
         "draft": p.meta.draft,
-        "word_count": p.rendered.word_count,
-        "reading_time": p.rendered.reading_time(),
+        "word_count": body.word_count,
+        "reading_time": body.reading_time(),
         "excerpt": excerpt(&excerpt_src, 140),
         "taxonomies": p.meta.taxonomies,
         "authors": p.meta.authors,
-        "extra": crate::pipeline::toml_to_json(&toml::Value::Table(p.meta.extra.clone())),
+        "extra": toml_to_json(&toml::Value::Table(p.meta.extra.clone())),
         "lang": site.config.language,
     })
 }
 
-pub(super) fn shared_values(site: &Site, static_hashes: HashMap<String, String>) -> Shared {
+pub(super) fn shared_values(
+    site: &Site,
+    derived: &Derived,
+    static_hashes: HashMap<String, String>,
+) -> Shared {
     use rayon::prelude::*;
-    let c = &site.content;
-    let summaries: Vec<Value> = c.pages.par_iter().map(|p| page_summary(site, p)).collect();
+    let c = site;
+    let summaries: Vec<Value> = (0..c.pages.len())
+        .into_par_iter()
+        .map(|i| page_summary(site, derived, PageId(i)))
+        .collect();
     let section_values = c
         .sections
         .iter()
@@ -186,7 +193,7 @@ pub(super) fn shared_values(site: &Site, static_hashes: HashMap<String, String>)
                 "permalink": s.permalink,
                 "path": s.path,
                 "subsections": s.subsections.iter().map(|&sub| {
-                    let ss = &c.sections[sub];
+                    let ss = &c[sub];
                     json!({"title": ss.title(), "permalink": ss.permalink, "path": ss.path,
                            "description": ss.meta.description.clone().unwrap_or_default(),
                            "page_count": ss.pages.len()})
@@ -228,11 +235,10 @@ pub(super) fn shared_values(site: &Site, static_hashes: HashMap<String, String>)
 
 pub(super) fn globals(site: &Site) -> Map<String, Value> {
     let cfg = &site.config;
-    let c = &site.content;
-    let nav: Vec<Value> = c.sections[0]
+    let nav: Vec<Value> = site[SectionId::ROOT]
         .subsections
         .iter()
-        .filter(|&&s| c.sections[s].meta.render)
+        .filter(|&&s| site[s].meta.render)
         .map(|&s| section_link(site, s))
         .collect();
     let mut m = Map::new();
@@ -244,7 +250,7 @@ pub(super) fn globals(site: &Site) -> Map<String, Value> {
             "base_url": cfg.base_url,
             "language": cfg.language,
             "taxonomies": cfg.taxonomies,
-            "extra": crate::pipeline::toml_to_json(&toml::Value::Table(cfg.extra.clone())),
+            "extra": toml_to_json(&toml::Value::Table(cfg.extra.clone())),
             "author": cfg.author,
             "publisher": cfg.publisher,
             "faq_page": cfg.faq.enabled,

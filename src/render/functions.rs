@@ -9,10 +9,10 @@ use serde_json::{json, Value};
 use tera::{Error, Result, Tera};
 
 use super::Shared;
-use crate::content::front_matter::PageDate;
-use crate::content::Target;
 use crate::markdown::{self, MarkdownContext, Resolved};
 use crate::metadata::related::excerpt;
+use crate::model::front_matter::PageDate;
+use crate::model::Target;
 
 pub(super) fn register(tera: &mut Tera, shared: &Arc<Shared>) {
     let s = shared.clone();
@@ -23,7 +23,7 @@ pub(super) fn register(tera: &mut Tera, shared: &Arc<Shared>) {
     tera.register_function("get_page", move |args: &HashMap<String, Value>| {
         let path = str_arg(args, "path", "get_page")?;
         match lookup(&s, path) {
-            Some(Target::Page(i)) => Ok(s.summaries()[i].clone()),
+            Some(Target::Page(i)) => Ok(s.summaries()[i.0].clone()),
             _ => Err(Error::msg(format!(
                 "get_page: no page `{path}` under content/"
             ))),
@@ -34,15 +34,19 @@ pub(super) fn register(tera: &mut Tera, shared: &Arc<Shared>) {
         let path = str_arg(args, "path", "get_section")?;
         match lookup(&s, path) {
             Some(Target::Section(i)) => {
-                let mut v = s.section_values[i].clone();
+                let mut v = s.section_values[i.0].clone();
                 let metadata_only = args
                     .get("metadata_only")
                     .and_then(Value::as_bool)
                     .unwrap_or(false);
                 if !metadata_only {
                     let all = s.summaries();
-                    v["pages"] =
-                        Value::Array(s.section_pages[i].iter().map(|&p| all[p].clone()).collect());
+                    v["pages"] = Value::Array(
+                        s.section_pages[i.0]
+                            .iter()
+                            .map(|&p| all[p.0].clone())
+                            .collect(),
+                    );
                 }
                 Ok(v)
             }
@@ -74,8 +78,8 @@ pub(super) fn register(tera: &mut Tera, shared: &Arc<Shared>) {
             let resolve = |key: &str| {
                 let t = lookup(&s, key)?;
                 let permalink = match t {
-                    Target::Page(i) => s.summaries()[i]["permalink"].as_str()?.to_string(),
-                    Target::Section(i) => s.section_values[i]["permalink"].as_str()?.to_string(),
+                    Target::Page(i) => s.summaries()[i.0]["permalink"].as_str()?.to_string(),
+                    Target::Section(i) => s.section_values[i.0]["permalink"].as_str()?.to_string(),
                 };
                 Some(Resolved {
                     target: 0,
@@ -167,11 +171,11 @@ fn get_url(s: &Shared, args: &HashMap<String, Value>) -> Result<Value> {
         let t = lookup(s, key)
             .ok_or_else(|| Error::msg(format!("get_url: no page or section `{path}`")))?;
         let mut url = match t {
-            Target::Page(i) => s.summaries()[i]["permalink"]
+            Target::Page(i) => s.summaries()[i.0]["permalink"]
                 .as_str()
                 .unwrap_or_default()
                 .to_string(),
-            Target::Section(i) => s.section_values[i]["permalink"]
+            Target::Section(i) => s.section_values[i.0]["permalink"]
                 .as_str()
                 .unwrap_or_default()
                 .to_string(),

@@ -1,26 +1,30 @@
 //! Listing outputs: paginators, feeds, the sitemap, the site-wide FAQ, and
 //! which listings show a given page (for `serve`'s incremental rebuilds).
 
-use serde_json::{json, Map, Value};
+use serde_json::{json, Value};
 
 use super::context::{section_link, SummaryChange};
 use super::{Job, Renderer};
-use crate::pipeline::Site;
+use crate::derived::Derived;
+use crate::model::{PageId, Site};
 
 impl Renderer {
     /// The listing outputs that show page `i`'s summary: its section's pager, its
     /// terms' pagers, and the pages that list it under "Also interesting".
-    pub fn jobs_showing(&self, site: &Site, i: usize, change: SummaryChange) -> Vec<Job> {
-        let c = &site.content;
-        let page = &c.pages[i];
+    pub fn jobs_showing(
+        &self,
+        site: &Site,
+        derived: &Derived,
+        i: PageId,
+        change: SummaryChange,
+    ) -> Vec<Job> {
+        let page = &site[i];
         let mut jobs = Vec::new();
         if change.cards {
             jobs.extend(
-                c.pages
-                    .iter()
-                    .enumerate()
-                    .filter(|(_, p)| p.related.contains(&i))
-                    .map(|(j, _)| Job::Page(j)),
+                site.page_ids()
+                    .filter(|&j| derived.related(j).contains(&i))
+                    .map(Job::Page),
             );
         }
         if !change.listings {
@@ -30,10 +34,10 @@ impl Renderer {
             jobs.push(Job::Feed);
         }
         let si = page.section;
-        if c.sections[si].meta.render {
-            let order = &self.shared.section_pages[si];
+        if site[si].meta.render {
+            let order = &self.shared.section_pages[si.0];
             if let Some(pos) = order.iter().position(|&p| p == i) {
-                let n = c.sections[si]
+                let n = site[si]
                     .meta
                     .paginate_by
                     .filter(|&b| b > 0)
@@ -41,15 +45,15 @@ impl Renderer {
                 jobs.push(Job::Section(si, n));
             }
         }
-        for &(ti, term) in &page.terms {
-            let t = &site.taxonomies[ti];
-            if let Some(pos) = t.terms[term].pages.iter().position(|&p| p == i) {
+        for &tid in derived.terms(i) {
+            let t = &site[tid.taxonomy];
+            if let Some(pos) = site[tid].pages.iter().position(|&p| p == i) {
                 let n = t
                     .config
                     .paginate_by
                     .filter(|&b| b > 0)
                     .map_or(0, |b| pos / b);
-                jobs.push(Job::Term(ti, term, n));
+                jobs.push(Job::Term(tid, n));
             }
         }
         jobs
@@ -58,7 +62,7 @@ impl Renderer {
     pub(super) fn paginator(
         &self,
         site: &Site,
-        pages: &[usize],
+        pages: &[PageId],
         by: Option<usize>,
         n: usize,
         base: &str,
@@ -79,8 +83,9 @@ impl Renderer {
         } else {
             format!("{base}{segment}/{}/", n + 1)
         };
-        let chunk: Vec<usize> = pages.iter().skip(n * by_n).take(by_n).copied().collect();
-        let pagers: Vec<Value> = (0..count)
+        let chunk: Vec<PageId> = pages.iter().skip(n * by_n).take(by_n).copied().collect();
+        // A window, so pager values grow with the pager count, not its square.
+        let pagers: Vec<Value> = pager_window(n, count)
             .map(|k| json!({"index": k + 1, "permalink": url(k)}))
             .collect();
         let value = json!({
@@ -98,20 +103,19 @@ impl Renderer {
         (value, path)
     }
 
-    pub(super) fn feed_context(
+    /// The values a feed template sees.
+    pub(super) fn feed_values(
         &self,
         site: &Site,
-        ctx: &mut Map<String, Value>,
-        pages: &[usize],
+        pages: &[PageId],
         title: &str,
         path: &str,
         home: &str,
-    ) {
-        let c = &site.content;
+    ) -> Vec<(&'static str, Value)> {
         let entries: Vec<Value> = pages
             .iter()
             .filter_map(|&i| {
-                let p = &c.pages[i];
+                let p = &site[i];
                 let date = p.date.as_ref()?;
                 let updated = p.meta.updated.as_ref().unwrap_or(date);
                 Some(json!({"title": p.title(), "permalink": p.permalink, "description": p.meta.description,
@@ -120,21 +124,17 @@ impl Renderer {
             .collect();
         let last = pages
             .iter()
-            .filter_map(|&i| {
-                c.pages[i]
-                    .meta
-                    .updated
-                    .as_ref()
-                    .or(c.pages[i].date.as_ref())
-            })
+            .filter_map(|&i| site[i].meta.updated.as_ref().or(site[i].date.as_ref()))
             .max()
             .map(|d| d.rfc3339())
             .unwrap_or_else(|| "1970-01-01T00:00:00Z".into());
-        ctx.insert("pages".into(), Value::Array(entries));
-        ctx.insert("feed_title".into(), json!(title));
-        ctx.insert("feed_url".into(), json!(site.config.permalink(path)));
-        ctx.insert("feed_home".into(), json!(home));
-        ctx.insert("last_updated".into(), json!(last));
+        vec![
+            ("pages", Value::Array(entries)),
+            ("feed_title", json!(title)),
+            ("feed_url", json!(site.config.permalink(path))),
+            ("feed_home", json!(home)),
+            ("last_updated", json!(last)),
+        ]
     }
 }
 
@@ -146,16 +146,20 @@ pub(super) fn pager_count(n: usize, by: Option<usize>) -> usize {
     }
 }
 
-pub(super) fn faq_groups(site: &Site) -> Value {
-    let c = &site.content;
+/// The first, the last, and two pagers either side of the current one (0-based).
+pub(super) fn pager_window(current: usize, count: usize) -> impl Iterator<Item = usize> {
+    (0..count).filter(move |&k| k == 0 || k + 1 == count || k.abs_diff(current) <= 2)
+}
+
+pub(super) fn faq_groups(site: &Site, derived: &Derived) -> Value {
     let mut groups = Vec::new();
-    for (si, s) in c.sections.iter().enumerate() {
-        let entries: Vec<Value> = s
+    for si in site.section_ids() {
+        let entries: Vec<Value> = site[si]
             .pages
             .iter()
             .flat_map(|&pi| {
-                let p = &c.pages[pi];
-                p.faq.iter().map(move |f| {
+                let p = &site[pi];
+                derived.faq(pi).iter().map(move |f| {
                     json!({"question": f.question, "answer": f.html,
                            "page": {"title": p.title(), "permalink": p.permalink}})
                 })
@@ -169,7 +173,7 @@ pub(super) fn faq_groups(site: &Site) -> Value {
 }
 
 pub(super) fn sitemap_entries(site: &Site) -> Value {
-    let c = &site.content;
+    let c = site;
     let mut entries: Vec<Value> = Vec::with_capacity(c.pages.len() + c.sections.len());
     for s in c
         .sections

@@ -16,11 +16,10 @@ use std::sync::{Arc, RwLock};
 use serde_json::{json, Map, Value};
 use tera::{Context, Tera};
 
-use crate::content::Target;
-use crate::diagnostics::Diagnostic;
-use crate::metadata;
+use crate::derived::Derived;
+use crate::diagnostics::{Code, Diagnostic};
+use crate::model::{toml_to_json, PageId, SectionId, Site, Target, TaxonomyId, TermId};
 use crate::outpath::output_file;
-use crate::pipeline::Site;
 use theme::ThemeFiles;
 
 /// How many entries the Atom feeds carry.
@@ -30,20 +29,20 @@ const FEED_LIMIT: usize = 20;
 #[derive(Debug, Clone)]
 pub enum Job {
     /// A page.
-    Page(usize),
+    Page(PageId),
     /// Pager `n` (0-based) of a section.
-    Section(usize, usize),
+    Section(SectionId, usize),
     /// The term list of a taxonomy.
-    TaxonomyList(usize),
+    TaxonomyList(TaxonomyId),
     /// Pager `n` of a term.
-    Term(usize, usize, usize),
+    Term(TermId, usize),
     /// The Atom feed of a term.
-    TermFeed(usize, usize),
+    TermFeed(TermId),
     /// The site-wide FAQ page.
     Faq,
     /// `404.html`.
     NotFound,
-    /// A redirect from an old path to a permalink.
+    /// A redirect from an old path (checked and normalised when loading) to a permalink.
     Alias(String, String),
     /// `sitemap.xml`.
     Sitemap,
@@ -53,12 +52,42 @@ pub enum Job {
     Feed,
 }
 
+/// What one job renders: the template, the output's URL path, the file it
+/// comes from (for error messages) and the values it adds to the globals.
+struct Prepared {
+    template: String,
+    path: String,
+    source: Option<String>,
+    values: Vec<(&'static str, Value)>,
+}
+
+impl Prepared {
+    fn new(template: impl Into<String>, path: impl Into<String>) -> Self {
+        Prepared {
+            template: template.into(),
+            path: path.into(),
+            source: None,
+            values: Vec::new(),
+        }
+    }
+
+    fn with(mut self, key: &'static str, value: Value) -> Self {
+        self.values.push((key, value));
+        self
+    }
+
+    fn source(mut self, file: &std::path::Path) -> Self {
+        self.source = Some(file.display().to_string());
+        self
+    }
+}
+
 /// Values every output shares, computed once per build.
 pub(crate) struct Shared {
     pub base_url: String,
     pub summaries: RwLock<Vec<Value>>,
     pub section_values: Vec<Value>,
-    pub section_pages: Vec<Vec<usize>>,
+    pub section_pages: Vec<Vec<PageId>>,
     pub by_key: HashMap<String, Target>,
     pub static_hashes: HashMap<String, String>,
     pub term_urls: HashMap<(String, String), String>,
@@ -79,6 +108,7 @@ impl Renderer {
     /// Loads templates and precomputes what every output shares.
     pub fn new(
         site: &Site,
+        derived: &Derived,
         theme: &ThemeFiles,
         static_hashes: HashMap<String, String>,
     ) -> Result<Renderer, Vec<Diagnostic>> {
@@ -101,7 +131,7 @@ impl Renderer {
         for required in ["page.html", "section.html", "index.html", "404.html"] {
             if !tera.get_template_names().any(|n| n == required) {
                 diags.push(
-                    Diagnostic::error("template::missing", format!("no `{required}` template"))
+                    Diagnostic::error(Code::TemplateMissing, format!("no `{required}` template"))
                         .in_file("templates")
                         .hint(format!(
                             "add templates/{required}, or use a theme that has it"
@@ -112,7 +142,7 @@ impl Renderer {
         if !diags.is_empty() {
             return Err(diags);
         }
-        let shared = Arc::new(shared_values(site, static_hashes));
+        let shared = Arc::new(shared_values(site, derived, static_hashes));
         functions::register(&mut tera, &shared);
         let globals = globals(site);
         let looks_up_pages = theme
@@ -129,13 +159,12 @@ impl Renderer {
     }
 
     /// Every output of the site, in a stable order.
-    pub fn jobs(&self, site: &Site) -> Vec<Job> {
-        let c = &site.content;
+    pub fn jobs(&self, site: &Site, derived: &Derived) -> Vec<Job> {
         // Site-wide listings first: they are the longest jobs, and started last they
         // would leave one core working alone at the end.
-        let mut jobs = Vec::with_capacity(c.pages.len() + 64);
+        let mut jobs = Vec::with_capacity(site.pages.len() + 64);
         if site.config.faq.enabled
-            && c.pages.iter().any(|p| !p.faq.is_empty())
+            && derived.faq.iter().any(|f| !f.is_empty())
             && self.has("faq.html")
         {
             jobs.push(Job::Faq);
@@ -145,17 +174,20 @@ impl Renderer {
             jobs.push(Job::Feed);
         }
         for (ti, t) in site.taxonomies.iter().enumerate() {
-            jobs.push(Job::TaxonomyList(ti));
-            for (term_i, term) in t.terms.iter().enumerate() {
-                for n in 0..pager_count(term.pages.len(), t.config.paginate_by) {
-                    jobs.push(Job::Term(ti, term_i, n));
+            let taxonomy = TaxonomyId(ti);
+            jobs.push(Job::TaxonomyList(taxonomy));
+            for (term, entry) in t.terms.iter().enumerate() {
+                let id = TermId { taxonomy, term };
+                for n in 0..pager_count(entry.pages.len(), t.config.paginate_by) {
+                    jobs.push(Job::Term(id, n));
                 }
                 if t.config.feed {
-                    jobs.push(Job::TermFeed(ti, term_i));
+                    jobs.push(Job::TermFeed(id));
                 }
             }
         }
-        for (si, s) in c.sections.iter().enumerate() {
+        for si in site.section_ids() {
+            let s = &site[si];
             if !s.meta.render {
                 continue;
             }
@@ -166,8 +198,8 @@ impl Renderer {
                 jobs.push(Job::Alias(a.clone(), s.permalink.clone()));
             }
         }
-        jobs.extend((0..c.pages.len()).map(Job::Page));
-        for p in &c.pages {
+        jobs.extend(site.page_ids().map(Job::Page));
+        for p in &site.pages {
             for a in &p.meta.aliases {
                 jobs.push(Job::Alias(a.clone(), p.permalink.clone()));
             }
@@ -182,185 +214,181 @@ impl Renderer {
     }
 
     /// Renders one job to its output path (relative to the output folder) and bytes.
-    pub fn render(&self, site: &Site, job: &Job) -> Result<(String, Vec<u8>), Diagnostic> {
-        let c = &site.content;
-        let mut ctx = self.globals.clone();
-        let (template, path, source): (String, String, Option<String>) = match job {
-            Job::Page(i) => {
-                let p = &c.pages[*i];
-                ctx.insert("page".into(), self.page_value(site, *i));
-                let template = p
-                    .meta
-                    .template
-                    .clone()
-                    .or_else(|| c.sections[p.section].meta.page_template.clone())
-                    .unwrap_or_else(|| "page.html".into());
-                (
-                    template,
-                    p.path.clone(),
-                    Some(p.file.display.display().to_string()),
-                )
+    pub fn render(
+        &self,
+        site: &Site,
+        derived: &Derived,
+        job: &Job,
+    ) -> Result<(String, Vec<u8>), Diagnostic> {
+        let prepared = match job {
+            Job::Page(id) => self.page(site, derived, *id),
+            Job::Section(id, n) => self.section(site, derived, *id, *n),
+            Job::TaxonomyList(id) => self.taxonomy_list(site, *id),
+            Job::Term(id, n) => self.term(site, *id, *n),
+            Job::TermFeed(id) => self.term_feed(site, *id),
+            Job::Faq => self.faq(site, derived),
+            Job::NotFound => Prepared::new("404.html", "/404.html"),
+            Job::Alias(from, to) => {
+                Prepared::new("alias.html", from.clone()).with("redirect_to", json!(to))
             }
-            Job::Section(si, n) => {
-                let s = &c.sections[*si];
-                let mut value = self.shared.section_values[*si].clone();
-                let ordered = &self.shared.section_pages[*si];
-                let paginated = s.meta.paginate_by.is_some();
-                value["pages"] = if paginated {
-                    Value::Array(Vec::new())
-                } else {
-                    self.summaries(ordered)
-                };
-                value["content"] = json!(s.rendered.html);
-                value["extra"] =
-                    crate::pipeline::toml_to_json(&toml::Value::Table(s.meta.extra.clone()));
-                let ancestors: Vec<Value> = metadata::ancestors(c, *si)
-                    .into_iter()
-                    .filter(|&a| a != *si)
-                    .map(|a| section_link(site, a))
-                    .collect();
-                value["ancestors"] = Value::Array(ancestors);
-                let pager_base = s.path.clone();
-                let paginate_path = s
-                    .meta
-                    .paginate_path
-                    .clone()
-                    .unwrap_or_else(|| "page".into());
-                let (paginator, path) = self.paginator(
-                    site,
-                    ordered,
-                    s.meta.paginate_by,
-                    *n,
-                    &pager_base,
-                    &paginate_path,
-                );
-                ctx.insert("section".into(), value);
-                ctx.insert("paginator".into(), paginator);
+            Job::Sitemap => {
+                Prepared::new("sitemap.xml", "/sitemap.xml").with("entries", sitemap_entries(site))
+            }
+            Job::Robots => Prepared::new("robots.txt", "/robots.txt"),
+            Job::Feed => self.site_feed(site),
+        };
+        self.finish(site, prepared)
+    }
+
+    /// Renders the template of a prepared job with the globals and its values.
+    fn finish(&self, site: &Site, job: Prepared) -> Result<(String, Vec<u8>), Diagnostic> {
+        let mut ctx = self.globals.clone();
+        for (k, v) in job.values {
+            ctx.insert(k.into(), v);
+        }
+        ctx.insert("current_path".into(), json!(job.path));
+        ctx.insert(
+            "current_url".into(),
+            json!(site.config.permalink(&job.path)),
+        );
+        let source = job.source.as_deref();
+        let context = Context::from_value(Value::Object(ctx))
+            .map_err(|e| template_error(&e, &self.origins, source))?;
+        let html = self
+            .tera
+            .render(&job.template, &context)
+            .map_err(|e| template_error(&e, &self.origins, source))?;
+        Ok((output_file(&job.path), html.into_bytes()))
+    }
+
+    fn page(&self, site: &Site, derived: &Derived, id: PageId) -> Prepared {
+        let p = &site[id];
+        let template = p
+            .meta
+            .template
+            .clone()
+            .or_else(|| site[p.section].meta.page_template.clone())
+            .unwrap_or_else(|| "page.html".into());
+        Prepared::new(template, p.path.clone())
+            .source(&p.file.display)
+            .with("page", self.page_value(site, derived, id))
+    }
+
+    fn section(&self, site: &Site, derived: &Derived, id: SectionId, n: usize) -> Prepared {
+        let s = &site[id];
+        let mut value = self.shared.section_values[id.0].clone();
+        let ordered = &self.shared.section_pages[id.0];
+        value["pages"] = if s.meta.paginate_by.is_some() {
+            Value::Array(Vec::new())
+        } else {
+            self.summaries(ordered)
+        };
+        value["content"] = json!(derived.section_body(id).html);
+        value["extra"] = toml_to_json(&toml::Value::Table(s.meta.extra.clone()));
+        let ancestors: Vec<Value> = site
+            .ancestors(id)
+            .into_iter()
+            .filter(|&a| a != id)
+            .map(|a| section_link(site, a))
+            .collect();
+        value["ancestors"] = Value::Array(ancestors);
+        let segment = s.meta.paginate_path.as_deref().unwrap_or("page");
+        let (paginator, path) =
+            self.paginator(site, ordered, s.meta.paginate_by, n, &s.path, segment);
+        let job = match &s.meta.redirect_to {
+            Some(to) => Prepared::new("alias.html", path).with("redirect_to", json!(to)),
+            None => {
                 let template = s.meta.template.clone().unwrap_or_else(|| {
-                    if *si == 0 {
+                    if id == SectionId::ROOT {
                         "index.html".into()
                     } else {
                         "section.html".into()
                     }
                 });
-                if let Some(to) = &s.meta.redirect_to {
-                    ctx.insert("redirect_to".into(), json!(to));
-                    (
-                        "alias.html".into(),
-                        path,
-                        Some(s.file.display.display().to_string()),
-                    )
-                } else {
-                    (template, path, Some(s.file.display.display().to_string()))
-                }
-            }
-            Job::TaxonomyList(ti) => {
-                let t = &site.taxonomies[*ti];
-                let terms: Vec<Value> = t
-                    .terms
-                    .iter()
-                    .map(|term| {
-                        json!({"name": term.name, "slug": term.slug, "permalink": term.permalink,
-                               "path": term.path, "count": term.pages.len()})
-                    })
-                    .collect();
-                ctx.insert(
-                    "taxonomy".into(),
-                    json!({"name": t.config.name, "permalink": t.permalink, "path": t.path}),
-                );
-                ctx.insert("terms".into(), Value::Array(terms));
-                ("taxonomy_list.html".into(), t.path.clone(), None)
-            }
-            Job::Term(ti, term_i, n) => {
-                let t = &site.taxonomies[*ti];
-                let term = &t.terms[*term_i];
-                let (paginator, path) = self.paginator(
-                    site,
-                    &term.pages,
-                    t.config.paginate_by,
-                    *n,
-                    &term.path,
-                    "page",
-                );
-                ctx.insert(
-                    "taxonomy".into(),
-                    json!({"name": t.config.name, "permalink": t.permalink, "path": t.path}),
-                );
-                ctx.insert(
-                    "term".into(),
-                    json!({"name": term.name, "slug": term.slug, "permalink": term.permalink, "path": term.path,
-                           "count": term.pages.len(), "pages": paginator["pages"].clone()}),
-                );
-                ctx.insert("paginator".into(), paginator);
-                ("taxonomy_term.html".into(), path, None)
-            }
-            Job::TermFeed(ti, term_i) => {
-                let t = &site.taxonomies[*ti];
-                let term = &t.terms[*term_i];
-                let path = format!("{}atom.xml", term.path);
-                self.feed_context(
-                    site,
-                    &mut ctx,
-                    &term.pages,
-                    &format!("{} – {}", site.config.title, term.name),
-                    &path,
-                    &term.permalink,
-                );
-                ("atom.xml".into(), path, None)
-            }
-            Job::Faq => {
-                ctx.insert("faq_groups".into(), faq_groups(site));
-                ctx.insert("faq_title".into(), json!(site.config.faq.title));
-                let path = format!("/{}/", site.config.faq.path.trim_matches('/'));
-                ("faq.html".into(), path, None)
-            }
-            Job::NotFound => ("404.html".into(), "/404.html".into(), None),
-            Job::Alias(from, to) => {
-                ctx.insert("redirect_to".into(), json!(to));
-                // Aliases were checked and normalised when the content was loaded.
-                ("alias.html".into(), from.clone(), None)
-            }
-            Job::Sitemap => {
-                ctx.insert("entries".into(), sitemap_entries(site));
-                ("sitemap.xml".into(), "/sitemap.xml".into(), None)
-            }
-            Job::Robots => ("robots.txt".into(), "/robots.txt".into(), None),
-            Job::Feed => {
-                let mut dated: Vec<usize> = (0..c.pages.len())
-                    .filter(|&i| c.pages[i].date.is_some())
-                    .collect();
-                dated.sort_by(|&a, &b| {
-                    c.pages[b]
-                        .date
-                        .cmp(&c.pages[a].date)
-                        .then_with(|| c.pages[a].file.key.cmp(&c.pages[b].file.key))
-                });
-                dated.truncate(FEED_LIMIT);
-                self.feed_context(
-                    site,
-                    &mut ctx,
-                    &dated,
-                    &site.config.title,
-                    "/atom.xml",
-                    &site.config.permalink("/"),
-                );
-                ("atom.xml".into(), "/atom.xml".into(), None)
+                Prepared::new(template, path)
             }
         };
-        ctx.insert("current_path".into(), json!(path));
-        ctx.insert("current_url".into(), json!(site.config.permalink(&path)));
-        let context = Context::from_value(Value::Object(ctx))
-            .map_err(|e| template_error(&e, &self.origins, source.as_deref()))?;
-        let html = self
-            .tera
-            .render(&template, &context)
-            .map_err(|e| template_error(&e, &self.origins, source.as_deref()))?;
-        Ok((output_file(&path), html.into_bytes()))
+        job.source(&s.file.display)
+            .with("section", value)
+            .with("paginator", paginator)
     }
 
-    fn summaries(&self, pages: &[usize]) -> Value {
+    fn taxonomy_value(site: &Site, id: TaxonomyId) -> Value {
+        let t = &site[id];
+        json!({"name": t.config.name, "permalink": t.permalink, "path": t.path})
+    }
+
+    fn taxonomy_list(&self, site: &Site, id: TaxonomyId) -> Prepared {
+        let t = &site[id];
+        let terms: Vec<Value> = t
+            .terms
+            .iter()
+            .map(|term| {
+                json!({"name": term.name, "slug": term.slug, "permalink": term.permalink,
+                       "path": term.path, "count": term.pages.len()})
+            })
+            .collect();
+        Prepared::new("taxonomy_list.html", t.path.clone())
+            .with("taxonomy", Self::taxonomy_value(site, id))
+            .with("terms", Value::Array(terms))
+    }
+
+    fn term(&self, site: &Site, id: TermId, n: usize) -> Prepared {
+        let t = &site[id.taxonomy];
+        let term = &site[id];
+        let (paginator, path) = self.paginator(
+            site,
+            &term.pages,
+            t.config.paginate_by,
+            n,
+            &term.path,
+            "page",
+        );
+        let term_value = json!({"name": term.name, "slug": term.slug, "permalink": term.permalink,
+            "path": term.path, "count": term.pages.len(), "pages": paginator["pages"].clone()});
+        Prepared::new("taxonomy_term.html", path)
+            .with("taxonomy", Self::taxonomy_value(site, id.taxonomy))
+            .with("term", term_value)
+            .with("paginator", paginator)
+    }
+
+    fn term_feed(&self, site: &Site, id: TermId) -> Prepared {
+        let term = &site[id];
+        let path = format!("{}atom.xml", term.path);
+        let title = format!("{} – {}", site.config.title, term.name);
+        let mut job = Prepared::new("atom.xml", path.clone());
+        job.values = self.feed_values(site, &term.pages, &title, &path, &term.permalink);
+        job
+    }
+
+    fn site_feed(&self, site: &Site) -> Prepared {
+        let mut dated: Vec<PageId> = site
+            .page_ids()
+            .filter(|&i| site[i].date.is_some())
+            .collect();
+        dated.sort_by(|&a, &b| {
+            site[b]
+                .date
+                .cmp(&site[a].date)
+                .then_with(|| site[a].file.key.cmp(&site[b].file.key))
+        });
+        dated.truncate(FEED_LIMIT);
+        let home = site.config.permalink("/");
+        let mut job = Prepared::new("atom.xml", "/atom.xml");
+        job.values = self.feed_values(site, &dated, &site.config.title, "/atom.xml", &home);
+        job
+    }
+
+    fn faq(&self, site: &Site, derived: &Derived) -> Prepared {
+        let path = format!("/{}/", site.config.faq.path.trim_matches('/'));
+        Prepared::new("faq.html", path)
+            .with("faq_groups", faq_groups(site, derived))
+            .with("faq_title", json!(site.config.faq.title))
+    }
+
+    fn summaries(&self, pages: &[PageId]) -> Value {
         let all = self.shared.summaries();
-        Value::Array(pages.iter().map(|&i| all[i].clone()).collect())
+        Value::Array(pages.iter().map(|&i| all[i.0].clone()).collect())
     }
 }
 
@@ -403,7 +431,7 @@ fn template_error(
         .filter(|(name, _)| message.contains(&format!("'{name}'")))
         .max_by_key(|(name, _)| name.len())
         .map(|(_, origin)| origin.clone());
-    let mut d = Diagnostic::error("template::error", message);
+    let mut d = Diagnostic::error(Code::TemplateError, message);
     if let Some(t) = template {
         d = d.in_file(t);
     }

@@ -6,7 +6,7 @@ use std::path::{Path, PathBuf};
 use include_dir::{include_dir, Dir};
 
 use crate::content::is_editor_temp;
-use crate::diagnostics::Diagnostic;
+use crate::diagnostics::{Code, Diagnostic};
 
 /// The default theme, embedded so a site without one still builds.
 pub static EMBEDDED_GUIDE: Dir<'_> = include_dir!("$CARGO_MANIFEST_DIR/themes/guide");
@@ -77,7 +77,7 @@ pub fn collect(root: &Path, theme: Option<&str>) -> Result<ThemeFiles, Diagnosti
         embedded(&mut files);
     } else {
         return Err(Diagnostic::error(
-            "theme::missing",
+            Code::ThemeMissing,
             format!("theme `{name}` is not in themes/"),
         )
         .in_file("site.toml")
@@ -146,7 +146,7 @@ fn files_under(
             if !real.starts_with(&site) {
                 files.warnings.push(
                     Diagnostic::warning(
-                        "static::outside",
+                        Code::StaticOutside,
                         "this file links to a place outside the site; it is not copied",
                     )
                     .in_file(entry.path().strip_prefix(&site).unwrap_or(entry.path()))
@@ -170,11 +170,11 @@ fn read_dir_templates(
     files: &mut ThemeFiles,
 ) -> Result<(), Diagnostic> {
     let found = files_under(dir, site, files).map_err(|e| {
-        Diagnostic::error("theme::read", format!("cannot read templates: {e}")).in_file(shown)
+        Diagnostic::error(Code::ThemeRead, format!("cannot read templates: {e}")).in_file(shown)
     })?;
     for (path, name) in found {
         let text = std::fs::read_to_string(&path).map_err(|e| {
-            Diagnostic::error("theme::read", format!("cannot read template: {e}"))
+            Diagnostic::error(Code::ThemeRead, format!("cannot read template: {e}"))
                 .in_file(format!("{shown}/{name}"))
         })?;
         files.templates.push(TemplateSource {
@@ -188,7 +188,7 @@ fn read_dir_templates(
 
 fn read_dir_statics(dir: &Path, site: &Path, files: &mut ThemeFiles) -> Result<(), Diagnostic> {
     let found = files_under(dir, site, files).map_err(|e| {
-        Diagnostic::error("static::read", format!("cannot read static files: {e}"))
+        Diagnostic::error(Code::StaticRead, format!("cannot read static files: {e}"))
             .in_file(dir.display().to_string())
     })?;
     for (path, out) in found {

@@ -1,7 +1,7 @@
 //! `fascia serve`: builds into memory, serves on loopback, watches the site
 //! and pushes reloads to open tabs over Server-Sent Events.
 
-mod rebuild;
+mod memory;
 mod server;
 mod watch;
 
@@ -12,10 +12,10 @@ use std::time::{Duration, Instant};
 
 use tokio::sync::broadcast;
 
-use crate::cmd::Output;
+use crate::console::Console;
 use crate::diagnostics::render_all;
-use crate::pipeline::BuildOptions;
-pub use rebuild::{Files, MemorySink, Session, Update};
+use crate::pipeline::{BuildOptions, Session};
+pub use memory::{Files, MemorySink};
 
 /// Options of `fascia serve`.
 #[derive(Debug, Clone)]
@@ -55,39 +55,39 @@ pub fn message(kind: &str, field: Option<(&str, serde_json::Value)>) -> String {
 }
 
 /// Runs the server until the process is stopped. Returns the exit code.
-pub fn run(mut opts: ServeOptions, out: Output) -> i32 {
+pub fn run(mut opts: ServeOptions, out: Console) -> i32 {
     // File events name absolute paths: a relative root (`.`, README's way) must be
     // made absolute, or no event would ever match the watched folders.
     match opts.root.canonicalize() {
         Ok(root) => opts.root = root,
         Err(e) => {
-            eprintln!(
-                "error: cannot open the site folder {}: {e}",
+            out.error(format!(
+                "cannot open the site folder {}: {e}",
                 opts.root.display()
-            );
+            ));
             return 1;
         }
     }
     let Some((listener, addr)) = bind(opts.bind, opts.port) else {
-        eprintln!(
-            "error: no free port from {} to {}",
+        out.error(format!(
+            "no free port from {} to {}",
             opts.port,
             opts.port.saturating_add(50)
-        );
+        ));
         return 1;
     };
     if opts.port != 0 && addr.port() != opts.port {
-        eprintln!(
+        out.status(format!(
             "Port {} is taken; using {} instead.",
             opts.port,
             addr.port()
-        );
+        ));
     }
     if !opts.bind.is_loopback() {
-        eprintln!(
-            "warning: serving on {}, which other machines can reach. The preview server is for local use only.",
+        out.warning(format!(
+            "serving on {}, which other machines can reach. The preview server is for local use only.",
             opts.bind
-        );
+        ));
     }
     let host = match addr.ip() {
         IpAddr::V6(ip) => format!("[{ip}]"),
@@ -103,23 +103,21 @@ pub fn run(mut opts: ServeOptions, out: Output) -> i32 {
     let (tx, _) = broadcast::channel::<String>(64);
     let mut session = Session::new(build);
     let started = Instant::now();
-    match session.full() {
-        Ok((files, warnings)) => {
-            if !warnings.is_empty() && !out.quiet {
-                eprint!("{}", render_all(&warnings, out.color));
-            }
+    let sink = MemorySink::default();
+    match session.full(&sink) {
+        Ok(warnings) => {
+            out.diagnostics(&warnings);
+            let files = sink.into_files();
             let pages = files.keys().filter(|k| k.ends_with(".html")).count();
             store.write().unwrap_or_else(|e| e.into_inner()).files = files;
-            if !out.quiet {
-                eprintln!(
-                    "Built {pages} HTML files in {} ms",
-                    started.elapsed().as_millis()
-                );
-            }
+            out.status(format!(
+                "Built {pages} HTML files in {} ms",
+                started.elapsed().as_millis()
+            ));
         }
         Err(diags) => {
-            eprint!("{}", render_all(&diags, out.color));
-            eprintln!("The first build failed; serving the error until it is fixed.");
+            out.diagnostics(&diags);
+            out.status("The first build failed; serving the error until it is fixed.");
             store.write().unwrap_or_else(|e| e.into_inner()).error =
                 Some(render_all(&diags, false));
         }
@@ -128,16 +126,14 @@ pub fn run(mut opts: ServeOptions, out: Output) -> i32 {
     let watcher = match watch::start(session, store.clone(), tx.clone(), &opts, out) {
         Ok(w) => w,
         Err(e) => {
-            eprintln!("error: cannot watch the site for changes: {e}");
+            out.error(format!("cannot watch the site for changes: {e}"));
             return 1;
         }
     };
-    if !out.quiet {
-        println!(
-            "Serving {} at {base_url}/ (Ctrl+C to stop)",
-            opts.root.display()
-        );
-    }
+    out.result(format!(
+        "Serving {} at {base_url}/ (Ctrl+C to stop)",
+        opts.root.display()
+    ));
     if opts.open {
         let _ = open::that_detached(format!("{base_url}/"));
     }
@@ -149,7 +145,7 @@ pub fn run(mut opts: ServeOptions, out: Output) -> i32 {
     {
         Ok(r) => r,
         Err(e) => {
-            eprintln!("error: cannot start the server: {e}");
+            out.error(format!("cannot start the server: {e}"));
             return 1;
         }
     };
@@ -158,7 +154,7 @@ pub fn run(mut opts: ServeOptions, out: Output) -> i32 {
     match result {
         Ok(()) => 0,
         Err(e) => {
-            eprintln!("error: the server stopped: {e}");
+            out.error(format!("the server stopped: {e}"));
             1
         }
     }

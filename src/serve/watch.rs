@@ -12,11 +12,12 @@ use notify_debouncer_full::{
 };
 use tokio::sync::broadcast;
 
-use super::{message, ServeOptions, Session, Store, Update};
-use crate::cmd::Output;
+use super::{message, MemorySink, ServeOptions, Store};
 use crate::config::CONFIG_FILE;
+use crate::console::Console;
 use crate::content::is_editor_temp;
 use crate::diagnostics::render_all;
+use crate::pipeline::{Session, Update};
 use crate::render::Job;
 
 /// Folders whose changes rebuild the site (with `site.toml` beside them).
@@ -49,7 +50,7 @@ pub fn start(
     store: Arc<RwLock<Store>>,
     tx: broadcast::Sender<String>,
     opts: &ServeOptions,
-    out: Output,
+    out: Console,
 ) -> notify::Result<Handle> {
     let (events_tx, events_rx) = mpsc::channel::<DebounceEventResult>();
     let root = opts.root.clone();
@@ -93,7 +94,9 @@ pub fn start(
         match native {
             Ok(d) => Handle::native(d),
             Err(e) => {
-                eprintln!("warning: native file events are not available ({e}); polling instead");
+                out.warning(format!(
+                    "native file events are not available ({e}); polling instead"
+                ));
                 poll(events_tx)?
             }
         }
@@ -110,7 +113,7 @@ fn rebuild_loop(
     rx: mpsc::Receiver<DebounceEventResult>,
     store: Arc<RwLock<Store>>,
     tx: broadcast::Sender<String>,
-    out: Output,
+    out: Console,
 ) {
     let root = session.root().to_path_buf();
     while let Ok(first) = rx.recv() {
@@ -126,12 +129,15 @@ fn rebuild_loop(
         }
         let started = Instant::now();
         let paths: Vec<PathBuf> = changed.into_iter().collect();
-        match session.rebuild(&paths) {
-            Ok((update, warnings, pending)) => {
-                if !warnings.is_empty() && !out.quiet {
-                    eprint!("{}", render_all(&warnings, out.color));
-                }
-                let (changed, was_error, full) = apply(&store, update);
+        let sink = MemorySink::default();
+        match session.rebuild(&paths, &sink) {
+            Ok((update, warnings)) => {
+                out.diagnostics(&warnings);
+                let (full, pending) = match update {
+                    Update::Full => (true, Vec::new()),
+                    Update::Partial(jobs) => (false, jobs),
+                };
+                let (changed, was_error) = apply(&store, sink.into_files(), full);
                 let ms = started.elapsed().as_secs_f64() * 1000.0;
                 // Pages change too when a stylesheet's cache-busting hash does, but a swap is enough.
                 let css_only = paths
@@ -148,14 +154,12 @@ fn rebuild_loop(
                     let _ = tx.send(message("ok", None));
                 }
                 let _ = tx.send(msg);
-                if !out.quiet {
-                    eprintln!(
-                        "{} rebuild: {} changed file{} in {ms:.1} ms",
-                        if full { "Full" } else { "Incremental" },
-                        changed.len(),
-                        if changed.len() == 1 { "" } else { "s" }
-                    );
-                }
+                out.status(format!(
+                    "{} rebuild: {} changed file{} in {ms:.1} ms",
+                    if full { "Full" } else { "Incremental" },
+                    changed.len(),
+                    if changed.len() == 1 { "" } else { "s" }
+                ));
                 if !pending.is_empty() {
                     follow_up(&mut session, &pending, &store, &tx, out);
                 }
@@ -173,26 +177,25 @@ fn follow_up(
     jobs: &[Job],
     store: &Arc<RwLock<Store>>,
     tx: &broadcast::Sender<String>,
-    out: Output,
+    out: Console,
 ) {
     let started = Instant::now();
-    match session.follow_up(jobs) {
-        Ok(files) => {
-            let (changed, _, _) = apply(store, Update::Partial(files));
+    let sink = MemorySink::default();
+    match session.follow_up(jobs, &sink) {
+        Ok(()) => {
+            let (changed, _) = apply(store, sink.into_files(), false);
             if !changed.is_empty() {
                 let _ = tx.send(message(
                     "reload",
                     Some(("paths", serde_json::json!(changed))),
                 ));
             }
-            if out.verbose {
-                eprintln!(
-                    "Listings: {} changed file{} in {:.1} ms",
-                    changed.len(),
-                    if changed.len() == 1 { "" } else { "s" },
-                    started.elapsed().as_secs_f64() * 1000.0
-                );
-            }
+            out.detail(format!(
+                "Listings: {} changed file{} in {:.1} ms",
+                changed.len(),
+                if changed.len() == 1 { "" } else { "s" },
+                started.elapsed().as_secs_f64() * 1000.0
+            ));
         }
         Err(diags) => show_errors(&diags, store, tx, out),
     }
@@ -202,23 +205,22 @@ fn show_errors(
     diags: &[crate::diagnostics::Diagnostic],
     store: &Arc<RwLock<Store>>,
     tx: &broadcast::Sender<String>,
-    out: Output,
+    out: Console,
 ) {
-    eprint!("{}", render_all(diags, out.color));
+    out.diagnostics(diags);
     let text = render_all(diags, false);
     store.write().unwrap_or_else(|e| e.into_inner()).error = Some(text.clone());
     let _ = tx.send(message("error", Some(("text", serde_json::json!(text)))));
 }
 
-/// Puts a successful rebuild in place; returns the URL paths that changed,
-/// whether an error was showing before, and whether it was a full rebuild.
-fn apply(store: &Arc<RwLock<Store>>, update: Update) -> (Vec<String>, bool, bool) {
+/// Puts a successful rebuild in place (all files when `full`, else the ones
+/// given); returns the URL paths that changed and whether an error was showing before.
+fn apply(store: &Arc<RwLock<Store>>, files: super::Files, full: bool) -> (Vec<String>, bool) {
     let mut store = store.write().unwrap_or_else(|e| e.into_inner());
     let was_error = store.error.take().is_some();
     let mut changed = Vec::new();
-    let full = matches!(update, Update::Full(_));
-    match update {
-        Update::Full(files) => {
+    match full {
+        true => {
             for (k, v) in &files {
                 if store.files.get(k) != Some(v) {
                     changed.push(url_path(k));
@@ -231,7 +233,7 @@ fn apply(store: &Arc<RwLock<Store>>, update: Update) -> (Vec<String>, bool, bool
             }
             store.files = files;
         }
-        Update::Partial(files) => {
+        false => {
             for (k, v) in files {
                 if store.files.get(&k) != Some(&v) {
                     changed.push(url_path(&k));
@@ -241,7 +243,7 @@ fn apply(store: &Arc<RwLock<Store>>, update: Update) -> (Vec<String>, bool, bool
         }
     }
     changed.sort();
-    (changed, was_error, full)
+    (changed, was_error)
 }
 
 /// `conditions/index.html` → `/conditions/`.

@@ -10,7 +10,7 @@ use serde::de::{self, DeserializeOwned, MapAccess, Visitor};
 use serde::{Deserialize, Deserializer, Serialize};
 
 use crate::config::toml_error;
-use crate::diagnostics::{offset_of, unknown_field_hint, Diagnostic};
+use crate::diagnostics::{offset_of, unknown_field_hint, Code, Diagnostic};
 
 /// Page front matter.
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
@@ -260,7 +260,7 @@ pub fn split<'a>(text: &'a str, file: &Path, source: &Arc<str>) -> Result<Split<
     } else {
         let first_line_end = rest.find('\n').unwrap_or(rest.len());
         return Err(Diagnostic::error(
-            "front-matter::missing",
+            Code::FrontMatterMissing,
             "the file does not start with front matter",
         )
         .at(file, source, start..start + first_line_end)
@@ -275,7 +275,7 @@ pub fn split<'a>(text: &'a str, file: &Path, source: &Arc<str>) -> Result<Split<
         .map_or(text.len(), |i| after_open + i + 1);
     if !text[after_open..line_end].trim().is_empty() {
         return Err(Diagnostic::error(
-            "front-matter::fence",
+            Code::FrontMatterFence,
             format!("the opening `{fence}` must be alone on its line"),
         )
         .at(file, source, start..line_end)
@@ -302,7 +302,7 @@ pub fn split<'a>(text: &'a str, file: &Path, source: &Arc<str>) -> Result<Split<
         pos = end + 1;
     }
     Err(Diagnostic::error(
-        "front-matter::unclosed",
+        Code::FrontMatterUnclosed,
         "the front matter opened here is never closed",
     )
     .at(file, source, start..start + fence.len())
@@ -352,12 +352,12 @@ fn yaml_error(
             .front
             .find(&format!("{field}:"))
             .map_or(at, |i| split.front_offset + i);
-        return Diagnostic::error("yaml::unknown-field", format!("unknown field `{field}`"))
+        return Diagnostic::error(Code::YamlUnknownField, format!("unknown field `{field}`"))
             .at(file, source, at..at + field.len())
             .label("not a known field")
             .hint(hint);
     }
-    Diagnostic::error("yaml::syntax", message).at(file, source, at..at)
+    Diagnostic::error(Code::YamlSyntax, message).at(file, source, at..at)
 }
 
 #[cfg(test)]

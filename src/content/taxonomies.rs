@@ -2,42 +2,15 @@
 
 use std::collections::HashMap;
 
-use crate::config::{Config, TaxonomyConfig};
-use crate::content::Content;
-use crate::diagnostics::{closest, Diagnostic};
+use crate::config::Config;
+use crate::diagnostics::{closest, Code, Diagnostic};
+use crate::model::{PageId, Site, Taxonomy, TaxonomyId, Term, TermId};
 
-/// One taxonomy with its terms.
-#[derive(Debug, Clone)]
-pub struct Taxonomy {
-    /// Its `site.toml` entry.
-    pub config: TaxonomyConfig,
-    /// URL segment, `body-areas`.
-    pub slug: String,
-    /// URL path, `/body-areas/`.
-    pub path: String,
-    /// Absolute URL.
-    pub permalink: String,
-    /// Terms sorted by name.
-    pub terms: Vec<Term>,
-}
+/// The terms of each page, by page id.
+pub type PageTerms = Vec<Vec<TermId>>;
 
-/// One term with the pages that carry it.
-#[derive(Debug, Clone)]
-pub struct Term {
-    /// Display name: the first spelling met, trimmed.
-    pub name: String,
-    /// URL segment.
-    pub slug: String,
-    /// URL path, `/tags/neck/`.
-    pub path: String,
-    /// Absolute URL.
-    pub permalink: String,
-    /// Pages, newest first, then by title.
-    pub pages: Vec<usize>,
-}
-
-/// Builds every taxonomy and fills `Page::terms`.
-pub fn build(content: &mut Content, config: &Config) -> (Vec<Taxonomy>, Vec<Diagnostic>) {
+/// Builds every taxonomy from the pages' front matter, and the terms of each page.
+pub fn build(content: &Site, config: &Config) -> (Vec<Taxonomy>, PageTerms, Vec<Diagnostic>) {
     let mut diags = Vec::new();
     let mut taxonomies: Vec<Taxonomy> = config
         .taxonomies
@@ -61,8 +34,9 @@ pub fn build(content: &mut Content, config: &Config) -> (Vec<Taxonomy>, Vec<Diag
         .map(|(i, t)| (t.name.as_str(), i))
         .collect();
     let mut term_index: Vec<HashMap<String, usize>> = vec![HashMap::new(); taxonomies.len()];
-    for (pi, page) in content.pages.iter_mut().enumerate() {
-        page.terms.clear();
+    let mut page_terms: PageTerms = vec![Vec::new(); content.pages.len()];
+    for (pi, page) in content.pages.iter().enumerate() {
+        let pi = PageId(pi);
         for (name, values) in &page.meta.taxonomies {
             let Some(&ti) = by_name.get(name.as_str()) else {
                 let at = page
@@ -72,7 +46,7 @@ pub fn build(content: &mut Content, config: &Config) -> (Vec<Taxonomy>, Vec<Diag
                     .or_else(|| page.file.text.find(name.as_str()))
                     .unwrap_or(0);
                 let mut d = Diagnostic::error(
-                    "taxonomy::unknown",
+                    Code::TaxonomyUnknown,
                     format!("`{name}` is not a taxonomy of this site"),
                 )
                 .at(&page.file.display, &page.file.text, at..at + name.len());
@@ -105,7 +79,10 @@ pub fn build(content: &mut Content, config: &Config) -> (Vec<Taxonomy>, Vec<Diag
                 });
                 if tax.terms[idx].pages.last() != Some(&pi) {
                     tax.terms[idx].pages.push(pi);
-                    page.terms.push((ti, idx));
+                    page_terms[pi.0].push(TermId {
+                        taxonomy: TaxonomyId(ti),
+                        term: idx,
+                    });
                 }
             }
         }
@@ -132,19 +109,19 @@ pub fn build(content: &mut Content, config: &Config) -> (Vec<Taxonomy>, Vec<Diag
             .iter()
             .map(|&o| terms[o].take().expect("each term once"))
             .collect();
-        for page in content.pages.iter_mut() {
-            for t in page.terms.iter_mut().filter(|t| t.0 == ti) {
-                t.1 = new_pos[t.1];
+        for terms in page_terms.iter_mut() {
+            for t in terms.iter_mut().filter(|t| t.taxonomy.0 == ti) {
+                t.term = new_pos[t.term];
             }
         }
         for term in &mut tax.terms {
             term.pages.sort_by(|&a, &b| {
-                let (pa, pb) = (&content.pages[a], &content.pages[b]);
+                let (pa, pb) = (&content[a], &content[b]);
                 pb.date
                     .cmp(&pa.date)
                     .then_with(|| pa.title().cmp(pb.title()))
             });
         }
     }
-    (taxonomies, diags)
+    (taxonomies, page_terms, diags)
 }

@@ -1,5 +1,11 @@
-//! The build as a sequence of stages: load → Markdown → links → metadata →
-//! render → write. `check` is the same sequence without the write.
+//! The orchestrator: the one place that runs the stages, load → passes
+//! (links, related) → render → write, for `build`, `check` and `serve`.
+//! `check` is the same run without the write; `serve` runs it into memory and
+//! uses [`Session`] for incremental rebuilds, which reuse these same stages.
+
+mod incremental;
+
+pub use incremental::{Session, Update};
 
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
@@ -8,10 +14,12 @@ use std::time::{Duration, Instant};
 use rayon::prelude::*;
 
 use crate::config::Config;
-use crate::content::{self, Content};
-use crate::diagnostics::{error_count, Diagnostic};
+use crate::content;
+use crate::derived::Derived;
+use crate::diagnostics::{error_count, Code, Diagnostic};
 use crate::links;
-use crate::metadata::{related, taxonomies, taxonomies::Taxonomy};
+use crate::metadata::related;
+use crate::model::Site;
 use crate::output::{OutputWriter, Sink, WriteStats};
 use crate::render::theme::{self, StaticSource};
 use crate::render::{Job, Renderer};
@@ -45,18 +53,6 @@ impl BuildOptions {
             dry_run: false,
         }
     }
-}
-
-/// The loaded and linked site. Rendering only reads it.
-pub struct Site {
-    /// `site.toml`.
-    pub config: Config,
-    /// Site root.
-    pub root: PathBuf,
-    /// Pages and sections.
-    pub content: Content,
-    /// Taxonomies with their terms.
-    pub taxonomies: Vec<Taxonomy>,
 }
 
 /// Time spent per stage.
@@ -104,8 +100,11 @@ impl BuildReport {
     }
 }
 
-/// Loads, checks and links the site without rendering templates.
-pub fn load_site(opts: &BuildOptions, timings: &mut Timings) -> (Option<Site>, Vec<Diagnostic>) {
+/// Loads the site and runs the passes over it, without rendering templates.
+pub fn load(
+    opts: &BuildOptions,
+    timings: &mut Timings,
+) -> (Option<(Site, Derived)>, Vec<Diagnostic>) {
     let t = Instant::now();
     let mut config = match Config::load(&opts.root) {
         Ok(c) => c,
@@ -114,50 +113,57 @@ pub fn load_site(opts: &BuildOptions, timings: &mut Timings) -> (Option<Site>, V
     if let Some(b) = &opts.base_url {
         config.base_url = b.trim_end_matches('/').to_string();
     }
-    let (mut content, mut diags, read) = content::load(&opts.root, &config, opts.drafts);
+    let (mut site, mut diags, read) = content::load(&opts.root, config, opts.drafts);
+    let mut derived = Derived::default();
+    let (taxonomies, terms, d) = content::taxonomies::build(&site, &site.config);
+    site.taxonomies = taxonomies;
+    derived.terms = terms;
+    diags.extend(d);
     let loaded = t.elapsed();
     timings.load = read.min(loaded);
     timings.parse = loaded - timings.load;
 
     let t = Instant::now();
-    diags.extend(links::render_bodies(&mut content, &config, &opts.root));
+    diags.extend(links::render_bodies(&site, &mut derived));
     timings.markdown = t.elapsed();
 
     let t = Instant::now();
-    diags.extend(links::check_anchors_and_backlinks(&mut content));
-    let (taxonomies, d) = taxonomies::build(&mut content, &config);
-    diags.extend(d);
-    diags.extend(related::compute(&mut content, &taxonomies, &config));
+    diags.extend(links::check_anchors_and_backlinks(&site, &mut derived));
+    diags.extend(related::compute(&site, &mut derived));
     timings.metadata = t.elapsed();
-    (
-        Some(Site {
-            config,
-            root: opts.root.clone(),
-            content,
-            taxonomies,
-        }),
-        diags,
-    )
+    (Some((site, derived)), diags)
 }
 
-/// Templates, static files and the renderer, ready to produce outputs.
-pub struct Prepared {
+/// A loaded site with its derived data, templates and static files: what a
+/// build keeps so that `serve` can re-render parts of it.
+pub struct Built {
+    /// The site model.
+    pub site: Site,
+    /// What the passes computed.
+    pub derived: Derived,
     /// The loaded templates and shared values.
     pub renderer: Renderer,
     /// Static files with their output paths.
     pub statics: Vec<(String, Vec<u8>)>,
-    /// Problems that do not stop the build.
-    pub warnings: Vec<Diagnostic>,
 }
 
-/// Loads the theme and static files and sets up the renderer.
-pub fn prepare(site: &Site) -> Result<Prepared, Vec<Diagnostic>> {
-    let theme_files =
-        theme::collect(&site.root, site.config.theme.as_deref()).map_err(|d| vec![d])?;
-    let mut diags = Vec::new();
-    let statics = read_statics(site, &theme_files.statics, &mut diags);
-    if error_count(&diags) > 0 {
-        return Err(diags);
+/// Loads the theme and static files and sets up the renderer; the problems
+/// that do not stop the build go to `diags`.
+fn prepare(site: Site, derived: Derived, diags: &mut Vec<Diagnostic>) -> Option<Built> {
+    let theme_files = match theme::collect(&site.root, site.config.theme.as_deref()) {
+        Ok(t) => t,
+        Err(d) => {
+            diags.push(d);
+            return None;
+        }
+    };
+    diags.extend(theme_files.warnings.iter().cloned());
+    let mut found = Vec::new();
+    let statics = read_statics(&site, &theme_files.statics, &mut found);
+    let failed = error_count(&found) > 0;
+    diags.extend(found);
+    if failed {
+        return None;
     }
     let hashes: HashMap<String, String> = statics
         .iter()
@@ -168,74 +174,89 @@ pub fn prepare(site: &Site) -> Result<Prepared, Vec<Diagnostic>> {
             )
         })
         .collect();
-    let renderer = Renderer::new(site, &theme_files, hashes)?;
-    Ok(Prepared {
-        renderer,
-        statics,
-        warnings: diags,
-    })
-}
-
-/// Renders `jobs` in parallel into `sink`, returning the problems found.
-pub fn render_jobs(
-    site: &Site,
-    renderer: &Renderer,
-    jobs: &[Job],
-    sink: &dyn Sink,
-) -> Vec<Diagnostic> {
-    jobs.par_iter()
-        .filter_map(|job| {
-            let (rel, bytes) = match renderer.render(site, job) {
-                Ok(x) => x,
-                Err(d) => return Some(d),
-            };
-            sink.put(&rel, &bytes).err().map(|e| io_error(&rel, e))
-        })
-        .collect()
-}
-
-/// Stores the static files that no rendered output has claimed.
-pub fn copy_statics(statics: &[(String, Vec<u8>)], sink: &dyn Sink) -> Vec<Diagnostic> {
-    statics
-        .par_iter()
-        .filter(|(rel, _)| !sink.contains(rel))
-        .filter_map(|(rel, bytes)| sink.put(rel, bytes).err().map(|e| io_error(rel, e)))
-        .collect()
-}
-
-/// Runs the whole build. On any error nothing in the output folder changes.
-pub fn build(opts: &BuildOptions) -> BuildReport {
-    let start = Instant::now();
-    let mut report = BuildReport::default();
-    let (site, mut diags) = load_site(opts, &mut report.timings);
-    let finish = |mut report: BuildReport, diags: Vec<Diagnostic>| {
-        report.diagnostics = diags;
-        report.elapsed = start.elapsed();
-        report
-    };
-    let Some(site) = site else {
-        return finish(report, diags);
-    };
-    report.output = opts
-        .output
-        .clone()
-        .unwrap_or_else(|| opts.root.join(&site.config.output_dir));
-    report.pages = site.content.pages.len();
-    report.sections = site.content.sections.len();
-    report.terms = site.taxonomies.iter().map(|t| t.terms.len()).sum();
-    if error_count(&diags) > 0 {
-        return finish(report, diags);
-    }
-
-    let t = Instant::now();
-    let mut prepared = match prepare(&site) {
-        Ok(p) => p,
+    match Renderer::new(&site, &derived, &theme_files, hashes) {
+        Ok(renderer) => Some(Built {
+            site,
+            derived,
+            renderer,
+            statics,
+        }),
         Err(d) => {
             diags.extend(d);
-            return finish(report, diags);
+            None
         }
+    }
+}
+
+/// Loads, runs the passes and prepares rendering; `None` when an error was found.
+pub fn prepare_site(opts: &BuildOptions, report: &mut BuildReport) -> Option<Built> {
+    let (loaded, mut diags) = load(opts, &mut report.timings);
+    let Some((site, derived)) = loaded else {
+        report.diagnostics = diags;
+        return None;
     };
-    diags.append(&mut prepared.warnings);
+    report.pages = site.pages.len();
+    report.sections = site.sections.len();
+    report.terms = site.taxonomies.iter().map(|t| t.terms.len()).sum();
+    let built = if error_count(&diags) > 0 {
+        None
+    } else {
+        prepare(site, derived, &mut diags)
+    };
+    report.diagnostics = diags;
+    built
+}
+
+impl Built {
+    /// Renders `jobs` in parallel into `sink`, returning the problems found.
+    pub fn render(&self, jobs: &[Job], sink: &dyn Sink) -> Vec<Diagnostic> {
+        jobs.par_iter()
+            .filter_map(|job| {
+                let (rel, bytes) = match self.renderer.render(&self.site, &self.derived, job) {
+                    Ok(x) => x,
+                    Err(d) => return Some(d),
+                };
+                sink.put(&rel, &bytes).err().map(|e| io_error(&rel, e))
+            })
+            .collect()
+    }
+
+    /// Renders every output and stores the static files that no output claimed.
+    pub fn render_all(&self, sink: &dyn Sink) -> Vec<Diagnostic> {
+        let jobs = self.renderer.jobs(&self.site, &self.derived);
+        let mut diags = self.render(&jobs, sink);
+        diags.extend(
+            self.statics
+                .par_iter()
+                .filter(|(rel, _)| !sink.contains(rel))
+                .filter_map(|(rel, bytes)| sink.put(rel, bytes).err().map(|e| io_error(rel, e)))
+                .collect::<Vec<_>>(),
+        );
+        diags
+    }
+}
+
+/// Runs the whole build into the output folder (or, for `check`, nowhere).
+/// On any error nothing in the output folder changes. The built state comes
+/// back too, for `check --external`.
+pub fn build(opts: &BuildOptions) -> (BuildReport, Option<Built>) {
+    let start = Instant::now();
+    let mut report = BuildReport::default();
+    let built = prepare_site(opts, &mut report);
+    let built = built.and_then(|built| {
+        report.output = opts
+            .output
+            .clone()
+            .unwrap_or_else(|| opts.root.join(&built.site.config.output_dir));
+        write(opts, &built, &mut report).then_some(built)
+    });
+    report.elapsed = start.elapsed();
+    (report, built)
+}
+
+/// Renders into the output folder and commits; false when an error stopped it.
+fn write(opts: &BuildOptions, built: &Built, report: &mut BuildReport) -> bool {
+    let diags = &mut report.diagnostics;
     if let Some(problem) = output_overlaps_site(&report.output, &opts.root) {
         let (file, fix) = match opts.output {
             Some(_) => ("--output", "pass a folder of its own, such as `public`"),
@@ -245,42 +266,55 @@ pub fn build(opts: &BuildOptions) -> BuildReport {
             ),
         };
         diags.push(
-            Diagnostic::error("output::in-content", problem)
+            Diagnostic::error(Code::OutputInContent, problem)
                 .in_file(file)
                 .hint(format!(
                     "fascia never writes into content/ or over the site; {fix}"
                 )),
         );
-        return finish(report, diags);
+        return false;
     }
+    let t = Instant::now();
     let mut writer = match OutputWriter::open(&report.output, opts.force, opts.dry_run) {
         Ok(w) => w,
         Err(d) => {
             diags.push(d);
-            return finish(report, diags);
+            return false;
         }
     };
     diags.append(&mut writer.warnings);
-    let jobs = prepared.renderer.jobs(&site);
-    diags.extend(render_jobs(&site, &prepared.renderer, &jobs, &writer));
+    let jobs = built.renderer.jobs(&built.site, &built.derived);
+    diags.extend(built.render(&jobs, &writer));
     report.timings.render = t.elapsed();
 
     let t = Instant::now();
-    diags.extend(copy_statics(&prepared.statics, &writer));
-    if error_count(&diags) > 0 {
+    diags.extend(
+        built
+            .statics
+            .par_iter()
+            .filter(|(rel, _)| !writer.contains(rel))
+            .filter_map(|(rel, bytes)| writer.put(rel, bytes).err().map(|e| io_error(rel, e)))
+            .collect::<Vec<_>>(),
+    );
+    let ok = if error_count(diags) > 0 {
         writer.abort();
+        false
     } else {
         match writer.commit() {
-            Ok(stats) => report.written = stats,
-            Err(e) => diags.push(io_error(&report.output.display().to_string(), e)),
+            Ok(stats) => {
+                report.written = stats;
+                true
+            }
+            Err(e) => {
+                diags.push(io_error(&report.output.display().to_string(), e));
+                false
+            }
         }
-    }
+    };
     report.timings.write = t.elapsed();
-    finish(report, diags)
+    ok
 }
 
-/// Why `out` may not be the output folder: inside `content/`, or the site itself
-/// (or a folder holding it), where a manifest could name the site's own files.
 fn output_overlaps_site(out: &Path, root: &Path) -> Option<&'static str> {
     // The output folder may not exist yet: resolve its deepest existing ancestor,
     // after folding `..` so that `missing/../content` is seen for what it is.
@@ -315,7 +349,7 @@ fn output_overlaps_site(out: &Path, root: &Path) -> Option<&'static str> {
 }
 
 fn io_error(what: &str, e: std::io::Error) -> Diagnostic {
-    Diagnostic::error("output::io", format!("cannot write {what}: {e}"))
+    Diagnostic::error(Code::OutputIo, format!("cannot write {what}: {e}"))
         .hint("check free disk space and permissions of the output folder")
 }
 
@@ -326,10 +360,10 @@ fn read_statics(
     diags: &mut Vec<Diagnostic>,
 ) -> Vec<(String, Vec<u8>)> {
     let mut sources: Vec<(String, StaticSource)> = theme.to_vec();
-    for (abs, key) in &site.content.files {
+    for (abs, key) in &site.files {
         sources.push((key.clone(), StaticSource::Disk(abs.clone())));
     }
-    for p in &site.content.pages {
+    for p in &site.pages {
         for a in &p.assets {
             if let Some(name) = a.file_name() {
                 let out = format!(
@@ -356,8 +390,11 @@ fn read_statics(
         .map(|(rel, src)| match src {
             StaticSource::Embedded(b) => Ok((rel.clone(), b.to_vec())),
             StaticSource::Disk(p) => std::fs::read(p).map(|b| (rel.clone(), b)).map_err(|e| {
-                Diagnostic::error("static::read", format!("cannot read {}: {e}", p.display()))
-                    .in_file(p)
+                Diagnostic::error(
+                    Code::StaticRead,
+                    format!("cannot read {}: {e}", p.display()),
+                )
+                .in_file(p)
             }),
         })
         .collect();
@@ -369,22 +406,4 @@ fn read_statics(
         }
     }
     out
-}
-
-/// TOML values as JSON for templates; datetimes become their text.
-pub fn toml_to_json(v: &toml::Value) -> serde_json::Value {
-    use serde_json::Value as J;
-    match v {
-        toml::Value::String(s) => J::String(s.clone()),
-        toml::Value::Integer(i) => J::from(*i),
-        toml::Value::Float(f) => serde_json::Number::from_f64(*f).map_or(J::Null, J::Number),
-        toml::Value::Boolean(b) => J::Bool(*b),
-        toml::Value::Datetime(d) => J::String(d.to_string()),
-        toml::Value::Array(a) => J::Array(a.iter().map(toml_to_json).collect()),
-        toml::Value::Table(t) => J::Object(
-            t.iter()
-                .map(|(k, v)| (k.clone(), toml_to_json(v)))
-                .collect(),
-        ),
-    }
 }

@@ -1,0 +1,75 @@
+//! Derived data: what the passes compute from the site model, kept beside it
+//! and keyed by the model's ids. A new feature adds a field here and a pass
+//! that fills it, never a field on `Page`.
+
+use crate::content::taxonomies::PageTerms;
+use crate::markdown::Rendered;
+use crate::model::{PageId, SectionId, Target, TermId};
+
+/// A FAQ entry ready for both the visible FAQ and the JSON-LD.
+#[derive(Debug, Clone)]
+pub struct FaqAnswer {
+    /// The question, plain text.
+    pub question: String,
+    /// The answer as HTML.
+    pub html: String,
+    /// The answer as plain text (for JSON-LD).
+    pub text: String,
+}
+
+/// Everything computed from the model, by id.
+#[derive(Debug, Default)]
+pub struct Derived {
+    /// Rendered page bodies (the `links` pass).
+    pub page_bodies: Vec<Rendered>,
+    /// Rendered section bodies (the `links` pass).
+    pub section_bodies: Vec<Rendered>,
+    /// FAQ entries with rendered answers (the `links` pass).
+    pub faq: Vec<Vec<FaqAnswer>>,
+    /// Pages that link to each page (the `links` pass).
+    pub backlinks: Vec<Vec<PageId>>,
+    /// Terms of each page (loading builds the taxonomies).
+    pub terms: PageTerms,
+    /// "Also interesting" pages (the `related` pass).
+    pub related: Vec<Vec<PageId>>,
+}
+
+impl Derived {
+    /// The rendered body of a page or section.
+    pub fn body(&self, t: Target) -> &Rendered {
+        match t {
+            Target::Page(p) => &self.page_bodies[p.0],
+            Target::Section(s) => &self.section_bodies[s.0],
+        }
+    }
+
+    /// The rendered body of a page.
+    pub fn page_body(&self, p: PageId) -> &Rendered {
+        &self.page_bodies[p.0]
+    }
+
+    /// The rendered body of a section.
+    pub fn section_body(&self, s: SectionId) -> &Rendered {
+        &self.section_bodies[s.0]
+    }
+
+    /// The FAQ of a page.
+    pub fn faq(&self, p: PageId) -> &[FaqAnswer] {
+        &self.faq[p.0]
+    }
+
+    /// The pages linking to a page.
+    pub fn backlinks(&self, p: PageId) -> &[PageId] {
+        &self.backlinks[p.0]
+    }
+
+    /// The terms of a page.
+    pub fn terms(&self, p: PageId) -> &[TermId] {
+        &self.terms[p.0]
+    }
+
+    /// The related pages of a page.
+    pub fn related(&self, p: PageId) -> &[PageId] {
+        &self.related[p.0]
+    }
+}
