@@ -132,11 +132,7 @@ fn one_edit_rewrites_only_what_changed_and_removes_stale_files() {
     let t = SiteTest::fixture("basic");
     t.build_ok(&[]);
     let old = snapshot(&t.public());
-    let about = std::fs::read_to_string(t.root().join("content/about.md")).unwrap();
-    t.write(
-        "content/about.md",
-        about.replace("About this site.", "About this guide."),
-    );
+    t.edit("content/about.md", "About this site.", "About this guide.");
     std::fs::remove_file(t.root().join("content/conditions/knee-pain/roller.svg")).unwrap();
     t.build_ok(&[]);
     let new = snapshot(&t.public());

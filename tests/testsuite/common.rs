@@ -61,6 +61,15 @@ impl SiteTest {
         self
     }
 
+    /// Replaces the first `from` in a site file with `to`, as an editor would;
+    /// fails when the file has no `from`.
+    pub fn edit(&self, rel: &str, from: &str, to: &str) -> &Self {
+        let text =
+            std::fs::read_to_string(self.root().join(rel)).unwrap_or_else(|e| panic!("{rel}: {e}"));
+        assert!(text.contains(from), "{rel} lacks {from:?}");
+        self.write(rel, text.replacen(from, to, 1))
+    }
+
     /// Runs `fascia ARGS` in the root with `NO_COLOR` set.
     pub fn run(&self, args: &[&str]) -> Output {
         Command::cargo_bin("fascia")

@@ -3,12 +3,6 @@
 
 use crate::common::*;
 
-fn edit(t: &SiteTest, rel: &str, from: &str, to: &str) {
-    let text = std::fs::read_to_string(t.root().join(rel)).unwrap();
-    assert!(text.contains(from), "{rel} lacks {from:?}");
-    t.write(rel, text.replacen(from, to, 1));
-}
-
 /// Runs `fascia check` on the broken fixture and returns what it printed, with the temp path hidden.
 fn check(t: &SiteTest) -> String {
     let out = t.run(&["check"]);
@@ -33,34 +27,27 @@ macro_rules! case {
 }
 
 case!(toml_unknown_field, |t| {
-    edit(
-        &t,
-        "content/conditions/back-pain.md",
-        "title = ",
-        "tittle = ",
-    );
+    t.edit("content/conditions/back-pain.md", "title = ", "tittle = ");
 });
 case!(toml_unterminated_string, |t| {
-    edit(
-        &t,
+    t.edit(
         "content/conditions/back-pain.md",
         "title = \"Back pain\"",
         "title = \"Back pain",
     );
 });
 case!(toml_bad_date, |t| {
-    edit(
-        &t,
+    t.edit(
         "content/conditions/back-pain.md",
         "date = 2026-02-01",
         "date = \"next spring\"",
     );
 });
 case!(yaml_unknown_field, |t| {
-    edit(&t, "content/about.md", "title: About", "titel: About");
+    t.edit("content/about.md", "title: About", "titel: About");
 });
 case!(yaml_syntax, |t| {
-    edit(&t, "content/about.md", "title: About", "title: [About");
+    t.edit("content/about.md", "title: About", "title: [About");
 });
 case!(front_matter_missing, |t| {
     t.write("content/notes.md", "# Notes\n\nNo front matter here.\n");
@@ -78,14 +65,13 @@ case!(input_not_utf8, |t| {
     );
 });
 case!(config_unknown_key, |t| {
-    edit(&t, "site.toml", "description", "desciption");
+    t.edit("site.toml", "description", "desciption");
 });
 case!(config_base_url, |t| {
-    edit(&t, "site.toml", "https://example.org", "example.org");
+    t.edit("site.toml", "https://example.org", "example.org");
 });
 case!(config_taxonomy_twice, |t| {
-    edit(
-        &t,
+    t.edit(
         "site.toml",
         "{ name = \"body_areas\" }",
         "{ name = \"tags\" }",
@@ -98,48 +84,42 @@ case!(content_duplicate_path, |t| {
     );
 });
 case!(link_missing_page, |t| {
-    edit(
-        &t,
+    t.edit(
         "content/conditions/back-pain.md",
         "(@/conditions/neck-pain.md#what-it-feels-like)",
         "(@/conditions/neck.md)",
     );
 });
 case!(link_missing_anchor, |t| {
-    edit(
-        &t,
+    t.edit(
         "content/conditions/back-pain.md",
         "#what-it-feels-like",
         "#how-it-feels",
     );
 });
 case!(link_to_draft, |t| {
-    edit(
-        &t,
+    t.edit(
         "content/about.md",
         "About this site.",
         "See [the draft](@/conditions/draft-page.md).",
     );
 });
 case!(link_in_faq_answer, |t| {
-    edit(
-        &t,
+    t.edit(
         "content/conditions/neck-pain.md",
         "(@/conditions/back-pain.md#when-to-see-a-doctor)",
         "(@/conditions/bak-pain.md)",
     );
 });
 case!(related_missing_page, |t| {
-    edit(
-        &t,
+    t.edit(
         "content/conditions/neck-pain.md",
         "related = [\"@/conditions/back-pain.md\"]",
         "related = [\"conditions/back-pain\"]",
     );
 });
 case!(taxonomy_unknown, |t| {
-    edit(
-        &t,
+    t.edit(
         "content/conditions/back-pain.md",
         "body_areas =",
         "body_area =",
@@ -158,16 +138,14 @@ case!(template_syntax, |t| {
     );
 });
 case!(theme_missing, |t| {
-    edit(
-        &t,
+    t.edit(
         "site.toml",
         "title = \"Fixture guide\"",
         "title = \"Fixture guide\"\ntheme = \"calm\"",
     );
 });
 case!(theme_without_templates, |t| {
-    edit(
-        &t,
+    t.edit(
         "site.toml",
         "title = \"Fixture guide\"",
         "title = \"Fixture guide\"\ntheme = \"bare\"",
@@ -185,8 +163,7 @@ fn missing_site_toml() {
 #[test]
 fn image_without_alt_text_is_a_warning() {
     let t = SiteTest::fixture("basic");
-    edit(
-        &t,
+    t.edit(
         "content/conditions/knee-pain/index.md",
         "![A foam roller under the thigh](roller.svg)",
         "![](roller.svg)",

@@ -26,21 +26,14 @@ fn fails_cleanly(edit: impl Fn(&SiteTest)) -> String {
     err
 }
 
-fn edit_file(t: &SiteTest, rel: &str, from: &str, to: &str) {
-    let text = std::fs::read_to_string(t.root().join(rel)).unwrap();
-    assert!(text.contains(from), "{rel} has no {from:?}");
-    t.write(rel, text.replacen(from, to, 1));
-}
-
 #[test]
 fn unterminated_toml_string() {
     let err = fails_cleanly(|t| {
-        edit_file(
-            t,
+        t.edit(
             "content/conditions/back-pain.md",
             "title = \"Back pain\"",
             "title = \"Back pain",
-        )
+        );
     });
     assert!(err.contains("content/conditions/back-pain.md:2:"), "{err}");
     assert!(err.contains("title = \"Back pain"), "shows the line: {err}");
@@ -50,12 +43,7 @@ fn unterminated_toml_string() {
 #[test]
 fn unknown_field_suggests_the_right_one() {
     let err = fails_cleanly(|t| {
-        edit_file(
-            t,
-            "content/conditions/back-pain.md",
-            "title = ",
-            "tittle = ",
-        )
+        t.edit("content/conditions/back-pain.md", "title = ", "tittle = ");
     });
     assert!(err.contains("unknown field `tittle`"), "{err}");
     assert!(err.contains("did you mean `title`?"), "{err}");
@@ -65,12 +53,11 @@ fn unknown_field_suggests_the_right_one() {
 #[test]
 fn link_to_missing_page() {
     let err = fails_cleanly(|t| {
-        edit_file(
-            t,
+        t.edit(
             "content/conditions/back-pain.md",
             "(@/conditions/neck-pain.md#what-it-feels-like)",
             "(@/conditions/nek-pain.md)",
-        )
+        );
     });
     assert!(
         err.contains("link to `@/conditions/nek-pain.md`, which does not exist"),
@@ -89,12 +76,11 @@ fn link_to_missing_page() {
 #[test]
 fn link_to_missing_anchor() {
     let err = fails_cleanly(|t| {
-        edit_file(
-            t,
+        t.edit(
             "content/conditions/back-pain.md",
             "#what-it-feels-like",
             "#what-it-feels",
-        )
+        );
     });
     assert!(
         err.contains("`#what-it-feels` is not a heading id"),
@@ -110,12 +96,11 @@ fn link_to_missing_anchor() {
 #[test]
 fn same_page_anchor_is_checked() {
     let err = fails_cleanly(|t| {
-        edit_file(
-            t,
+        t.edit(
             "content/conditions/neck-pain.md",
             "(#self-treatment)",
             "(#self-care)",
-        )
+        );
     });
     assert!(
         err.contains("`#self-care` is not a heading id on this page"),
@@ -126,12 +111,11 @@ fn same_page_anchor_is_checked() {
 #[test]
 fn link_to_draft_explains_itself() {
     let err = fails_cleanly(|t| {
-        edit_file(
-            t,
+        t.edit(
             "content/about.md",
             "About this site.",
             "See [draft](@/conditions/draft-page.md).",
-        )
+        );
     });
     assert!(err.contains("which is a draft"), "{err}");
     assert!(err.contains("--drafts"), "{err}");
@@ -140,14 +124,12 @@ fn link_to_draft_explains_itself() {
 #[test]
 fn broken_related_entry_and_unknown_taxonomy() {
     let err = fails_cleanly(|t| {
-        edit_file(
-            t,
+        t.edit(
             "content/conditions/neck-pain.md",
             "@/conditions/back-pain.md\"]",
             "@/conditions/bak-pain.md\"]",
         );
-        edit_file(
-            t,
+        t.edit(
             "content/conditions/back-pain.md",
             "body_areas =",
             "body_area =",
@@ -167,15 +149,9 @@ fn broken_related_entry_and_unknown_taxonomy() {
 #[test]
 fn all_errors_are_reported_together() {
     let err = fails_cleanly(|t| {
-        edit_file(
-            t,
-            "content/conditions/back-pain.md",
-            "title = ",
-            "tittle = ",
-        );
-        edit_file(t, "content/about.md", "title: About", "title: [About");
-        edit_file(
-            t,
+        t.edit("content/conditions/back-pain.md", "title = ", "tittle = ");
+        t.edit("content/about.md", "title: About", "title: [About");
+        t.edit(
             "content/conditions/neck-pain.md",
             "(@/conditions/knee-pain/index.md)",
             "(@/conditions/knee.md)",
@@ -187,7 +163,9 @@ fn all_errors_are_reported_together() {
 
 #[test]
 fn bad_site_toml_key_suggests() {
-    let err = fails_cleanly(|t| edit_file(t, "site.toml", "base_url", "base_ur"));
+    let err = fails_cleanly(|t| {
+        t.edit("site.toml", "base_url", "base_ur");
+    });
     assert!(err.contains("unknown field `base_ur`"), "{err}");
     assert!(err.contains("did you mean `base_url`?"), "{err}");
     assert!(err.contains("site.toml:3:1"), "{err}");
@@ -239,12 +217,7 @@ fn template_errors_name_the_template() {
 #[test]
 fn no_color_is_respected_and_output_is_plain() {
     let t = SiteTest::fixture("basic");
-    edit_file(
-        &t,
-        "content/conditions/back-pain.md",
-        "title = ",
-        "tittle = ",
-    );
+    t.edit("content/conditions/back-pain.md", "title = ", "tittle = ");
     let err = t.build_err(&[]);
     assert!(!err.contains('\u{1b}'), "escape codes despite NO_COLOR");
 }

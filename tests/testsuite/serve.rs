@@ -142,13 +142,6 @@ fn strip_script(body: &[u8]) -> Vec<u8> {
     .into_bytes()
 }
 
-fn edit(root: &Path, rel: &str, from: &str, to: &str) {
-    let p = root.join(rel);
-    let text = std::fs::read_to_string(&p).unwrap();
-    assert!(text.contains(from), "{rel} lacks {from:?}");
-    std::fs::write(p, text.replacen(from, to, 1)).unwrap();
-}
-
 #[test]
 fn served_site_equals_a_fresh_build_after_edits_creations_renames_and_deletions() {
     let site = SiteTest::fixture("basic");
@@ -159,8 +152,7 @@ fn served_site_equals_a_fresh_build_after_edits_creations_renames_and_deletions(
     wait_for(&rx, "ok");
 
     // A body edit is incremental: the edited page reloads first, listings follow.
-    edit(
-        &root,
+    site.edit(
         "content/conditions/neck-pain.md",
         "Stiffness.",
         "Stiffness and soreness.",
@@ -191,8 +183,7 @@ fn served_site_equals_a_fresh_build_after_edits_creations_renames_and_deletions(
     assert!(String::from_utf8_lossy(&page.body).contains("saved atomically"));
 
     // A front matter edit changes listings too.
-    edit(
-        &root,
+    site.edit(
         "content/conditions/back-pain.md",
         "title = \"Back pain\"",
         "title = \"Lower back pain\"",
@@ -230,14 +221,12 @@ fn served_site_equals_a_fresh_build_after_edits_creations_renames_and_deletions(
         "{m}"
     );
     assert_eq!(request(port, "/conditions/neck-pain/", &[]).status, 200);
-    edit(
-        &root,
+    site.edit(
         "content/conditions/neck-pain.md",
         "related = [\"@/conditions/back-pain.md\"]",
         "related = []",
     );
-    edit(
-        &root,
+    site.edit(
         "content/conditions/neck-pain.md",
         "See [back pain](@/conditions/back-pain.md#when-to-see-a-doctor).",
         "No.",
@@ -249,15 +238,13 @@ fn served_site_equals_a_fresh_build_after_edits_creations_renames_and_deletions(
     assert_eq!(request(port, "/conditions/back-pain/", &[]).status, 404);
 
     // Body edits whose listings render after the reload: in place once `done` arrives.
-    edit(
-        &root,
+    site.edit(
         "content/conditions/hip-pain.md",
         "## Where it hurts",
         "## Where it hurts most",
     );
     cycle(&rx);
-    edit(
-        &root,
+    site.edit(
         "content/conditions/neck-pain.md",
         "Intro text, saved atomically.",
         "Intro text, saved atomically, and longer now.",
@@ -364,12 +351,7 @@ fn refuses_traversal_foreign_hosts_and_foreign_origins() {
 #[test]
 fn a_failing_first_build_still_serves_the_error_and_recovers() {
     let site = SiteTest::fixture("basic");
-    edit(
-        site.root(),
-        "content/about.md",
-        "title: About",
-        "title: [About",
-    );
+    site.edit("content/about.md", "title: About", "title: [About");
     let server = start(site.root(), &[]);
     let port = server.port;
     let r = request(port, "/", &[]);
@@ -377,12 +359,7 @@ fn a_failing_first_build_still_serves_the_error_and_recovers() {
     assert!(String::from_utf8_lossy(&r.body).contains("content/about.md"));
     let rx = events(port);
     wait_for(&rx, "error");
-    edit(
-        site.root(),
-        "content/about.md",
-        "title: [About",
-        "title: About",
-    );
+    site.edit("content/about.md", "title: [About", "title: About");
     wait_for(&rx, "ok");
     assert_eq!(request(port, "/", &[]).status, 200);
 }
@@ -402,8 +379,7 @@ fn polling_mode_sees_changes() {
     let server = start(site.root(), &["--poll"]);
     let rx = events(server.port);
     wait_for(&rx, "ok");
-    edit(
-        site.root(),
+    site.edit(
         "content/conditions/neck-pain.md",
         "Stiffness.",
         "Polled stiffness.",
@@ -448,8 +424,7 @@ fn pages_looked_up_by_templates_stay_current_after_a_body_edit() {
     wait_for(&rx, "ok");
     // The 404 page shows nothing of the page through listings, only through get_page.
     let before = String::from_utf8_lossy(&request(server.port, "/404.html", &[]).body).into_owned();
-    edit(
-        site.root(),
+    site.edit(
         "content/conditions/neck-pain.md",
         "Stiffness.",
         "Stiffness, and four more words.",
@@ -468,15 +443,10 @@ fn pages_looked_up_by_templates_stay_current_after_a_body_edit() {
 }
 
 /// Edits `neck-pain.md` and waits until the served page shows the edit.
-fn sees_an_edit(server: &Server, root: &Path, marker: &str) {
+fn sees_an_edit(server: &Server, site: &SiteTest, marker: &str) {
     let rx = events(server.port);
     wait_for(&rx, "ok");
-    edit(
-        root,
-        "content/conditions/neck-pain.md",
-        "Stiffness.",
-        marker,
-    );
+    site.edit("content/conditions/neck-pain.md", "Stiffness.", marker);
     wait_for(&rx, "reload");
     let page = request(server.port, "/conditions/neck-pain/", &[]);
     assert!(
@@ -490,14 +460,14 @@ fn live_reload_works_from_the_site_folder_and_with_relative_or_absolute_roots() 
     // README's way: in the site folder, no --root.
     let site = SiteTest::fixture("basic");
     let server = start(site.root(), &[]);
-    sees_an_edit(&server, site.root(), "Seen from the site folder.");
+    sees_an_edit(&server, &site, "Seen from the site folder.");
 
     // A relative --root from the parent folder.
     let site = SiteTest::fixture("basic");
     let parent = site.root().parent().unwrap();
     let name = site.root().file_name().unwrap().to_str().unwrap();
     let server = start_in(parent, &["--root", name, "--port", "0"], &[]);
-    sees_an_edit(&server, site.root(), "Seen through a relative root.");
+    sees_an_edit(&server, &site, "Seen through a relative root.");
 
     // An absolute --root from anywhere.
     let site = SiteTest::fixture("basic");
@@ -507,5 +477,5 @@ fn live_reload_works_from_the_site_folder_and_with_relative_or_absolute_roots() 
         &["--root", site.root().to_str().unwrap(), "--port", "0"],
         &[],
     );
-    sees_an_edit(&server, site.root(), "Seen through an absolute root.");
+    sees_an_edit(&server, &site, "Seen through an absolute root.");
 }
