@@ -1,0 +1,17 @@
+//! fascia's integration tests, as one test binary (`cargo test --test testsuite`):
+//! one module per topic, all on the `SiteTest` harness in `common`. Each test
+//! runs the real `fascia` binary on a site in a temp folder; see tests/README.md.
+
+mod common;
+
+mod browser;
+mod build;
+mod commands;
+mod content;
+mod corpus;
+mod diagnostics;
+mod errors;
+mod external;
+mod metadata;
+mod safety;
+mod serve;

@@ -1,0 +1,481 @@
+//! `fascia serve` end to end: the real binary on a fixture, driven over HTTP
+//! and its event stream, while the test edits files as an editor would.
+
+use std::io::{BufRead, BufReader, Read, Write};
+use std::net::TcpStream;
+use std::path::Path;
+use std::process::{Child, Command, Stdio};
+use std::sync::mpsc;
+use std::time::Duration;
+
+use crate::common::*;
+
+struct Server {
+    child: Child,
+    port: u16,
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+fn start(root: &Path, extra: &[&str]) -> Server {
+    start_at(root, 20000 + (std::process::id() % 20000) as u16, extra)
+}
+
+/// Starts `fascia serve` as README tells a user: in the site folder, with no `--root`.
+fn start_at(root: &Path, port: u16, extra: &[&str]) -> Server {
+    start_in(root, &["--port", &port.to_string()], extra)
+}
+
+fn start_in(cwd: &Path, args: &[&str], extra: &[&str]) -> Server {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_fascia"))
+        .current_dir(cwd)
+        .arg("serve")
+        .args(args)
+        .args(extra)
+        .env("NO_COLOR", "1")
+        .stdout(Stdio::piped())
+        .stderr(if std::env::var_os("FASCIA_TEST_LOG").is_some() {
+            Stdio::inherit()
+        } else {
+            Stdio::null()
+        })
+        .spawn()
+        .unwrap();
+    let mut lines = BufReader::new(child.stdout.take().unwrap()).lines();
+    let line = lines.next().expect("serve printed nothing").unwrap();
+    let port = line
+        .split("http://127.0.0.1:")
+        .nth(1)
+        .and_then(|r| r.split('/').next())
+        .and_then(|p| p.parse().ok())
+        .unwrap_or_else(|| panic!("unexpected first line: {line}"));
+    Server { child, port }
+}
+
+struct Reply {
+    status: u16,
+    head: String,
+    body: Vec<u8>,
+}
+
+fn request(port: u16, raw_path: &str, headers: &[(&str, &str)]) -> Reply {
+    let mut s = TcpStream::connect(("127.0.0.1", port)).unwrap();
+    let mut req = format!("GET {raw_path} HTTP/1.1\r\nConnection: close\r\n");
+    if !headers.iter().any(|(k, _)| k.eq_ignore_ascii_case("host")) {
+        req.push_str(&format!("Host: 127.0.0.1:{port}\r\n"));
+    }
+    for (k, v) in headers {
+        req.push_str(&format!("{k}: {v}\r\n"));
+    }
+    req.push_str("\r\n");
+    s.write_all(req.as_bytes()).unwrap();
+    let mut buf = Vec::new();
+    s.read_to_end(&mut buf).unwrap();
+    let split = buf
+        .windows(4)
+        .position(|w| w == b"\r\n\r\n")
+        .expect("a full response");
+    let head = String::from_utf8_lossy(&buf[..split]).into_owned();
+    let status = head.split(' ').nth(1).unwrap().parse().unwrap();
+    Reply {
+        status,
+        head,
+        body: buf[split + 4..].to_vec(),
+    }
+}
+
+/// Lines of the event stream, as they arrive.
+fn events(port: u16) -> mpsc::Receiver<String> {
+    let (tx, rx) = mpsc::channel();
+    let mut s = TcpStream::connect(("127.0.0.1", port)).unwrap();
+    write!(s, "GET /__fascia/events HTTP/1.1\r\nHost: localhost:{port}\r\nOrigin: http://localhost:{port}\r\n\r\n").unwrap();
+    std::thread::spawn(move || {
+        for line in BufReader::new(s).lines() {
+            let Ok(line) = line else { break };
+            if let Some(data) = line.strip_prefix("data: ") {
+                if tx.send(data.to_string()).is_err() {
+                    break;
+                }
+            }
+        }
+    });
+    rx
+}
+
+fn wait_for(rx: &mpsc::Receiver<String>, what: &str) -> String {
+    loop {
+        let m = rx
+            .recv_timeout(Duration::from_secs(20))
+            .unwrap_or_else(|_| panic!("no {what} message from serve"));
+        if m.contains(&format!("\"type\":\"{what}\"")) {
+            return m;
+        }
+    }
+}
+
+/// Every message of one rebuild, up to and including its `done`.
+fn cycle(rx: &mpsc::Receiver<String>) -> String {
+    let mut all = String::new();
+    loop {
+        let m = rx
+            .recv_timeout(Duration::from_secs(20))
+            .expect("serve finished no rebuild");
+        all.push_str(&m);
+        all.push('\n');
+        if m.contains("\"type\":\"done\"") {
+            return all;
+        }
+    }
+}
+
+fn strip_script(body: &[u8]) -> Vec<u8> {
+    let text = String::from_utf8_lossy(body);
+    text.replace(
+        "<script type=\"module\" src=\"/__fascia/livereload.js\"></script>",
+        "",
+    )
+    .into_bytes()
+}
+
+#[test]
+fn served_site_equals_a_fresh_build_after_edits_creations_renames_and_deletions() {
+    let site = SiteTest::fixture("basic");
+    let root = site.root().to_path_buf();
+    let server = start(&root, &[]);
+    let port = server.port;
+    let rx = events(port);
+    wait_for(&rx, "ok");
+
+    // A body edit is incremental: the edited page reloads first, listings follow.
+    site.edit(
+        "content/conditions/neck-pain.md",
+        "Stiffness.",
+        "Stiffness and soreness.",
+    );
+    let m = cycle(&rx);
+    let first_reload = m
+        .lines()
+        .find(|l| l.contains("\"type\":\"reload\""))
+        .unwrap_or("");
+    assert_eq!(
+        first_reload, r#"{"paths":["/conditions/neck-pain/"],"type":"reload"}"#,
+        "{m}"
+    );
+    let page = request(port, "/conditions/neck-pain/", &[]);
+    assert!(String::from_utf8_lossy(&page.body).contains("Stiffness and soreness."));
+
+    // An atomic save (temp file, then rename) as vim and VS Code do.
+    let tmp = root.join("content/conditions/.neck-pain.md.swp");
+    let text = std::fs::read_to_string(root.join("content/conditions/neck-pain.md")).unwrap();
+    std::fs::write(
+        &tmp,
+        text.replace("Intro text.", "Intro text, saved atomically."),
+    )
+    .unwrap();
+    std::fs::rename(&tmp, root.join("content/conditions/neck-pain.md")).unwrap();
+    cycle(&rx);
+    let page = request(port, "/conditions/neck-pain/", &[]);
+    assert!(String::from_utf8_lossy(&page.body).contains("saved atomically"));
+
+    // A front matter edit changes listings too.
+    site.edit(
+        "content/conditions/back-pain.md",
+        "title = \"Back pain\"",
+        "title = \"Lower back pain\"",
+    );
+    cycle(&rx);
+
+    // A new page and a renamed page.
+    site.write(
+        "content/conditions/hip-pain.md",
+        "+++\ntitle = \"Hip pain\"\ndate = 2026-04-01\n[taxonomies]\ntags = [\"posture\"]\n+++\n\n## Where it hurts\n\nSee [the neck](@/conditions/neck-pain.md).\n",
+    );
+    cycle(&rx);
+    std::fs::rename(
+        root.join("content/about.md"),
+        root.join("content/about-us.md"),
+    )
+    .unwrap();
+    cycle(&rx);
+    assert_eq!(
+        request(port, "/about/", &[]).status,
+        404,
+        "a renamed page leaves its old URL"
+    );
+    assert_eq!(
+        request(port, "/about-us/", &[]).status,
+        200,
+        "and moves to its new one"
+    );
+
+    // Deleting a page that others link to is an error; the last good pages stay.
+    std::fs::remove_file(root.join("content/conditions/back-pain.md")).unwrap();
+    let m = cycle(&rx);
+    assert!(
+        m.contains("\"type\":\"error\"") && m.contains("content/conditions/neck-pain.md"),
+        "{m}"
+    );
+    assert_eq!(request(port, "/conditions/neck-pain/", &[]).status, 200);
+    site.edit(
+        "content/conditions/neck-pain.md",
+        "related = [\"@/conditions/back-pain.md\"]",
+        "related = []",
+    );
+    site.edit(
+        "content/conditions/neck-pain.md",
+        "See [back pain](@/conditions/back-pain.md#when-to-see-a-doctor).",
+        "No.",
+    );
+    let mut m = cycle(&rx);
+    while !m.contains("\"type\":\"ok\"") {
+        m = cycle(&rx);
+    }
+    assert_eq!(request(port, "/conditions/back-pain/", &[]).status, 404);
+
+    // Body edits whose listings render after the reload: in place once `done` arrives.
+    site.edit(
+        "content/conditions/hip-pain.md",
+        "## Where it hurts",
+        "## Where it hurts most",
+    );
+    cycle(&rx);
+    site.edit(
+        "content/conditions/neck-pain.md",
+        "Intro text, saved atomically.",
+        "Intro text, saved atomically, and longer now.",
+    );
+    cycle(&rx);
+
+    // Now the served site must equal `fascia build` of the same files.
+    let out = tempfile::tempdir().unwrap();
+    let built = Command::new(env!("CARGO_BIN_EXE_fascia"))
+        .args([
+            "build",
+            "--root",
+            root.to_str().unwrap(),
+            "--output",
+            out.path().to_str().unwrap(),
+        ])
+        .args(["--base-url", &format!("http://127.0.0.1:{port}")])
+        .output()
+        .unwrap();
+    assert!(
+        built.status.success(),
+        "{}",
+        String::from_utf8_lossy(&built.stderr)
+    );
+    let mut compared = 0;
+    for e in walkdir::WalkDir::new(out.path())
+        .into_iter()
+        .filter_map(Result::ok)
+    {
+        if !e.file_type().is_file() || e.file_name() == ".fascia-manifest.json" {
+            continue;
+        }
+        let rel = e
+            .path()
+            .strip_prefix(out.path())
+            .unwrap()
+            .to_string_lossy()
+            .replace('\\', "/");
+        let url = match rel.strip_suffix("index.html") {
+            Some(dir) => format!("/{dir}"),
+            None => format!("/{rel}"),
+        };
+        let served = request(port, &url, &[]);
+        let expected = std::fs::read(e.path()).unwrap();
+        assert_eq!(served.status, 200, "{url}");
+        assert!(
+            strip_script(&served.body) == expected,
+            "{url} differs from the build"
+        );
+        compared += 1;
+    }
+    assert!(compared > 20, "only {compared} files compared");
+}
+
+#[test]
+fn refuses_traversal_foreign_hosts_and_foreign_origins() {
+    let site = SiteTest::fixture("basic");
+    site.write("secret.txt", "do not serve");
+    let outside = tempfile::tempdir().unwrap();
+    std::fs::write(outside.path().join("secret.txt"), "outside the site").unwrap();
+    #[cfg(unix)]
+    std::os::unix::fs::symlink(
+        outside.path().join("secret.txt"),
+        site.root().join("static/leak.txt"),
+    )
+    .unwrap();
+    let server = start(site.root(), &[]);
+    let port = server.port;
+    for path in [
+        "/../secret.txt",
+        "/%2e%2e/secret.txt",
+        "/..%2fsecret.txt",
+        "/%252e%252e/secret.txt",
+        "/site.toml",
+        "/content/about.md",
+    ] {
+        let r = request(port, path, &[]);
+        assert!(r.status == 403 || r.status == 404, "{path}: {}", r.status);
+        assert!(
+            !String::from_utf8_lossy(&r.body).contains("do not serve"),
+            "{path}"
+        );
+    }
+    let r = request(port, "/", &[("Host", "evil.example:80")]);
+    assert_eq!(r.status, 403, "DNS rebinding");
+    let r = request(
+        port,
+        "/__fascia/events",
+        &[("Origin", "http://evil.example")],
+    );
+    assert_eq!(r.status, 403, "foreign origin");
+    let r = request(port, "/", &[]);
+    assert_eq!(r.status, 200);
+    assert!(!r
+        .head
+        .to_lowercase()
+        .contains("access-control-allow-origin"));
+    assert!(r.head.contains("text/html"));
+    let css = request(port, "/style.css", &[]);
+    assert!(css.head.contains("text/css"), "{}", css.head);
+    assert_eq!(request(port, "/no/such/page/", &[]).status, 404);
+}
+
+#[test]
+fn a_failing_first_build_still_serves_the_error_and_recovers() {
+    let site = SiteTest::fixture("basic");
+    site.edit("content/about.md", "title: About", "title: [About");
+    let server = start(site.root(), &[]);
+    let port = server.port;
+    let r = request(port, "/", &[]);
+    assert_eq!(r.status, 500);
+    assert!(String::from_utf8_lossy(&r.body).contains("content/about.md"));
+    let rx = events(port);
+    wait_for(&rx, "error");
+    site.edit("content/about.md", "title: [About", "title: About");
+    wait_for(&rx, "ok");
+    assert_eq!(request(port, "/", &[]).status, 200);
+}
+
+#[test]
+fn a_taken_port_moves_to_the_next_free_one() {
+    let site = SiteTest::fixture("basic");
+    let first = start(site.root(), &[]);
+    let second = start_at(site.root(), first.port, &[]);
+    assert_ne!(first.port, second.port);
+    assert_eq!(request(second.port, "/", &[]).status, 200);
+}
+
+#[test]
+fn polling_mode_sees_changes() {
+    let site = SiteTest::fixture("basic");
+    let server = start(site.root(), &["--poll"]);
+    let rx = events(server.port);
+    wait_for(&rx, "ok");
+    site.edit(
+        "content/conditions/neck-pain.md",
+        "Stiffness.",
+        "Polled stiffness.",
+    );
+    wait_for(&rx, "reload");
+    let page = request(server.port, "/conditions/neck-pain/", &[]);
+    assert!(String::from_utf8_lossy(&page.body).contains("Polled stiffness."));
+}
+
+#[test]
+fn an_atomic_save_of_site_toml_rebuilds_everything() {
+    let site = SiteTest::fixture("basic");
+    let server = start(site.root(), &[]);
+    let rx = events(server.port);
+    wait_for(&rx, "ok");
+    let config = std::fs::read_to_string(site.root().join("site.toml")).unwrap();
+    let tmp = site.root().join(".site.toml.tmp");
+    std::fs::write(&tmp, config.replace("Fixture guide", "Renamed guide")).unwrap();
+    std::fs::rename(&tmp, site.root().join("site.toml")).unwrap();
+    let m = wait_for(&rx, "reload");
+    assert!(m.contains("/conditions/neck-pain/"), "{m}");
+    let page = request(server.port, "/conditions/neck-pain/", &[]);
+    assert!(String::from_utf8_lossy(&page.body).contains("<title>Renamed guide</title>"));
+    // A second save is seen too: the folder is watched, not the replaced file.
+    let config = std::fs::read_to_string(site.root().join("site.toml")).unwrap();
+    std::fs::write(&tmp, config.replace("Renamed guide", "Renamed again")).unwrap();
+    std::fs::rename(&tmp, site.root().join("site.toml")).unwrap();
+    wait_for(&rx, "reload");
+    let page = request(server.port, "/", &[]);
+    assert!(String::from_utf8_lossy(&page.body).contains("Renamed again"));
+}
+
+#[test]
+fn pages_looked_up_by_templates_stay_current_after_a_body_edit() {
+    let site = SiteTest::fixture("basic");
+    site.write(
+        "templates/404.html",
+        "{% extends \"base.html\" %}{% block content %}{% set p = get_page(path=\"conditions/neck-pain.md\") %}words={{ p.word_count }};{% endblock %}",
+    );
+    let server = start(site.root(), &[]);
+    let rx = events(server.port);
+    wait_for(&rx, "ok");
+    // The 404 page shows nothing of the page through listings, only through get_page.
+    let before = String::from_utf8_lossy(&request(server.port, "/404.html", &[]).body).into_owned();
+    site.edit(
+        "content/conditions/neck-pain.md",
+        "Stiffness.",
+        "Stiffness, and four more words.",
+    );
+    cycle(&rx);
+    let after = String::from_utf8_lossy(&request(server.port, "/404.html", &[]).body).into_owned();
+    let words = |html: &str| {
+        html.split("words=")
+            .nth(1)
+            .and_then(|r| r.split(';').next())
+            .unwrap_or("")
+            .parse::<usize>()
+            .unwrap()
+    };
+    assert_eq!(words(&after), words(&before) + 4);
+}
+
+/// Edits `neck-pain.md` and waits until the served page shows the edit.
+fn sees_an_edit(server: &Server, site: &SiteTest, marker: &str) {
+    let rx = events(server.port);
+    wait_for(&rx, "ok");
+    site.edit("content/conditions/neck-pain.md", "Stiffness.", marker);
+    wait_for(&rx, "reload");
+    let page = request(server.port, "/conditions/neck-pain/", &[]);
+    assert!(
+        String::from_utf8_lossy(&page.body).contains(marker),
+        "the edit `{marker}` was not served"
+    );
+}
+
+#[test]
+fn live_reload_works_from_the_site_folder_and_with_relative_or_absolute_roots() {
+    // README's way: in the site folder, no --root.
+    let site = SiteTest::fixture("basic");
+    let server = start(site.root(), &[]);
+    sees_an_edit(&server, &site, "Seen from the site folder.");
+
+    // A relative --root from the parent folder.
+    let site = SiteTest::fixture("basic");
+    let parent = site.root().parent().unwrap();
+    let name = site.root().file_name().unwrap().to_str().unwrap();
+    let server = start_in(parent, &["--root", name, "--port", "0"], &[]);
+    sees_an_edit(&server, &site, "Seen through a relative root.");
+
+    // An absolute --root from anywhere.
+    let site = SiteTest::fixture("basic");
+    let elsewhere = tempfile::tempdir().unwrap();
+    let server = start_in(
+        elsewhere.path(),
+        &["--root", site.root().to_str().unwrap(), "--port", "0"],
+        &[],
+    );
+    sees_an_edit(&server, &site, "Seen through an absolute root.");
+}
