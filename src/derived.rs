@@ -2,7 +2,6 @@
 //! and keyed by the model's ids. A new feature adds a field here and a pass
 //! that fills it, never a field on `Page`.
 
-use crate::content::taxonomies::PageTerms;
 use crate::markdown::Rendered;
 use crate::model::{PageId, SectionId, Target, TermId};
 
@@ -29,7 +28,7 @@ pub struct Derived {
     /// Pages that link to each page (the `links` pass).
     pub backlinks: Vec<Vec<PageId>>,
     /// Terms of each page (loading builds the taxonomies).
-    pub terms: PageTerms,
+    pub terms: Vec<Vec<TermId>>,
     /// "Also interesting" pages (the `related` pass).
     pub related: Vec<Vec<PageId>>,
 }

@@ -1,8 +1,8 @@
 //! The links pass: renders every body in parallel with `@/` links resolved,
 //! then checks anchors against the target's heading ids and records backlinks.
 
+use std::ops::Range;
 use std::path::Path;
-use std::sync::Arc;
 
 use rayon::prelude::*;
 
@@ -117,6 +117,9 @@ fn document_body(
         raw_html: true,
     };
     let rendered = markdown::render(&file.text[body_offset..], body_offset, &cx, &mut diags);
+    for m in &rendered.missing {
+        diags.extend(missing_link(site, file, &m.key, m.span.clone()));
+    }
     // Answers also go into JSON-LD as plain text; raw HTML in them is shown, never run.
     let answer_cx = MarkdownContext {
         raw_html: false,
@@ -124,70 +127,84 @@ fn document_body(
     };
     let faq = faq
         .iter()
-        .map(|entry| {
-            render_answer(
-                &entry.question,
-                &entry.answer,
-                &file.text,
-                &answer_cx,
-                &mut diags,
-            )
-        })
+        .map(|entry| render_answer(site, entry, file, &answer_cx, &mut diags))
         .collect();
-    (rendered, faq, explain_missing(site, diags))
+    (rendered, faq, diags)
 }
 
-/// Makes missing-link errors helpful: drafts say so, a likely typo gets a
-/// suggestion, and links to files that already failed to load are not reported twice.
-fn explain_missing(content: &Site, diags: Vec<Diagnostic>) -> Vec<Diagnostic> {
-    diags
-        .into_iter()
-        .filter_map(|mut d| {
-            if d.code != Code::LinkMissingPage {
-                return Some(d);
+/// The error for an `@/` link the resolver did not know, made helpful: a draft
+/// says so, a likely typo gets a suggestion, and a link to a file that already
+/// failed to load is not reported a second time.
+fn missing_link(
+    site: &Site,
+    file: &SourceFile,
+    key: &str,
+    span: Range<usize>,
+) -> Option<Diagnostic> {
+    let key = key.trim_start_matches('/');
+    let key = key.strip_prefix("content/").unwrap_or(key);
+    if site.broken.iter().any(|b| b == key) {
+        return None;
+    }
+    let draft = site.drafts.iter().any(|d| d == key);
+    let mut d = Diagnostic::error(
+        Code::LinkMissingPage,
+        format!(
+            "link to `@/{key}`, which {}",
+            if draft {
+                "is a draft"
+            } else {
+                "does not exist"
             }
-            let key = d
-                .message
-                .split('`')
-                .nth(1)
-                .unwrap_or("")
-                .trim_start_matches("@/")
-                .to_string();
-            if content.broken.contains(&key) {
-                return None;
-            }
-            if content.drafts.contains(&key) {
-                d.message = d
-                    .message
-                    .replace("which does not exist", "which is a draft");
-                d.hint =
-                    Some("build with `--drafts`, or publish the page (`draft = false`)".into());
-            } else if d.hint.is_none() {
-                if let Some(best) = closest(&key, content.by_key.keys().map(String::as_str)) {
-                    d.hint = Some(format!("did you mean `@/{best}`?"));
-                }
-            }
-            Some(d)
-        })
-        .collect()
+        ),
+    )
+    .at(&file.display, &file.text, span)
+    .label(if draft {
+        "a draft, left out of this build"
+    } else {
+        "no such file under content/"
+    });
+    d = if draft {
+        d.hint("build with `--drafts`, or publish the page (`draft = false`)")
+    } else if !key.ends_with(".md") {
+        d.hint(format!("`@/` links name the Markdown file: `@/{key}.md`"))
+    } else if let Some(best) = closest(key, site.by_key.keys().map(String::as_str)) {
+        d.hint(format!("did you mean `@/{best}`?"))
+    } else {
+        d
+    };
+    Some(d)
 }
 
-/// Renders one FAQ answer; its link errors point at the answer in the front matter.
+/// Renders one FAQ answer; its problems point at the answer in the front matter.
 fn render_answer(
-    question: &str,
-    answer: &str,
-    text: &Arc<str>,
+    site: &Site,
+    entry: &FaqEntry,
+    file: &SourceFile,
     cx: &MarkdownContext<'_>,
     diags: &mut Vec<Diagnostic>,
 ) -> FaqAnswer {
     let mut local = Vec::new();
-    let r = markdown::render(answer, 0, cx, &mut local);
-    // The answer's text may be escaped in TOML, so locate each problem by its link target.
+    let r = markdown::render(&entry.answer, 0, cx, &mut local);
+    // The answer may be escaped in TOML, so offsets inside it do not map to the
+    // file: point at the answer's first words as written, or at its question.
+    let text = &file.text;
+    let head: String = entry.answer.chars().take(24).collect();
+    let at = text
+        .find(head.as_str())
+        .or_else(|| text.find(entry.question.as_str()))
+        .unwrap_or(0);
+    let answer_span = at..at + head.len().min(text.len() - at);
     for mut d in local {
-        let needle = d.message.split('`').nth(1).unwrap_or(question).to_string();
-        let at = text.find(&needle).unwrap_or(0);
-        d.span = Some(at..at + needle.len().min(text.len() - at));
+        d.span = Some(answer_span.clone());
         diags.push(d);
+    }
+    for m in &r.missing {
+        let needle = format!("@/{}", m.key);
+        let span = text
+            .find(needle.as_str())
+            .map_or(answer_span.clone(), |i| i..i + needle.len());
+        diags.extend(missing_link(site, file, &m.key, span));
     }
     let mut html = r.html;
     if let Some(stripped) = html
@@ -199,7 +216,7 @@ fn render_answer(
         }
     }
     FaqAnswer {
-        question: question.trim().to_string(),
+        question: entry.question.trim().to_string(),
         text: markdown::html_to_text(&html),
         html,
     }

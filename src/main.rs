@@ -147,7 +147,7 @@ fn main() -> ExitCode {
             external,
             external_timeout,
         } => {
-            let external = external.then(|| fascia::external::ExternalOptions {
+            let external = external.then(|| fascia::pipeline::ExternalOptions {
                 timeout: std::time::Duration::from_secs(external_timeout),
                 ..Default::default()
             });

@@ -15,7 +15,7 @@ pub fn check(
     opts: &BuildOptions,
     out: Console,
     timings: bool,
-    external: Option<&crate::external::ExternalOptions>,
+    external: Option<&pipeline::ExternalOptions>,
 ) -> i32 {
     let mut opts = opts.clone();
     opts.dry_run = true;
@@ -26,9 +26,7 @@ pub fn check(
     let (Some(external), Some(built), 0) = (external, built, code) else {
         return code;
     };
-    let links = crate::external::collect(&built.site, &built.derived);
-    let count = links.len();
-    let diags = crate::external::check(links, external);
+    let (count, diags) = pipeline::check_external(&built, external);
     let s = if count == 1 { "" } else { "s" };
     if !diags.is_empty() {
         out.diagnostics(&diags);

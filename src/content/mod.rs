@@ -4,7 +4,7 @@
 
 pub mod taxonomies;
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
@@ -13,23 +13,8 @@ use rayon::prelude::*;
 use crate::config::Config;
 use crate::diagnostics::{value_span, Code, Diagnostic};
 use crate::model::front_matter::{self, PageDate, PageFrontMatter, SectionFrontMatter, SortBy};
-use crate::model::{Page, PageId, Section, SectionId, Site, SourceFile, Target};
+use crate::model::{is_editor_temp, Page, PageId, Section, SectionId, Site, SourceFile, Target};
 use crate::outpath;
-
-/// Files that editors leave behind while saving; never content.
-pub fn is_editor_temp(name: &str) -> bool {
-    name.starts_with('.')
-        || name.starts_with('#')
-        || name.ends_with('~')
-        || name.ends_with(".swp")
-        || name.ends_with(".swx")
-        || name.ends_with(".swo")
-        || name.ends_with(".tmp")
-        || name.ends_with(".bak")
-        || name.ends_with("___jb_tmp___")
-        || name.ends_with("___jb_old___")
-        || name == "4913"
-}
 
 struct Parsed {
     file: SourceFile,
@@ -50,12 +35,113 @@ pub fn load(
     drafts: bool,
 ) -> (Site, Vec<Diagnostic>, std::time::Duration) {
     let started = std::time::Instant::now();
-    let content_dir = root.join("content");
-    let mut diags = Vec::new();
-    let mut md_files = Vec::new();
-    let mut other_files = Vec::new();
-    if content_dir.is_dir() {
-        for entry in walkdir::WalkDir::new(&content_dir)
+    let mut loader = Loader {
+        content_dir: root.join("content"),
+        drafts,
+        diags: Vec::new(),
+        section_by_dir: HashMap::new(),
+        seen_paths: HashMap::new(),
+        site: Site {
+            config,
+            root: root.to_path_buf(),
+            pages: Vec::new(),
+            sections: Vec::new(),
+            taxonomies: Vec::new(),
+            by_key: HashMap::new(),
+            files: Vec::new(),
+            drafts: Vec::new(),
+            broken: Vec::new(),
+        },
+    };
+    let (md_files, other_files) = loader.walk();
+    let read: Vec<Result<SourceFile, Diagnostic>> = md_files
+        .par_iter()
+        .map(|rel| read_source(&loader.content_dir, rel))
+        .collect();
+    let read_time = started.elapsed();
+    let results: Vec<Result<Parsed, Diagnostic>> = read
+        .into_par_iter()
+        .map(|r| r.and_then(parse_source))
+        .collect();
+
+    // Sections first, so pages can find their parent.
+    let mut pages = Vec::new();
+    for (r, rel) in results.into_iter().zip(&md_files) {
+        match r {
+            Ok(Parsed {
+                file,
+                kind: ParsedKind::Section(meta),
+                body_offset,
+            }) => loader.add_section(file, *meta, body_offset),
+            Ok(Parsed {
+                file,
+                kind: ParsedKind::Page(meta),
+                body_offset,
+            }) => pages.push((file, meta, body_offset)),
+            Err(d) => {
+                loader.site.broken.push(to_key(rel));
+                loader.diags.push(d);
+            }
+        }
+    }
+    loader.link_sections();
+    let bundle_dirs: HashSet<String> = pages
+        .iter()
+        .filter(|(f, _, _)| f.key.ends_with("/index.md"))
+        .map(|(f, _, _)| parent_dir(&f.key))
+        .collect();
+    let mut assets: HashMap<String, Vec<PathBuf>> = HashMap::new();
+    for f in &other_files {
+        let key = to_key(f);
+        let dir = parent_dir(&key);
+        if bundle_dirs.contains(&dir) {
+            assets
+                .entry(dir)
+                .or_default()
+                .push(loader.content_dir.join(f));
+        } else {
+            loader.site.files.push((loader.content_dir.join(f), key));
+        }
+    }
+    for (file, meta, body_offset) in pages {
+        loader.add_page(file, *meta, body_offset, &mut assets);
+    }
+    let Loader {
+        mut site, diags, ..
+    } = loader;
+    for (i, s) in site.sections.iter().enumerate() {
+        site.by_key
+            .insert(s.file.key.clone(), Target::Section(SectionId(i)));
+    }
+    sort_sections(&mut site);
+    (site, diags, read_time)
+}
+
+/// The state of one load: the site so far and the lookup tables that build it.
+struct Loader {
+    content_dir: PathBuf,
+    drafts: bool,
+    diags: Vec<Diagnostic>,
+    site: Site,
+    /// Folder relative to `content/` → section index.
+    section_by_dir: HashMap<String, usize>,
+    /// URL path → the `@/` key that claimed it.
+    seen_paths: HashMap<String, String>,
+}
+
+impl Loader {
+    /// Lists the Markdown files and the other files under `content/`, relative to it.
+    fn walk(&mut self) -> (Vec<PathBuf>, Vec<PathBuf>) {
+        let (mut md_files, mut other_files) = (Vec::new(), Vec::new());
+        if !self.content_dir.is_dir() {
+            self.diags.push(
+                Diagnostic::error(Code::ContentMissing, "there is no content/ folder")
+                    .in_file("content")
+                    .hint("create content/_index.md for the home page"),
+            );
+            return (md_files, other_files);
+        }
+        for entry in walkdir::WalkDir::new(&self.content_dir)
             .follow_links(true)
             .sort_by_file_name()
             .into_iter()
@@ -65,7 +151,7 @@ pub fn load(
                 Ok(e) if e.file_type().is_file() => {
                     let rel = e
                         .path()
-                        .strip_prefix(&content_dir)
+                        .strip_prefix(&self.content_dir)
                         .unwrap_or(e.path())
                         .to_path_buf();
                     if rel.extension().is_some_and(|x| x == "md") {
@@ -75,155 +161,96 @@ pub fn load(
                     }
                 }
                 Ok(_) => {}
-                Err(e) => {
-                    let path = e
-                        .path()
-                        .map(|p| p.strip_prefix(root).unwrap_or(p).to_path_buf())
-                        .unwrap_or_else(|| PathBuf::from("content"));
-                    let (msg, hint) = if e.loop_ancestor().is_some() {
-                        (
-                            "symbolic link loop".to_string(),
-                            "this link points back to one of its own parent folders; remove it",
-                        )
-                    } else {
-                        (format!("cannot read: {e}"), "check the file's permissions")
-                    };
-                    diags.push(
-                        Diagnostic::error(Code::InputWalk, msg)
-                            .in_file(path)
-                            .hint(hint),
-                    );
-                }
+                Err(e) => self.diags.push(walk_error(&self.site.root, &e)),
             }
         }
-    } else {
-        diags.push(
-            Diagnostic::error(Code::ContentMissing, "there is no content/ folder")
-                .in_file("content")
-                .hint("create content/_index.md for the home page"),
-        );
+        (md_files, other_files)
     }
 
-    let read: Vec<Result<SourceFile, Diagnostic>> = md_files
-        .par_iter()
-        .map(|rel| read_source(&content_dir, rel))
-        .collect();
-    let read_time = started.elapsed();
-    let results: Vec<Result<Parsed, Diagnostic>> = read
-        .into_par_iter()
-        .map(|r| r.and_then(parse_source))
-        .collect();
-    let mut parsed = Vec::with_capacity(results.len());
-    let mut content = Site {
-        config,
-        root: root.to_path_buf(),
-        pages: Vec::new(),
-        sections: Vec::new(),
-        taxonomies: Vec::new(),
-        by_key: HashMap::new(),
-        files: Vec::new(),
-        drafts: Vec::new(),
-        broken: Vec::new(),
-    };
-    let config = &content.config.clone();
-    for (r, rel) in results.into_iter().zip(&md_files) {
-        match r {
-            Ok(p) => parsed.push(p),
-            Err(d) => {
-                content.broken.push(to_key(rel));
-                diags.push(d);
+    fn add_section(&mut self, file: SourceFile, mut meta: SectionFrontMatter, body_offset: usize) {
+        if meta.draft && !self.drafts {
+            return;
+        }
+        let mut ok = check_aliases(&file, &mut meta.aliases, &mut self.diags);
+        if let Some(pp) = &meta.paginate_path {
+            if let Err(e) = outpath::segment(pp) {
+                self.diags.push(unsafe_path(&file, "paginate_path", pp, e));
+                ok = false;
             }
         }
-    }
-
-    // Sections first, so pages can find their parent.
-    let mut section_by_dir: HashMap<String, usize> = HashMap::new();
-    let mut pages_parsed = Vec::new();
-    for p in parsed {
-        match p.kind {
-            ParsedKind::Section(mut meta) => {
-                if meta.draft && !drafts {
-                    continue;
-                }
-                let mut ok = check_aliases(&p.file, &mut meta.aliases, &mut diags);
-                if let Some(pp) = &meta.paginate_path {
-                    if let Err(e) = outpath::segment(pp) {
-                        diags.push(unsafe_path(&p.file, "paginate_path", pp, e));
-                        ok = false;
-                    }
-                }
-                if !ok {
-                    content.broken.push(p.file.key.clone());
-                    continue;
-                }
-                let dir = parent_dir(&p.file.key);
-                let path = dir_path(&dir);
-                section_by_dir.insert(dir.clone(), content.sections.len());
-                content.sections.push(Section {
-                    permalink: config.permalink(&path),
-                    file: p.file,
-                    meta: *meta,
-                    body_offset: p.body_offset,
-                    dir,
-                    path,
-                    parent: None,
-                    pages: Vec::new(),
-                    subsections: Vec::new(),
-                });
-            }
-            ParsedKind::Page(meta) => pages_parsed.push((p.file, meta, p.body_offset)),
+        if !ok {
+            self.site.broken.push(file.key.clone());
+            return;
         }
-    }
-    if !section_by_dir.contains_key("") {
-        let text: Arc<str> = "".into();
-        section_by_dir.insert(String::new(), content.sections.len());
-        content.sections.push(Section {
-            file: SourceFile {
-                key: "_index.md".into(),
-                display: PathBuf::from("content/_index.md"),
-                abs: content_dir.join("_index.md"),
-                text,
-            },
-            meta: SectionFrontMatter {
-                title: Some(config.title.clone()),
-                render: true,
-                ..Default::default()
-            },
-            body_offset: 0,
-            dir: String::new(),
-            path: "/".into(),
-            permalink: config.permalink("/"),
+        let dir = parent_dir(&file.key);
+        let path = dir_path(&dir);
+        self.section_by_dir
+            .insert(dir.clone(), self.site.sections.len());
+        self.site.sections.push(Section {
+            permalink: self.site.config.permalink(&path),
+            file,
+            meta,
+            body_offset,
+            dir,
+            path,
             parent: None,
             pages: Vec::new(),
             subsections: Vec::new(),
         });
     }
-    // Root first keeps indexes stable: move it to 0.
-    let root_idx = section_by_dir[""];
-    content.sections.swap(0, root_idx);
-    for (i, s) in content.sections.iter().enumerate() {
-        section_by_dir.insert(s.dir.clone(), i);
-    }
-    for i in 1..content.sections.len() {
-        let parent = nearest_section(&parent_dir(&content.sections[i].dir), &section_by_dir);
-        content.sections[i].parent = Some(SectionId(parent));
-        content.sections[parent].subsections.push(SectionId(i));
+
+    /// Adds the implicit root when there is no `content/_index.md`, puts the root
+    /// first and links every section to its parent.
+    fn link_sections(&mut self) {
+        if !self.section_by_dir.contains_key("") {
+            let text: Arc<str> = "".into();
+            self.section_by_dir
+                .insert(String::new(), self.site.sections.len());
+            self.site.sections.push(Section {
+                file: SourceFile {
+                    key: "_index.md".into(),
+                    display: PathBuf::from("content/_index.md"),
+                    abs: self.content_dir.join("_index.md"),
+                    text,
+                },
+                meta: SectionFrontMatter {
+                    title: Some(self.site.config.title.clone()),
+                    render: true,
+                    ..Default::default()
+                },
+                body_offset: 0,
+                dir: String::new(),
+                path: "/".into(),
+                permalink: self.site.config.permalink("/"),
+                parent: None,
+                pages: Vec::new(),
+                subsections: Vec::new(),
+            });
+        }
+        // Root first keeps indexes stable: move it to 0.
+        let sections = &mut self.site.sections;
+        sections.swap(0, self.section_by_dir[""]);
+        for (i, s) in sections.iter().enumerate() {
+            self.section_by_dir.insert(s.dir.clone(), i);
+            self.seen_paths.insert(s.path.clone(), s.file.key.clone());
+        }
+        for i in 1..sections.len() {
+            let parent = nearest_section(&parent_dir(&sections[i].dir), &self.section_by_dir);
+            sections[i].parent = Some(SectionId(parent));
+            sections[parent].subsections.push(SectionId(i));
+        }
     }
 
-    let bundle_dirs: Vec<String> = pages_parsed
-        .iter()
-        .filter(|(f, _, _)| f.key.ends_with("/index.md"))
-        .map(|(f, _, _)| parent_dir(&f.key))
-        .collect();
-
-    let mut seen_paths: HashMap<String, String> = HashMap::new();
-    for s in &content.sections {
-        seen_paths.insert(s.path.clone(), s.file.key.clone());
-    }
-    for (file, meta, body_offset) in pages_parsed {
-        if meta.draft && !drafts {
-            content.drafts.push(file.key.clone());
-            continue;
+    fn add_page(
+        &mut self,
+        file: SourceFile,
+        mut meta: PageFrontMatter,
+        body_offset: usize,
+        assets: &mut HashMap<String, Vec<PathBuf>>,
+    ) {
+        if meta.draft && !self.drafts {
+            self.site.drafts.push(file.key.clone());
+            return;
         }
         let is_bundle = file.key.ends_with("/index.md");
         let dir = parent_dir(&file.key);
@@ -232,39 +259,30 @@ pub fn load(
         } else {
             dir.clone()
         };
-        let section = nearest_section(&section_dir, &section_by_dir);
+        let section = nearest_section(&section_dir, &self.section_by_dir);
         let stem = if is_bundle {
-            dir.rsplit('/').next().unwrap_or(&dir).to_string()
+            dir.rsplit('/').next().unwrap_or(&dir)
         } else {
-            file.key
-                .rsplit('/')
-                .next()
-                .unwrap_or(&file.key)
-                .trim_end_matches(".md")
-                .to_string()
+            let name = file.key.rsplit('/').next().unwrap_or(&file.key);
+            name.strip_suffix(".md").unwrap_or(name)
         };
-        let (date_prefix, stem) = split_date_prefix(&stem);
-        let slug = meta
-            .slug
-            .as_deref()
-            .map(slug::slugify)
-            .unwrap_or_else(|| slug::slugify(stem));
-        let mut meta = meta;
+        let (date_prefix, stem) = split_date_prefix(stem);
+        let slug = slug::slugify(meta.slug.as_deref().unwrap_or(stem));
         let path = match &meta.path {
-            Some(p) => checked_url_path(&file, "path", p, &mut diags).unwrap_or_default(),
+            Some(p) => checked_url_path(&file, "path", p, &mut self.diags).unwrap_or_default(),
             None => format!("{}{slug}/", dir_path(&section_dir)),
         };
-        if !check_aliases(&file, &mut meta.aliases, &mut diags) || path.is_empty() {
-            content.broken.push(file.key.clone());
-            continue;
+        if !check_aliases(&file, &mut meta.aliases, &mut self.diags) || path.is_empty() {
+            self.site.broken.push(file.key.clone());
+            return;
         }
-        if let Some(other) = seen_paths.insert(path.clone(), file.key.clone()) {
+        if let Some(other) = self.seen_paths.insert(path.clone(), file.key.clone()) {
             let at = meta
                 .path
                 .as_ref()
                 .and_then(|p| file.text.find(p.as_str()))
                 .map_or(0..0, |i| i..i + meta.path.as_ref().map_or(0, |p| p.len()));
-            diags.push(
+            self.diags.push(
                 Diagnostic::error(
                     Code::ContentDuplicatePath,
                     format!("`{path}` is also the URL of content/{other}"),
@@ -272,53 +290,50 @@ pub fn load(
                 .at(&file.display, &file.text, at)
                 .hint("give one of them a different `slug` or `path`"),
             );
-            continue;
+            return;
         }
-        let date = meta.date.clone().or(date_prefix);
-        let abs_dir = content_dir.join(&dir);
-        let assets = if is_bundle {
-            other_files
-                .iter()
-                .filter(|f| parent_dir(&to_key(f)) == dir)
-                .map(|f| content_dir.join(f))
-                .collect()
-        } else {
-            Vec::new()
-        };
-        let idx = PageId(content.pages.len());
-        content.by_key.insert(file.key.clone(), Target::Page(idx));
-        content.sections[section].pages.push(idx);
-        content.pages.push(Page {
-            permalink: config.permalink(&path),
+        let idx = PageId(self.site.pages.len());
+        self.site.by_key.insert(file.key.clone(), Target::Page(idx));
+        self.site.sections[section].pages.push(idx);
+        self.site.pages.push(Page {
+            permalink: self.site.config.permalink(&path),
+            date: meta.date.clone().or(date_prefix),
+            assets: if is_bundle {
+                assets.remove(&dir).unwrap_or_default()
+            } else {
+                Vec::new()
+            },
+            dir: self.content_dir.join(&dir),
             file,
-            meta: *meta,
+            meta,
             body_offset,
             section: SectionId(section),
             slug,
             path,
-            date,
-            assets,
-            dir: abs_dir,
         });
     }
-    for (i, s) in content.sections.iter().enumerate() {
-        content
-            .by_key
-            .insert(s.file.key.clone(), Target::Section(SectionId(i)));
-    }
-    for f in &other_files {
-        let key = to_key(f);
-        let dir = parent_dir(&key);
-        if bundle_dirs.contains(&dir) {
-            continue;
-        }
-        content.files.push((content_dir.join(f), key));
-    }
-    sort_sections(&mut content);
-    (content, diags, read_time)
 }
 
-fn read_source(content_dir: &Path, rel: &Path) -> Result<SourceFile, Diagnostic> {
+fn walk_error(root: &Path, e: &walkdir::Error) -> Diagnostic {
+    let path = e
+        .path()
+        .map(|p| p.strip_prefix(root).unwrap_or(p).to_path_buf())
+        .unwrap_or_else(|| PathBuf::from("content"));
+    let (msg, hint) = if e.loop_ancestor().is_some() {
+        (
+            "symbolic link loop".to_string(),
+            "this link points back to one of its own parent folders; remove it",
+        )
+    } else {
+        (format!("cannot read: {e}"), "check the file's permissions")
+    };
+    Diagnostic::error(Code::InputWalk, msg)
+        .in_file(path)
+        .hint(hint)
+}
+
+/// Reads one Markdown file of `content/` (`rel` is relative to it) as UTF-8.
+pub fn read_source(content_dir: &Path, rel: &Path) -> Result<SourceFile, Diagnostic> {
     let abs = content_dir.join(rel);
     let key = to_key(rel);
     let display = Path::new("content").join(rel);

@@ -69,6 +69,17 @@ pub struct Rendered {
     pub word_count: usize,
     /// Links found, for checking and backlinks.
     pub links: Vec<LinkRef>,
+    /// `@/` links whose file the resolver did not know; the caller explains them.
+    pub missing: Vec<MissingLink>,
+}
+
+/// An `@/` link to a file that does not exist (or is a draft, or failed to load).
+#[derive(Debug, Clone)]
+pub struct MissingLink {
+    /// The path after `@/`, without the fragment.
+    pub key: String,
+    /// Byte range in the whole file.
+    pub span: Range<usize>,
 }
 
 impl Rendered {
@@ -122,65 +133,61 @@ pub fn render(
     if cx.options.smart_punctuation {
         opts |= Options::ENABLE_SMART_PUNCTUATION;
     }
-    let mut r = Rendered::default();
-    let mut events: Vec<Event> = Vec::with_capacity(text.len() / 16);
-    let mut flat: Vec<(u32, String, String)> = Vec::new();
-    let mut heading: Option<OpenHeading> = None;
-    let mut code: Option<(String, String)> = None;
-    let mut image: Option<OpenImage> = None;
-    let mut link_stack: Vec<bool> = Vec::new();
-    let mut more_at = None;
-
+    let mut walk = Walk {
+        cx,
+        diags,
+        r: Rendered::default(),
+        events: Vec::with_capacity(text.len() / 16),
+        flat: Vec::new(),
+        heading: None,
+        code: None,
+        image: None,
+        link_stack: Vec::new(),
+        more_at: None,
+    };
     for (ev, range) in Parser::new_ext(text, opts).into_offset_iter() {
-        let span = offset + range.start..offset + range.end;
-        if let Some((_, buf)) = code.as_mut() {
-            match ev {
-                Event::Text(t) => buf.push_str(&t),
-                Event::End(TagEnd::CodeBlock) => {
-                    let (lang, body) = code.take().unwrap_or_default();
-                    let html = highlight::code_block(&lang, &body, cx.options.highlight_code);
-                    events.push(Event::Html(html.into()));
-                }
-                _ => {}
-            }
-            continue;
+        walk.event(ev, offset + range.start..offset + range.end);
+    }
+    walk.finish(text.len())
+}
+
+/// The state of one pass over a document's events: what is open (a heading, a
+/// code block, an image, links) and what has been produced so far.
+struct Walk<'a, 'c> {
+    cx: &'a MarkdownContext<'c>,
+    diags: &'a mut Vec<Diagnostic>,
+    r: Rendered,
+    events: Vec<Event<'a>>,
+    /// (level, id, text) of every heading, in order, for the table of contents.
+    flat: Vec<(u32, String, String)>,
+    heading: Option<OpenHeading>,
+    /// (language, text) of an open code block.
+    code: Option<(String, String)>,
+    image: Option<OpenImage>,
+    /// For each open link: true when it was written as raw HTML (target="_blank").
+    link_stack: Vec<bool>,
+    more_at: Option<usize>,
+}
+
+impl<'a> Walk<'a, '_> {
+    fn event(&mut self, ev: Event<'a>, span: Range<usize>) {
+        if self.code.is_some() {
+            return self.in_code(ev);
         }
-        if let Some(img) = image.as_mut() {
-            match ev {
-                Event::Text(t) | Event::Code(t) => img.alt.push_str(&t),
-                Event::End(TagEnd::Image) => {
-                    let img = image.take().expect("image is open");
-                    events.push(Event::Html(img.finish(cx, diags).into()));
-                }
-                _ => {}
-            }
-            continue;
+        if self.image.is_some() {
+            return self.in_image(ev);
         }
         match ev {
             Event::Start(Tag::Heading { id, classes, .. }) => {
-                heading = Some(OpenHeading {
+                self.heading = Some(OpenHeading {
                     id: id.map(|i| i.to_string()),
                     classes: classes.iter().map(|c| c.to_string()).collect(),
-                    at: events.len(),
+                    at: self.events.len(),
                     text: String::new(),
                 });
-                events.push(Event::Html(CowStr::Borrowed("")));
+                self.events.push(Event::Html(CowStr::Borrowed("")));
             }
-            Event::End(TagEnd::Heading(level)) => {
-                if let Some(h) = heading.take() {
-                    let id = unique_id(h.id.unwrap_or_else(|| slug::slugify(&h.text)), &r.ids);
-                    r.ids.insert(id.clone());
-                    let class = if h.classes.is_empty() {
-                        String::new()
-                    } else {
-                        format!(" class=\"{}\"", esc(&h.classes.join(" ")))
-                    };
-                    events[h.at] =
-                        Event::Html(format!("<{level} id=\"{}\"{class}>", esc(&id)).into());
-                    events.push(Event::Html(format!("</{level}>\n").into()));
-                    flat.push((level as u32, id, h.text.trim().to_string()));
-                }
-            }
+            Event::End(TagEnd::Heading(level)) => self.end_heading(level),
             Event::Start(Tag::CodeBlock(kind)) => {
                 let lang = match kind {
                     pulldown_cmark::CodeBlockKind::Fenced(info) => {
@@ -188,12 +195,12 @@ pub fn render(
                     }
                     pulldown_cmark::CodeBlockKind::Indented => String::new(),
                 };
-                code = Some((lang, String::new()));
+                self.code = Some((lang, String::new()));
             }
             Event::Start(Tag::Image {
                 dest_url, title, ..
             }) => {
-                image = Some(OpenImage {
+                self.image = Some(OpenImage {
                     src: dest_url.to_string(),
                     title: title.to_string(),
                     alt: String::new(),
@@ -205,36 +212,24 @@ pub fn render(
                 dest_url,
                 title,
                 id,
-            }) => {
-                let (url, external) = link_target(&dest_url, span, cx, &mut r, diags);
-                if external && cx.options.external_links_target_blank {
-                    let mut html = format!("<a href=\"{}\"", href(&url));
-                    if !title.is_empty() {
-                        html.push_str(&format!(" title=\"{}\"", esc(&title)));
-                    }
-                    html.push_str(" target=\"_blank\" rel=\"noopener\">");
-                    events.push(Event::Html(html.into()));
-                    link_stack.push(true);
-                } else {
-                    events.push(Event::Start(Tag::Link {
-                        link_type,
-                        dest_url: url.into(),
-                        title,
-                        id,
-                    }));
-                    link_stack.push(false);
-                }
-            }
+            }) => self.start_link(link_type, dest_url, title, id, span),
             Event::End(TagEnd::Link) => {
-                if link_stack.pop() == Some(true) {
-                    events.push(Event::Html(CowStr::Borrowed("</a>")));
+                if self.link_stack.pop() == Some(true) {
+                    self.events.push(Event::Html(CowStr::Borrowed("</a>")));
                 } else {
-                    events.push(Event::End(TagEnd::Link));
+                    self.events.push(Event::End(TagEnd::Link));
                 }
             }
+            other => self.block_or_text(other),
+        }
+    }
+
+    /// Callouts, tables, text, `<!-- more -->` and everything passed through.
+    fn block_or_text(&mut self, ev: Event<'a>) {
+        match ev {
             Event::Start(Tag::BlockQuote(Some(kind))) => {
                 let (class, title) = callout(kind);
-                events.push(Event::Html(
+                self.events.push(Event::Html(
                     format!(
                         "<div class=\"callout callout-{class}\" role=\"note\"><p class=\"callout-title\">{title}</p>\n"
                     )
@@ -242,56 +237,139 @@ pub fn render(
                 ));
             }
             Event::End(TagEnd::BlockQuote(Some(_))) => {
-                events.push(Event::Html(CowStr::Borrowed("</div>\n")));
+                self.events.push(Event::Html(CowStr::Borrowed("</div>\n")));
             }
             Event::Start(Tag::Table(align)) => {
-                events.push(Event::Html(CowStr::Borrowed(
+                self.events.push(Event::Html(CowStr::Borrowed(
                     "<div class=\"table-wrap\" tabindex=\"0\">",
                 )));
-                events.push(Event::Start(Tag::Table(align)));
+                self.events.push(Event::Start(Tag::Table(align)));
             }
             Event::End(TagEnd::Table) => {
-                events.push(Event::End(TagEnd::Table));
-                events.push(Event::Html(CowStr::Borrowed("</div>\n")));
+                self.events.push(Event::End(TagEnd::Table));
+                self.events.push(Event::Html(CowStr::Borrowed("</div>\n")));
             }
             Event::Text(t) => {
-                r.word_count += t.split_whitespace().count();
-                if let Some(h) = heading.as_mut() {
-                    h.text.push_str(&t);
-                }
-                events.push(Event::Text(t));
+                self.words(&t);
+                self.events.push(Event::Text(t));
             }
             Event::Code(t) => {
-                r.word_count += t.split_whitespace().count();
-                if let Some(h) = heading.as_mut() {
-                    h.text.push_str(&t);
-                }
-                events.push(Event::Code(t));
+                self.words(&t);
+                self.events.push(Event::Code(t));
             }
             Event::Html(h) | Event::InlineHtml(h) if h.trim() == MORE => {
-                if more_at.is_none() {
-                    more_at = Some(events.len());
+                if self.more_at.is_none() {
+                    self.more_at = Some(self.events.len());
                 }
             }
-            Event::Html(h) | Event::InlineHtml(h) if !cx.raw_html => events.push(Event::Text(h)),
-            other => events.push(other),
+            Event::Html(h) | Event::InlineHtml(h) if !self.cx.raw_html => {
+                self.events.push(Event::Text(h))
+            }
+            other => self.events.push(other),
         }
     }
 
-    let mut html = String::with_capacity(text.len() * 3 / 2);
-    if let Some(at) = more_at {
-        pulldown_cmark::html::push_html(&mut html, events[..at].iter().cloned());
-        r.summary = Some(html.clone());
-        html.push_str("<span id=\"continue-reading\"></span>\n");
-        r.ids.insert("continue-reading".into());
-        pulldown_cmark::html::push_html(&mut html, events.drain(at..));
-    } else {
-        pulldown_cmark::html::push_html(&mut html, events.into_iter());
+    fn words(&mut self, t: &str) {
+        self.r.word_count += t.split_whitespace().count();
+        if let Some(h) = self.heading.as_mut() {
+            h.text.push_str(t);
+        }
     }
-    r.html = html;
-    r.heading_count = flat.len();
-    r.toc = nest(flat);
-    r
+
+    fn in_code(&mut self, ev: Event<'a>) {
+        let Some((_, buf)) = self.code.as_mut() else {
+            return;
+        };
+        match ev {
+            Event::Text(t) => buf.push_str(&t),
+            Event::End(TagEnd::CodeBlock) => {
+                let (lang, body) = self.code.take().unwrap_or_default();
+                let html = highlight::code_block(&lang, &body, self.cx.options.highlight_code);
+                self.events.push(Event::Html(html.into()));
+            }
+            _ => {}
+        }
+    }
+
+    fn in_image(&mut self, ev: Event<'a>) {
+        match ev {
+            Event::Text(t) | Event::Code(t) => {
+                if let Some(img) = self.image.as_mut() {
+                    img.alt.push_str(&t);
+                }
+            }
+            Event::End(TagEnd::Image) => {
+                if let Some(img) = self.image.take() {
+                    let html = img.finish(self.cx, self.diags);
+                    self.events.push(Event::Html(html.into()));
+                }
+            }
+            _ => {}
+        }
+    }
+
+    fn end_heading(&mut self, level: pulldown_cmark::HeadingLevel) {
+        let Some(h) = self.heading.take() else {
+            return;
+        };
+        let id = unique_id(h.id.unwrap_or_else(|| slug::slugify(&h.text)), &self.r.ids);
+        self.r.ids.insert(id.clone());
+        let class = if h.classes.is_empty() {
+            String::new()
+        } else {
+            format!(" class=\"{}\"", esc(&h.classes.join(" ")))
+        };
+        self.events[h.at] = Event::Html(format!("<{level} id=\"{}\"{class}>", esc(&id)).into());
+        self.events
+            .push(Event::Html(format!("</{level}>\n").into()));
+        self.flat
+            .push((level as u32, id, h.text.trim().to_string()));
+    }
+
+    fn start_link(
+        &mut self,
+        link_type: pulldown_cmark::LinkType,
+        dest_url: CowStr<'a>,
+        title: CowStr<'a>,
+        id: CowStr<'a>,
+        span: Range<usize>,
+    ) {
+        let (url, external) = link_target(&dest_url, span, self.cx, &mut self.r);
+        if external && self.cx.options.external_links_target_blank {
+            let mut html = format!("<a href=\"{}\"", href(&url));
+            if !title.is_empty() {
+                html.push_str(&format!(" title=\"{}\"", esc(&title)));
+            }
+            html.push_str(" target=\"_blank\" rel=\"noopener\">");
+            self.events.push(Event::Html(html.into()));
+            self.link_stack.push(true);
+        } else {
+            self.events.push(Event::Start(Tag::Link {
+                link_type,
+                dest_url: url.into(),
+                title,
+                id,
+            }));
+            self.link_stack.push(false);
+        }
+    }
+
+    fn finish(mut self, len: usize) -> Rendered {
+        let mut html = String::with_capacity(len * 3 / 2);
+        if let Some(at) = self.more_at {
+            pulldown_cmark::html::push_html(&mut html, self.events[..at].iter().cloned());
+            self.r.summary = Some(html.clone());
+            html.push_str("<span id=\"continue-reading\"></span>\n");
+            self.r.ids.insert("continue-reading".into());
+            pulldown_cmark::html::push_html(&mut html, self.events.drain(at..));
+        } else {
+            pulldown_cmark::html::push_html(&mut html, self.events.into_iter());
+        }
+        self.r.html = html;
+        self.r.heading_count = self.flat.len();
+        self.r.toc = nest(self.flat);
+        self.r
+    }
 }
 
 struct OpenHeading {
@@ -351,7 +429,6 @@ fn link_target(
     span: Range<usize>,
     cx: &MarkdownContext<'_>,
     r: &mut Rendered,
-    diags: &mut Vec<Diagnostic>,
 ) -> (String, bool) {
     if let Some(rest) = dest.strip_prefix("@/") {
         let (path, anchor) = match rest.split_once('#') {
@@ -374,7 +451,10 @@ fn link_target(
                 (url, false)
             }
             None => {
-                diags.push(missing_link(path, span, cx));
+                r.missing.push(MissingLink {
+                    key: path.to_string(),
+                    span,
+                });
                 (dest.to_string(), false)
             }
         };
@@ -394,20 +474,6 @@ fn link_target(
         });
     }
     (dest.to_string(), external)
-}
-
-/// The diagnostic for an `@/` link whose file does not exist.
-fn missing_link(path: &str, span: Range<usize>, cx: &MarkdownContext<'_>) -> Diagnostic {
-    let mut d = Diagnostic::error(
-        Code::LinkMissingPage,
-        format!("link to `@/{path}`, which does not exist"),
-    )
-    .at(cx.file, cx.source, span)
-    .label("no such file under content/");
-    if !path.ends_with(".md") {
-        d = d.hint(format!("`@/` links name the Markdown file: `@/{path}.md`"));
-    }
-    d
 }
 
 /// True for `http://`, `https://` and protocol-relative URLs.
@@ -545,8 +611,9 @@ mod tests {
     fn internal_links_resolve_or_fail() {
         let (r, d) = md("[a](@/a.md#x) [b](@/b.md)");
         assert!(r.html.contains("href=\"https://x.org/a/#x\""));
-        assert_eq!(d.len(), 1);
-        assert_eq!(d[0].code, Code::LinkMissingPage);
+        assert!(d.is_empty());
+        assert_eq!(r.missing.len(), 1);
+        assert_eq!(r.missing[0].key, "b.md");
     }
 
     #[test]

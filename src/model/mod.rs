@@ -267,6 +267,21 @@ impl Site {
     }
 }
 
+/// Files that editors leave behind while saving; never content.
+pub fn is_editor_temp(name: &str) -> bool {
+    name.starts_with('.')
+        || name.starts_with('#')
+        || name.ends_with('~')
+        || name.ends_with(".swp")
+        || name.ends_with(".swx")
+        || name.ends_with(".swo")
+        || name.ends_with(".tmp")
+        || name.ends_with(".bak")
+        || name.ends_with("___jb_tmp___")
+        || name.ends_with("___jb_old___")
+        || name == "4913"
+}
+
 /// TOML values as JSON for templates; datetimes become their text.
 pub fn toml_to_json(v: &toml::Value) -> serde_json::Value {
     use serde_json::Value as J;

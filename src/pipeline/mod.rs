@@ -5,6 +5,8 @@
 
 mod incremental;
 
+pub use crate::external::ExternalOptions;
+pub use crate::render::Job;
 pub use incremental::{Session, Update};
 
 use std::collections::HashMap;
@@ -22,7 +24,7 @@ use crate::metadata::related;
 use crate::model::Site;
 use crate::output::{OutputWriter, Sink, WriteStats};
 use crate::render::theme::{self, StaticSource};
-use crate::render::{Job, Renderer};
+use crate::render::Renderer;
 
 /// What to build and how.
 #[derive(Debug, Clone)]
@@ -252,6 +254,14 @@ pub fn build(opts: &BuildOptions) -> (BuildReport, Option<Built>) {
     });
     report.elapsed = start.elapsed();
     (report, built)
+}
+
+/// `check --external`: checks every external link of a built site over the
+/// network; returns how many distinct links there were and the failures.
+pub fn check_external(built: &Built, opts: &ExternalOptions) -> (usize, Vec<Diagnostic>) {
+    let links = crate::external::collect(&built.site, &built.derived);
+    let count = links.len();
+    (count, crate::external::check(links, opts))
 }
 
 /// Renders into the output folder and commits; false when an error stopped it.

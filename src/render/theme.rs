@@ -5,8 +5,8 @@ use std::path::{Path, PathBuf};
 
 use include_dir::{include_dir, Dir};
 
-use crate::content::is_editor_temp;
 use crate::diagnostics::{Code, Diagnostic};
+use crate::model::is_editor_temp;
 
 /// The default theme, embedded so a site without one still builds.
 pub static EMBEDDED_GUIDE: Dir<'_> = include_dir!("$CARGO_MANIFEST_DIR/themes/guide");

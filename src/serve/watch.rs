@@ -15,10 +15,9 @@ use tokio::sync::broadcast;
 use super::{message, MemorySink, ServeOptions, Store};
 use crate::config::CONFIG_FILE;
 use crate::console::Console;
-use crate::content::is_editor_temp;
 use crate::diagnostics::render_all;
-use crate::pipeline::{Session, Update};
-use crate::render::Job;
+use crate::model::is_editor_temp;
+use crate::pipeline::{Job, Session, Update};
 
 /// Folders whose changes rebuild the site (with `site.toml` beside them).
 const WATCHED_DIRS: [&str; 4] = ["content", "templates", "themes", "static"];

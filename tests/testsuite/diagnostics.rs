@@ -172,3 +172,124 @@ fn image_without_alt_text_is_a_warning() {
     assert!(out.status.success(), "a warning does not fail the build");
     insta::assert_snapshot!("image_without_alt_text", stderr(&out));
 }
+
+/// Runs `fascia build ARGS` on the broken fixture, expecting failure; returns stderr with paths hidden.
+fn build_fails(t: &SiteTest, args: &[&str]) -> String {
+    let mut all = vec!["build"];
+    all.extend_from_slice(args);
+    let out = t.run(&all);
+    assert_eq!(
+        out.status.code(),
+        Some(1),
+        "build should fail:\n{}",
+        stderr(&out)
+    );
+    stderr(&out).replace(&t.root().display().to_string(), "[ROOT]")
+}
+
+#[test]
+fn content_missing() {
+    let t = SiteTest::fixture("basic");
+    std::fs::remove_dir_all(t.root().join("content")).unwrap();
+    insta::assert_snapshot!("content_missing", check(&t));
+}
+
+#[test]
+fn input_read() {
+    let err =
+        fascia::content::read_source(std::path::Path::new("/nonexistent"), "gone.md".as_ref())
+            .unwrap_err();
+    assert_eq!(err.code, fascia::diagnostics::Code::InputRead);
+    insta::assert_snapshot!("input_read", err.render(false));
+}
+
+#[cfg(unix)]
+#[test]
+fn input_walk_symlink_loop() {
+    let t = SiteTest::fixture("basic");
+    std::os::unix::fs::symlink("..", t.root().join("content/conditions/loop")).unwrap();
+    insta::assert_snapshot!("input_walk_symlink_loop", check(&t));
+}
+
+#[test]
+fn output_in_content() {
+    let t = SiteTest::fixture("basic");
+    insta::assert_snapshot!(
+        "output_in_content",
+        build_fails(&t, &["--output", "content/out"])
+    );
+}
+
+#[test]
+fn output_not_a_folder() {
+    let t = SiteTest::fixture("basic");
+    t.write("public", "a file where the output folder should be");
+    insta::assert_snapshot!("output_not_a_folder", build_fails(&t, &[]));
+}
+
+#[test]
+fn output_not_ours() {
+    let t = SiteTest::fixture("basic");
+    t.write("public/notes.txt", "someone else's file");
+    insta::assert_snapshot!("output_not_ours", build_fails(&t, &[]));
+}
+
+#[test]
+fn output_io_file_in_place_of_a_folder() {
+    let t = SiteTest::fixture("basic");
+    t.build_ok(&[]);
+    // Where the next build needs a folder, someone left a file.
+    std::fs::remove_dir_all(t.public().join("conditions")).unwrap();
+    t.write("public/conditions", "in the way");
+    t.edit(
+        "content/conditions/back-pain.md",
+        "Lower back",
+        "Lower back, edited",
+    );
+    insta::assert_snapshot!("output_io", build_fails(&t, &[]));
+}
+
+#[test]
+fn theme_read_not_utf8() {
+    let t = SiteTest::fixture("basic");
+    t.write(
+        "templates/page.html",
+        b"{{ page.title }} caf\xe9".as_slice(),
+    );
+    insta::assert_snapshot!("theme_read", check(&t));
+}
+
+#[cfg(unix)]
+#[test]
+fn static_outside_is_a_warning() {
+    let t = SiteTest::fixture("basic");
+    let outside = tempfile::tempdir().unwrap();
+    std::fs::write(outside.path().join("secret.txt"), "secret").unwrap();
+    std::os::unix::fs::symlink(
+        outside.path().join("secret.txt"),
+        t.root().join("static/secret.txt"),
+    )
+    .unwrap();
+    let out = t.run(&["build"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert!(
+        !t.public().join("secret.txt").exists(),
+        "a file outside the site was published"
+    );
+    insta::assert_snapshot!(
+        "static_outside",
+        stderr(&out).replace(&t.root().display().to_string(), "[ROOT]")
+    );
+}
+
+#[cfg(unix)]
+#[test]
+fn static_read_dangling_link() {
+    let t = SiteTest::fixture("basic");
+    std::os::unix::fs::symlink(
+        t.root().join("static/nothing-here.css"),
+        t.root().join("static/dangling.css"),
+    )
+    .unwrap();
+    insta::assert_snapshot!("static_read", check(&t));
+}
