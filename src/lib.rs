@@ -13,6 +13,7 @@ pub mod config;
 pub mod content;
 pub mod diagnostics;
 pub mod external;
+pub mod health;
 pub mod links;
 pub mod markdown;
 pub mod metadata;
