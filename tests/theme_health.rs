@@ -5,6 +5,8 @@
 use std::collections::HashMap;
 
 use fascia::content::front_matter::PageDate;
+use fascia::health::citations::Numbering;
+use fascia::health::{template, Reference, Review, Reviewer, ReviewerKind};
 use serde_json::{json, Value};
 use tera::{Context, Tera};
 
@@ -63,28 +65,73 @@ fn base_page() -> Value {
     })
 }
 
+/// A medical page whose health data comes from `fascia::health::template`,
+/// the functions the engine uses, so the theme and the contract stay in step.
 fn medical_page() -> Value {
+    let reviewer = Reviewer {
+        name: "Jane <Doe>".into(),
+        role: "Physiotherapist".into(),
+        credentials: Some("MSc".into()),
+        url: Some("@/about/jane.md".into()),
+        kind: ReviewerKind::Person,
+    };
+    let review = Review {
+        by: "jane".into(),
+        last: date("2026-05-01"),
+        next: Some(date("2027-05-01")),
+    };
+    let blank = Reference {
+        id: String::new(),
+        title: String::new(),
+        authors: vec![],
+        year: None,
+        publisher: None,
+        journal: None,
+        doi: None,
+        pmid: None,
+        url: None,
+        accessed: None,
+    };
+    let refs = [
+        Reference {
+            id: "nice".into(),
+            title: "Guideline".into(),
+            publisher: Some("NICE".into()),
+            url: Some("https://www.nice.org.uk/g".into()),
+            accessed: Some(date("2026-01-05")),
+            ..blank.clone()
+        },
+        Reference {
+            id: "smith-2020".into(),
+            title: "Exercise & knees".into(),
+            authors: vec!["Smith J".into(), "Lee K".into()],
+            year: Some(2020),
+            journal: Some("BMJ".into()),
+            doi: Some("10.1136/bmj.m1".into()),
+            pmid: Some("123".into()),
+            ..blank
+        },
+    ];
+    let mut numbering = Numbering::new();
+    for id in ["smith-2020", "nice", "smith-2020"] {
+        numbering.cite(id);
+    }
     let mut page = base_page();
-    page["review"] = json!({
-        "by": {"key": "jane", "name": "Jane <Doe>", "role": "Physiotherapist",
-               "credentials": "MSc", "url": "https://example.org/about/jane/"},
-        "last": "2026-05-01",
-        "next": "2027-05-01",
-        "overdue": false,
-    });
-    page["references"] = json!([
-        {"number": 1, "id": "smith-2020", "title": "Exercise & knees", "authors": ["Smith J", "Lee K"],
-         "year": 2020, "publisher": null, "journal": "BMJ", "doi": "10.1136/bmj.m1",
-         "doi_url": "https://doi.org/10.1136/bmj.m1", "pmid": "123",
-         "pmid_url": "https://pubmed.ncbi.nlm.nih.gov/123/", "url": null, "accessed": null,
-         "cites": ["cite-smith-2020-1", "cite-smith-2020-2"]},
-        {"number": 2, "id": "nice", "title": "Guideline", "authors": [], "year": null,
-         "publisher": "NICE", "journal": null, "doi": null, "doi_url": null, "pmid": null,
-         "pmid_url": null, "url": "https://www.nice.org.uk/g", "accessed": "2026-01-05",
-         "cites": ["cite-nice-1"]},
-    ]);
-    page["health"] = json!({"medical": true, "disclaimer": "<p>Not <em>advice</em>.</p>"});
+    page["review"] = template::review_value(
+        "jane",
+        &review,
+        &reviewer,
+        Some("https://example.org/about/jane/"),
+        365,
+        &date("2026-06-01"),
+    );
+    page["references"] = template::references_value(&refs, &numbering);
+    page["health"] = template::health_value(true, Some("<p>Not <em>advice</em>.</p>"));
     page
+}
+
+fn date(s: &str) -> PageDate {
+    PageDate::parse(s).unwrap()
 }
 
 #[test]

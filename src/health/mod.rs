@@ -3,8 +3,9 @@
 //! These are plain data types and pure functions; the pipeline reads them from
 //! `site.toml` (`[health]`, `[reviewers.KEY]`) and from page front matter
 //! (`[review]`, `[[references]]`, `[health]`), then uses
-//! [`citations`] to number `[@id]` citations, [`check`] to report mistakes and
-//! [`jsonld`] to describe the page as a schema.org `MedicalWebPage`.
+//! [`citations`] to number `[@id]` citations, [`check`] to report mistakes,
+//! [`jsonld`] to describe the page as a schema.org `MedicalWebPage` and
+//! [`template`] to hand the theme its data.
 //!
 //! Every type deserializes from TOML and YAML front matter alike and rejects
 //! unknown fields, so a typo is reported instead of silently ignored.
@@ -12,6 +13,7 @@
 pub mod check;
 pub mod citations;
 pub mod jsonld;
+pub mod template;
 
 use serde::Deserialize;
 
@@ -247,10 +249,30 @@ impl UrgencyLevel {
     }
 }
 
+/// The opening markup of an urgency callout, as the guide theme styles it:
+/// `<div class="callout callout-LEVEL" role="note"><p class="callout-title">TITLE</p>` and a
+/// newline. `title` is plain text (e.g. from [`Labels::title`]) and is escaped
+/// here. Close the callout with `</div>` and a newline, as the other callouts are.
+pub fn callout_open(level: UrgencyLevel, title: &str) -> String {
+    format!(
+        "<div class=\"callout callout-{}\" role=\"note\"><p class=\"callout-title\">{}</p>\n",
+        level.class(),
+        citations::escape_attr(title)
+    )
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
     use std::collections::BTreeMap;
+
+    #[test]
+    fn callout_markup() {
+        assert_eq!(
+            callout_open(UrgencyLevel::Urgent, "Call <111> & \"ask\""),
+            "<div class=\"callout callout-urgent\" role=\"note\"><p class=\"callout-title\">Call &lt;111&gt; &amp; &quot;ask&quot;</p>\n"
+        );
+    }
 
     fn date(s: &str) -> PageDate {
         PageDate::parse(s).unwrap()
