@@ -51,10 +51,7 @@ fn check_review(
     today: &PageDate,
     diags: &mut Vec<Diagnostic>,
 ) {
-    let table = source
-        .find("[review]")
-        .or_else(|| find_key(source, 0, "review"))
-        .unwrap_or(0);
+    let table = table_start(source, "[review]", "review");
     let field = |key: &str, value: &str| field_span(source, table, key, value);
     if !reviewers.contains_key(&review.by) {
         let hint = match closest(&review.by, reviewers.keys().map(String::as_str)) {
@@ -278,6 +275,15 @@ fn list<'a>(items: impl IntoIterator<Item = &'a str>) -> String {
         .join(", ")
 }
 
+/// Where a table starts: its TOML header (`[review]`) or its key (`review:`,
+/// `review = {`), whichever comes first; the file start if neither is found.
+fn table_start(source: &str, header: &str, key: &str) -> usize {
+    match (source.find(header), find_key(source, 0, key)) {
+        (Some(a), Some(b)) => a.min(b),
+        (a, b) => a.or(b).unwrap_or(0),
+    }
+}
+
 /// Where one reference sits in the file.
 struct RefSpan {
     /// Start of its table (`[[references]]`, a YAML `- ` item, or an inline `{`).
@@ -288,10 +294,7 @@ struct RefSpan {
 
 /// Finds each reference's id in the file, in order, and the start of its table.
 fn reference_spans(source: &str, refs: &[Reference]) -> Vec<RefSpan> {
-    let mut cursor = source
-        .find("[[references]]")
-        .or_else(|| find_key(source, 0, "references"))
-        .unwrap_or(0);
+    let mut cursor = table_start(source, "[[references]]", "references");
     let mut out = Vec::with_capacity(refs.len());
     for r in refs {
         let id = find_key_with_value(source, cursor, "id", &r.id)
@@ -486,6 +489,15 @@ mod tests {
         assert_eq!(spanned(&src, &d[0]), "2026-06-02");
         let (_, _, d) = run("+++\n[review]\nby = 'jane'\nlast = 2026-06-01\n+++\n");
         assert!(d.is_empty(), "today itself is fine");
+    }
+
+    #[test]
+    fn yaml_body_mentioning_the_toml_header() {
+        let (src, _, d) = run(
+            "---\nreview:\n  by: nobody\n  last: 2026-05-01\n---\nSee [review] and by: nobody.\n",
+        );
+        assert_eq!(codes(&d), [("health::unknown-reviewer", (3, 7))]);
+        assert_eq!(spanned(&src, &d[0]), "nobody");
     }
 
     #[test]
