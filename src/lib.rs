@@ -15,6 +15,7 @@ pub mod content;
 pub mod derived;
 pub mod diagnostics;
 pub mod external;
+pub mod health;
 pub mod links;
 pub mod markdown;
 pub mod metadata;
