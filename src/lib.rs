@@ -14,6 +14,7 @@ pub mod content;
 pub mod diagnostics;
 pub mod external;
 pub mod links;
+pub mod lint;
 pub mod markdown;
 pub mod metadata;
 pub mod outpath;

@@ -1,0 +1,2 @@
+//! Content lint.
+pub mod config;
