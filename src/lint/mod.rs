@@ -1,2 +1,3 @@
 //! Content lint.
 pub mod config;
+pub mod text;
