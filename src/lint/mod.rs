@@ -259,7 +259,15 @@ impl Out<'_, '_> {
     }
 
     /// Reports a finding of `rule` on page `i` at `span`.
-    fn emit(&mut self, i: usize, rule: Rule, span: Range<usize>, message: String, hint: String) {
+    fn emit(
+        &mut self,
+        i: usize,
+        rule: Rule,
+        span: Range<usize>,
+        label: impl Into<String>,
+        message: String,
+        hint: String,
+    ) {
         let Some(severity) = self.config.level(rule).severity() else {
             return;
         };
@@ -270,21 +278,21 @@ impl Out<'_, '_> {
         let p = &self.pages[i];
         let d = diag(severity, rule.code(), message)
             .at(p.display, p.source, span)
+            .label(label)
             .hint(hint);
         self.diags.push((i, d));
     }
 }
 
-/// Up to 10 display paths, then "and N more".
-fn name_files(pages: &[LintPage], others: impl Iterator<Item = usize>) -> String {
-    let others: Vec<usize> = others.collect();
+/// The display paths of the first 10 of `others` (which holds `total`
+/// pages), then "and N more". Reads at most 10 items.
+fn name_files(pages: &[LintPage], others: impl Iterator<Item = usize>, total: usize) -> String {
     let mut names: Vec<String> = others
-        .iter()
         .take(10)
-        .map(|&j| pages[j].display.display().to_string().replace('\\', "/"))
+        .map(|j| pages[j].display.display().to_string().replace('\\', "/"))
         .collect();
-    if others.len() > 10 {
-        names.push(format!("and {} more", others.len() - 10));
+    if total > names.len() {
+        names.push(format!("and {} more", total - names.len()));
     }
     names.join(", ")
 }
@@ -294,6 +302,11 @@ fn normalize(s: &str) -> String {
         .collect::<Vec<_>>()
         .join(" ")
         .to_lowercase()
+}
+
+/// A FAQ question compared case-insensitively, without spacing differences or the `?`.
+fn question_key(q: &str) -> String {
+    normalize(q.trim().trim_end_matches(['?', ' ']))
 }
 
 fn one_line(s: &str, max: usize) -> String {
@@ -357,7 +370,8 @@ pub fn run(pages: &[LintPage], config: &LintConfig, today: PageDate) -> LintRepo
     let mut inbound: HashSet<&str> = HashSet::new();
     let mut titles: HashMap<String, Vec<usize>> = HashMap::new();
     let mut descriptions: HashMap<String, Vec<usize>> = HashMap::new();
-    let mut questions: HashMap<String, Vec<(usize, usize)>> = HashMap::new();
+    // Normalized question → the pages asking it, each once, in page order.
+    let mut questions: HashMap<String, Vec<usize>> = HashMap::new();
     let mut filled_sections: HashSet<&str> = HashSet::new();
     for (i, p) in pages.iter().enumerate() {
         for &target in &p.links_to {
@@ -371,9 +385,11 @@ pub fn run(pages: &[LintPage], config: &LintConfig, today: PageDate) -> LintRepo
         if let Some(d) = p.description.filter(|d| !d.trim().is_empty()) {
             descriptions.entry(normalize(d)).or_default().push(i);
         }
-        for (q, question) in p.faq_questions.iter().enumerate() {
-            let key = normalize(question.trim().trim_end_matches('?'));
-            questions.entry(key).or_default().push((i, q));
+        for question in &p.faq_questions {
+            let asked_by = questions.entry(question_key(question)).or_default();
+            if asked_by.last() != Some(&i) {
+                asked_by.push(i);
+            }
         }
         if p.is_section_index {
             if !p.section.is_empty() {
@@ -408,6 +424,7 @@ pub fn run(pages: &[LintPage], config: &LintConfig, today: PageDate) -> LintRepo
                 i,
                 Rule::Orphan,
                 span,
+                "no page links here",
                 format!("no other page links to `{}`", p.key),
                 format!(
                     "link to it from a related page with `[…](@/{})`, or add it to another page's `related` list",
@@ -423,9 +440,14 @@ pub fn run(pages: &[LintPage], config: &LintConfig, today: PageDate) -> LintRepo
                     i,
                     Rule::DuplicateTitle,
                     p.value("title", t),
+                    "used more than once",
                     format!(
                         "the title \"{t}\" is also used by {}",
-                        name_files(pages, group.iter().copied().filter(|&j| j != i))
+                        name_files(
+                            pages,
+                            group.iter().copied().filter(|&j| j != i),
+                            group.len() - 1,
+                        )
                     ),
                     "give each page its own title: browser tabs and search results show it"
                         .to_string(),
@@ -441,9 +463,14 @@ pub fn run(pages: &[LintPage], config: &LintConfig, today: PageDate) -> LintRepo
                         i,
                         Rule::DuplicateDescription,
                         p.value("description", d),
+                        "used more than once",
                         format!(
                             "the same description is also used by {}",
-                            name_files(pages, group.iter().copied().filter(|&j| j != i))
+                            name_files(
+                                pages,
+                                group.iter().copied().filter(|&j| j != i),
+                                group.len() - 1,
+                            )
                         ),
                         "write a description for this page: search results show it under the title"
                             .to_string(),
@@ -457,6 +484,7 @@ pub fn run(pages: &[LintPage], config: &LintConfig, today: PageDate) -> LintRepo
                         i,
                         Rule::DescriptionLength,
                         p.value("description", d),
+                        format!("{n} characters"),
                         format!("the description is too {what}: {n} characters"),
                         format!(
                             "aim for {min} to {max} characters: a sentence that says what the reader will learn"
@@ -471,6 +499,7 @@ pub fn run(pages: &[LintPage], config: &LintConfig, today: PageDate) -> LintRepo
                     i,
                     Rule::DescriptionLength,
                     span,
+                    "no description",
                     "the page has no description".to_string(),
                     format!(
                         "add `description = \"…\"` ({min} to {max} characters) to the front matter: search results show it under the title"
@@ -493,6 +522,7 @@ pub fn run(pages: &[LintPage], config: &LintConfig, today: PageDate) -> LintRepo
                 i,
                 Rule::EmptySection,
                 span,
+                "no pages in this section",
                 format!("the section `{}` has no pages", p.section),
                 format!(
                     "add pages to content/{folder}, or mark the section `draft = true` until it has some"
@@ -501,6 +531,10 @@ pub fn run(pages: &[LintPage], config: &LintConfig, today: PageDate) -> LintRepo
         }
 
         // FAQ questions, positioned in order so a repeated question finds its second copy.
+        let mut on_page: HashMap<String, usize> = HashMap::new();
+        for question in &p.faq_questions {
+            *on_page.entry(question_key(question)).or_default() += 1;
+        }
         let mut cursor = p.field("faq").map_or(0, |r| r.start);
         for question in &p.faq_questions {
             let mut span = value_span(p.front(), cursor, question);
@@ -509,36 +543,31 @@ pub fn run(pages: &[LintPage], config: &LintConfig, today: PageDate) -> LintRepo
             } else {
                 cursor = span.end;
             }
-            let key = normalize(question.trim().trim_end_matches('?'));
-            let group = &questions[&key];
-            if group.len() > 1 {
-                let elsewhere: Vec<usize> = {
-                    let mut seen = HashSet::new();
-                    group
-                        .iter()
-                        .map(|&(j, _)| j)
-                        .filter(|&j| j != i && seen.insert(j))
-                        .collect()
-                };
-                let twice = group.iter().filter(|&&(j, _)| j == i).count() > 1;
+            let key = question_key(question);
+            let asked_by = &questions[&key];
+            let twice = on_page[&key] > 1;
+            let elsewhere = asked_by.len() - 1;
+            if twice || elsewhere > 0 {
                 let mut message = format!("the FAQ question \"{}\" is", question.trim());
                 if twice {
                     message.push_str(" asked twice on this page");
-                    if !elsewhere.is_empty() {
+                    if elsewhere > 0 {
                         message.push_str(" and");
                     }
                 }
-                if !elsewhere.is_empty() {
-                    let _ = write!(
-                        message,
-                        " also asked in {}",
-                        name_files(pages, elsewhere.into_iter())
+                if elsewhere > 0 {
+                    let names = name_files(
+                        pages,
+                        asked_by.iter().copied().filter(|&j| j != i),
+                        elsewhere,
                     );
+                    let _ = write!(message, " also asked in {names}");
                 }
                 out.emit(
                     i,
                     Rule::FaqDuplicate,
                     span,
+                    "asked more than once",
                     message,
                     "keep the question on the page that answers it best and link there; search engines show one answer per question"
                         .to_string(),
@@ -551,6 +580,7 @@ pub fn run(pages: &[LintPage], config: &LintConfig, today: PageDate) -> LintRepo
                 i,
                 Rule::ReviewMissing,
                 p.fence(),
+                "no `[review]`",
                 "this health page has no medical review".to_string(),
                 "add a `[review]` table saying who reviewed the page, when, and when the next review is due"
                     .to_string(),
@@ -568,6 +598,7 @@ pub fn run(pages: &[LintPage], config: &LintConfig, today: PageDate) -> LintRepo
                     i,
                     Rule::ReviewOverdue,
                     span,
+                    format!("due {}", next.ymd()),
                     format!(
                         "the medical review is {days} {unit} overdue (due {})",
                         next.ymd()
@@ -583,6 +614,7 @@ pub fn run(pages: &[LintPage], config: &LintConfig, today: PageDate) -> LintRepo
                 i,
                 Rule::ReferencesMissing,
                 span,
+                "too few references",
                 format!(
                     "this health page cites {} reference{} (at least {min_refs} expected)",
                     p.references,
@@ -591,6 +623,22 @@ pub fn run(pages: &[LintPage], config: &LintConfig, today: PageDate) -> LintRepo
                 "add the sources the advice is based on (guidelines, reviews) as references"
                     .to_string(),
             );
+        }
+
+        if out.on(Rule::Claims) {
+            for (field, value) in [("title", p.title), ("description", p.description)] {
+                let Some(value) = value else { continue };
+                let span = p.value(field, value);
+                let verbatim = p.source.get(span.clone()) == Some(value);
+                for c in text::claims(value, &claim_words) {
+                    let at = if verbatim {
+                        span.start + c.start..span.start + c.end
+                    } else {
+                        span.clone()
+                    };
+                    claim(&mut out, i, at);
+                }
+            }
         }
 
         if need_body {
@@ -640,6 +688,20 @@ pub fn run(pages: &[LintPage], config: &LintConfig, today: PageDate) -> LintRepo
     }
 }
 
+/// Reports the claim at `span` of page `i`.
+fn claim(out: &mut Out, i: usize, span: Range<usize>) {
+    let p = &out.pages[i];
+    let word = one_line(&p.source[span.clone()], 40);
+    out.emit(
+        i,
+        Rule::Claims,
+        span,
+        "claim",
+        format!("\"{word}\" promises more than the evidence can"),
+        "say what the evidence shows (\"can ease\", \"may help\"); if you quote a source, allow `claims` with a reason".to_string(),
+    );
+}
+
 /// The rules that read the Markdown body of page `i`.
 fn body_rules_for(out: &mut Out, i: usize, claim_words: &[String]) {
     let pages = out.pages;
@@ -654,6 +716,7 @@ fn body_rules_for(out: &mut Out, i: usize, claim_words: &[String]) {
             i,
             Rule::ImageAlt,
             at(img),
+            "no alt text",
             "this image has no alt text".to_string(),
             "describe what it shows in the brackets, e.g. `![X-ray of a swollen knee](…)`; screen readers read it out".to_string(),
         );
@@ -661,13 +724,19 @@ fn body_rules_for(out: &mut Out, i: usize, claim_words: &[String]) {
 
     let levels: Vec<u8> = a.headings.iter().map(|h| h.level).collect();
     for (k, problem) in text::heading_order(&levels) {
-        let (message, hint) = match problem {
+        let (label, message, hint) = match problem {
             HeadingProblem::SecondH1 => (
+                "second h1".to_string(),
                 "a level-1 heading in the body: the page title is already the h1".to_string(),
                 "use `##` for the sections of the page".to_string(),
             ),
             HeadingProblem::Skipped { from, to } => (
-                format!("the heading jumps from level {from} to level {to}"),
+                format!("h{from} → h{to}"),
+                if k == 0 {
+                    format!("the first heading is level {to}: the title is level 1, so sections start at level 2")
+                } else {
+                    format!("the heading jumps from level {from} to level {to}")
+                },
                 format!(
                     "use `{}` here, or add the missing level above it",
                     "#".repeat(usize::from(from) + 1)
@@ -678,6 +747,7 @@ fn body_rules_for(out: &mut Out, i: usize, claim_words: &[String]) {
             i,
             Rule::HeadingOrder,
             at(&a.headings[k].range),
+            label,
             message,
             hint,
         );
@@ -695,6 +765,7 @@ fn body_rules_for(out: &mut Out, i: usize, claim_words: &[String]) {
                 i,
                 Rule::LinkText,
                 at(&link.text_range),
+                "vague link text",
                 message,
                 "use words that name the target, e.g. `[how to treat knee pain](…)`: screen readers list links by their text".to_string(),
             );
@@ -736,18 +807,33 @@ fn body_rules_for(out: &mut Out, i: usize, claim_words: &[String]) {
                         "split it in two: long sentences are hard to follow".to_string(),
                     ),
                 };
-                out.emit(i, Rule::LongSentence, span, message, hint);
+                out.emit(
+                    i,
+                    Rule::LongSentence,
+                    span,
+                    format!("{} words", st.words),
+                    message,
+                    hint,
+                );
             }
         }
-        for c in text::claims(&prose.text, claim_words) {
-            let word = one_line(&prose.text[c.clone()], 40);
-            out.emit(
-                i,
-                Rule::Claims,
-                at(&(prose.range.start + c.start..prose.range.start + c.end)),
-                format!("\"{word}\" promises more than the evidence can"),
-                "say what the evidence shows (\"can ease\", \"may help\"); if you quote a source, allow `claims` with a reason".to_string(),
-            );
+        if out.on(Rule::Claims) {
+            for c in text::claims(&prose.text, claim_words) {
+                let span = at(&(prose.range.start + c.start..prose.range.start + c.end));
+                claim(out, i, span);
+            }
+        }
+    }
+    if out.on(Rule::Claims) {
+        for h in &a.headings {
+            let text = &p.body()[h.range.clone()];
+            for c in text::claims(text, claim_words) {
+                claim(
+                    out,
+                    i,
+                    at(&(h.range.start + c.start..h.range.start + c.end)),
+                );
+            }
         }
     }
 
@@ -764,11 +850,15 @@ fn body_rules_for(out: &mut Out, i: usize, claim_words: &[String]) {
                     one_line(&p.source[span.clone()], 60)
                 );
             }
-            let span = graded.first().map_or_else(|| p.fence(), |g| g.1.clone());
+            let (span, label) = graded.first().map_or_else(
+                || (p.fence(), String::new()),
+                |(g, span)| (span.clone(), format!("hardest sentence: grade {g:.1}")),
+            );
             out.emit(
                 i,
                 Rule::Readability,
                 span,
+                label,
                 format!(
                     "the page reads at grade {grade:.1} (Flesch–Kincaid), above {}",
                     rc.max_grade
@@ -807,6 +897,7 @@ fn body_rules_for(out: &mut Out, i: usize, claim_words: &[String]) {
                     i,
                     Rule::RequiredCallout,
                     p.body_first_line(),
+                    format!("no {list} callout"),
                     format!("pages in `{section}` need a {list} callout"),
                     format!(
                         "add one where it matters, e.g.\n> [!{}]\n> See a doctor if …",

@@ -282,7 +282,7 @@ fn image_alt_heading_order_and_link_text() {
     assert_eq!(spans(&r), ["#### Deep", "# Again"]);
     assert_eq!(
         r.diagnostics[0].message,
-        "the heading jumps from level 1 to level 4"
+        "the first heading is level 4: the title is level 1, so sections start at level 2"
     );
     assert_eq!(
         r.diagnostics[0].hint.as_deref(),
@@ -520,6 +520,24 @@ fn claims_point_at_the_word() {
         r.diagnostics[0].message,
         "\"cures\" promises more than the evidence can"
     );
+    // Titles, descriptions and headings are checked too.
+    let b = fx(
+        "b.md",
+        "+++\ntitle = \"A miracle\"\ndescription = 'Guaranteed'\n+++\n## Cures for gout\n\nText.\n",
+    );
+    let mut pages_b = vec![b.page()];
+    pages_b[0].title = Some("A miracle");
+    pages_b[0].description = Some("Guaranteed");
+    let r = run(&pages_b, &config, today());
+    assert_eq!(
+        found(&r),
+        [
+            ("lint::claims", "content/b.md".into(), 2, 12),
+            ("lint::claims", "content/b.md".into(), 3, 16),
+            ("lint::claims", "content/b.md".into(), 5, 4),
+        ]
+    );
+    assert_eq!(spans(&r), ["miracle", "Guaranteed", "Cures"]);
     // `words` replaces the list, `extend` adds to it.
     config.claims.words = vec!["cream".into()];
     config.claims.extend = vec!["back pain".into()];
@@ -685,7 +703,7 @@ fn summary_and_json() {
         "\"cures\" promises more than the evidence can"
     );
     assert!(v["hint"].is_string());
-    assert!(v["label"].is_null());
+    assert_eq!(v["label"], "claim");
     let bare = to_json_line(&Diagnostic::warning("lint::x", "m"));
     let v: serde_json::Value = serde_json::from_str(&bare).unwrap();
     assert!(v["file"].is_null() && v["line"].is_null() && v["hint"].is_null());
@@ -724,4 +742,24 @@ fn large_site_is_linear_enough() {
     let r = run(&pages, &only(Rule::DuplicateTitle), today());
     assert_eq!(r.diagnostics.len(), 5000);
     assert!(r.diagnostics[0].message.ends_with("and 4989 more"));
+}
+
+#[test]
+fn renders_like_rustc() {
+    let a = fx(
+        "conditions/a.md",
+        &page_text("A", "Text.\n\n#### Deep\n\nThis cures it. [here](@/b.md)\n"),
+    );
+    let mut pages = vec![a.page()];
+    pages[0].description = Some(DESC);
+    let mut config = LintConfig::default();
+    config
+        .required_callout
+        .sections
+        .insert("conditions".into(), vec!["DOCTOR".into()]);
+    let r = run(&pages, &config, today());
+    let out = crate::diagnostics::render_all(&r.diagnostics, false);
+    println!("{out}\n{}", summary(&r.diagnostics));
+    assert!(out.contains("warning[lint::claims]: \"cures\" promises more than the evidence can"));
+    assert!(out.contains("--> content/conditions/a.md:9:6"), "{out}");
 }
