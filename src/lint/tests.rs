@@ -763,3 +763,45 @@ fn renders_like_rustc() {
     assert!(out.contains("warning[lint::claims]: \"cures\" promises more than the evidence can"));
     assert!(out.contains("--> content/conditions/a.md:9:6"), "{out}");
 }
+
+mod prop {
+    use super::*;
+    use proptest::prelude::*;
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(128))]
+        #[test]
+        fn run_never_panics_and_spans_stay_in_bounds(
+            text in "(\\PC|[\\n>#*_`\\[\\]()!.,;:?'= -]|cure|\\+\\+\\+|title|\\[!DOCTOR\\]|\\[review\\]){0,120}",
+            offset in 0usize..200,
+            title in "\\PC{0,8}",
+        ) {
+            let source: Arc<str> = text.as_str().into();
+            let display = PathBuf::from("content/x.md");
+            let allow = vec![Allow::new("nope"), Allow::new("orphan")];
+            let mut p = LintPage::new("s/x.md", &display, &source, offset, "s");
+            p.title = Some(&title);
+            p.description = Some(&title);
+            p.faq_questions = vec![&title, &title];
+            p.health = true;
+            p.review_next = PageDate::parse("2020-01-01");
+            p.allow = &allow;
+            let mut q = p.clone();
+            q.key = "s/_index.md";
+            q.is_section_index = true;
+            let mut config = LintConfig::default();
+            config.readability.min_words = 1;
+            config.long_sentence.max_words = 3;
+            config.required_callout.sections.insert("s".into(), vec!["DOCTOR".into()]);
+            let r = run(&[p, q], &config, today());
+            for d in &r.diagnostics {
+                let span = d.span.clone().unwrap();
+                prop_assert!(span.start <= span.end && span.end <= source.len());
+                prop_assert!(source.is_char_boundary(span.start) && source.is_char_boundary(span.end));
+                let _ = d.render(false);
+                let _ = to_json_line(d);
+            }
+            let _ = summary(&r.diagnostics);
+        }
+    }
+}
