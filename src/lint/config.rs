@@ -469,13 +469,15 @@ impl Rule {
         self.name().replace('-', "_")
     }
 
-    /// Parses `duplicate-title`, `duplicate_title` or `lint::duplicate-title`.
+    /// Parses `duplicate-title`, `duplicate_title` or `lint::duplicate-title`
+    /// (ASCII case-insensitively).
     pub fn from_name(name: &str) -> Option<Rule> {
         let name = name.trim();
         let name = name
             .strip_prefix("lint::")
             .unwrap_or(name)
-            .replace('_', "-");
+            .replace('_', "-")
+            .to_ascii_lowercase();
         Rule::all().iter().copied().find(|r| r.name() == name)
     }
 }
@@ -646,6 +648,7 @@ conditions = ["DOCTOR", "URGENT", "EMERGENCY"]
             assert_eq!(Rule::from_name(r.code()), Some(r));
         }
         assert_eq!(Rule::from_name("nope"), None);
+        assert_eq!(Rule::from_name(" Image_Alt "), Some(Rule::ImageAlt));
         // Every rule has a `[lint]` key.
         let table = toml::Value::try_from(LintConfig::default()).unwrap();
         for &r in Rule::all() {

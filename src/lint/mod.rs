@@ -51,6 +51,11 @@ pub const UNUSED_ALLOW: &str = "lint::unused-allow";
 ///   Duplicates and self-links are fine.
 /// * `callout_levels` holds callout kinds found outside the body (e.g. FAQ
 ///   answers); the body's callouts are found by the lint itself.
+/// * A section index is empty (`lint::empty-section`) when no page has its
+///   `section` and no other section index has it as parent folder, so the
+///   lint needs no separate count.
+/// * `title` and `description` are the values as written in the front matter
+///   (they are searched for there to point at them).
 /// * Pass the pages that are built (drafts left out unless building them).
 #[derive(Debug, Clone)]
 pub struct LintPage<'a> {
