@@ -16,6 +16,25 @@
 //! conditions = ["DOCTOR", "URGENT", "EMERGENCY"] # at least one of these
 //! ```
 //!
+//! | key | default | options | finds |
+//! |---|---|---|---|
+//! | `orphan` | warn | | a page (not a section index) no other page links to |
+//! | `duplicate_title` | warn | | two pages with the same title |
+//! | `duplicate_description` | warn | | two pages with the same description |
+//! | `description_length` | warn | `min = 50`, `max = 160` (characters) | description missing, too short or too long |
+//! | `image_alt` | warn | | an image without alt text |
+//! | `heading_order` | warn | | a skipped heading level, or an h1 in the body |
+//! | `readability` | warn | `max_grade = 9.0`, `min_words = 100` | Flesch–Kincaid grade of the page above the limit |
+//! | `long_sentence` | warn | `max_words = 30` | a longer sentence (words in callouts count double) |
+//! | `empty_section` | warn | | a section index without pages or subsections |
+//! | `faq_duplicate` | warn | | an FAQ question asked twice on the site |
+//! | `link_text` | warn | | link text such as "click here", or none |
+//! | `review_missing` | warn | | a health page without `[review]` |
+//! | `review_overdue` | warn | | a review whose `next` date has passed |
+//! | `references_missing` | warn | `min_references = 1` | a health page citing fewer references |
+//! | `claims` | warn | `words = [`[`DEFAULT_CLAIM_WORDS`]`]`, `extend = []` | unnegated "cures", "guaranteed", … |
+//! | `required_callout` | warn | section = `[kinds]`, none by default | a page of the section without one of the callouts |
+//!
 //! Keys are snake_case (`duplicate_title`); diagnostic codes are kebab-case
 //! (`lint::duplicate-title`); `lint.allow` in front matter accepts either
 //! spelling (see [`Rule::from_name`]).

@@ -351,12 +351,8 @@ pub fn run(pages: &[LintPage], config: &LintConfig, today: PageDate) -> LintRepo
                         Some(best) => format!("did you mean `{best}`?"),
                         None => format!("lint rules are {}", names.join(", ")),
                     };
-                    let span = p.value("allow", &a.rule);
-                    let span = if p.field("allow").is_some() {
-                        span
-                    } else {
-                        value_span(p.front(), 0, &a.rule)
-                    };
+                    let from = p.field("allow").map_or(0, |r| r.start);
+                    let span = value_span(p.front(), from, &a.rule);
                     let d = diag(
                         Severity::Warning,
                         UNKNOWN_ALLOW,
