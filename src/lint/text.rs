@@ -288,7 +288,9 @@ fn finish(b: Block, markdown: &str, markers: &[Range<usize>]) -> Option<Prose> {
     for r in &b.pieces {
         bytes[r.start - start..r.end - start].copy_from_slice(&markdown.as_bytes()[r.clone()]);
     }
-    for m in markers {
+    // Markers are in document order and the block starts after every earlier
+    // one, so only the last few can overlap it.
+    for m in markers.iter().rev().take_while(|m| m.end > start) {
         let (s, e) = (m.start.max(start), m.end.min(end));
         if s < e {
             bytes[s - start..e - start].fill(b' ');
