@@ -17,6 +17,7 @@ pub mod diagnostics;
 pub mod external;
 pub mod health;
 pub mod links;
+pub mod lint;
 pub mod markdown;
 pub mod metadata;
 pub mod model;

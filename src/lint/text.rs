@@ -1,0 +1,995 @@
+//! Pure text analysis for the content lint: prose paragraphs of a Markdown
+//! body, sentences, words, syllables, the Flesch–Kincaid grade, overpromising
+//! claims, vague link text, headings, images and links.
+//!
+//! Every range returned is a byte range into the string that was passed in,
+//! on char boundaries. All functions are linear in the length of their input
+//! (times the number of claim phrases for [`claims`]).
+//!
+//! # Prose
+//!
+//! [`prose`] keeps the text of paragraphs and list items. A [`Prose`]'s `text`
+//! has exactly the byte length of its `range`: every byte that is not part of
+//! a text event (markup, link targets, inline code, inline HTML, image alt
+//! text, line breaks, `> ` prefixes, callout markers) is replaced by a space,
+//! so an offset in `text` plus `range.start` is the offset in the Markdown.
+//! Code blocks, tables, HTML blocks and headings are not prose. A list item
+//! of fewer than 4 words is left out (lists of names, drugs, symptoms).
+//!
+//! # Claims
+//!
+//! [`claims`] finds whole-word, case-insensitive occurrences of claim phrases
+//! ("cures", "guaranteed", "no side effects") that are not negated:
+//!
+//! * A **clause** ends at `.`, `;`, `:`, `!` or `?`; at a comma followed by
+//!   one of *and, or, but, so, yet, nor, while, whereas, although, though,
+//!   because*; and before *but, however, although, whereas* even without a
+//!   comma. A plain *and* / *or* does not end a clause, so in "cannot prevent
+//!   or cure" the negation still covers "cure".
+//! * A **negation** is one of *not, no, never, cannot, nor, neither, none,
+//!   nothing, without, unlikely*, or any contraction ending in *n't*
+//!   (*can't, won't, doesn't, isn't, …*).
+//! * A claim is **negated** when a negation appears before its first word in
+//!   the same clause. A negation after the claim does not count ("Miracle
+//!   cures do not exist" is still reported: rephrase or allow it).
+//!
+//! Overlapping phrases are reported once, longest first.
+
+use std::ops::Range;
+
+use pulldown_cmark::{BlockQuoteKind, Event, Options, Parser, Tag, TagEnd};
+
+/// The Markdown options fascia renders with (minus smart punctuation, which
+/// does not change offsets).
+fn options() -> Options {
+    Options::ENABLE_TABLES
+        | Options::ENABLE_FOOTNOTES
+        | Options::ENABLE_STRIKETHROUGH
+        | Options::ENABLE_TASKLISTS
+        | Options::ENABLE_HEADING_ATTRIBUTES
+        | Options::ENABLE_GFM
+}
+
+/// One paragraph or list item of prose.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Prose {
+    /// Byte range in the Markdown, from the first to the last character of text.
+    pub range: Range<usize>,
+    /// The text with markup blanked out; `text.len() == range.len()`.
+    pub text: String,
+    /// The kind of the innermost callout around it (`NOTE`, `EMERGENCY`, …), upper case.
+    pub callout: Option<String>,
+    /// Whether it is (in) a list item.
+    pub list_item: bool,
+}
+
+/// A callout: a blockquote starting with `[!KIND]`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Callout {
+    /// The kind, upper case.
+    pub kind: String,
+    /// The blockquote's first line.
+    pub range: Range<usize>,
+}
+
+/// A heading in the body.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Heading {
+    /// 1 to 6.
+    pub level: u8,
+    /// Its first line, without the line break.
+    pub range: Range<usize>,
+}
+
+/// A link in the body.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Link {
+    /// The visible text (image alt text included, markup and inline code kept as text).
+    pub text: String,
+    /// The destination as written.
+    pub dest: String,
+    /// The whole link, `[text](dest)`.
+    pub range: Range<usize>,
+    /// The text between the brackets (the whole link when it has none).
+    pub text_range: Range<usize>,
+}
+
+/// Everything the lint needs from one Markdown body, found in one pass.
+#[derive(Debug, Clone, Default)]
+pub struct Analysis {
+    /// Prose paragraphs and list items.
+    pub prose: Vec<Prose>,
+    /// Headings, in order.
+    pub headings: Vec<Heading>,
+    /// Images whose alt text is empty or blank.
+    pub images_without_alt: Vec<Range<usize>>,
+    /// Links, in order.
+    pub links: Vec<Link>,
+    /// Callouts, in order.
+    pub callouts: Vec<Callout>,
+}
+
+struct Block {
+    pieces: Vec<Range<usize>>,
+    list_item: bool,
+    callout: Option<String>,
+}
+
+/// Parses `markdown` once and collects prose, headings, images, links and callouts.
+pub fn analyze(markdown: &str) -> Analysis {
+    let mut out = Analysis::default();
+    // Callout kind of each open blockquote (inherited from the outer ones).
+    let mut quotes: Vec<Option<String>> = Vec::new();
+    // `[!KIND]` markers pulldown-cmark does not know, blanked out of prose.
+    let mut markers: Vec<Range<usize>> = Vec::new();
+    let mut block: Option<Block> = None;
+    let mut items = 0usize;
+    // Inside headings, tables, code blocks, metadata: not prose.
+    let mut skip = 0usize;
+    // Open images: (range, has alt text).
+    let mut images: Vec<(Range<usize>, bool)> = Vec::new();
+    // Open links, innermost last.
+    let mut links: Vec<Link> = Vec::new();
+
+    let flush = |block: &mut Option<Block>, out: &mut Analysis, markers: &[Range<usize>]| {
+        if let Some(b) = block.take() {
+            if let Some(p) = finish(b, markdown, markers) {
+                out.prose.push(p);
+            }
+        }
+    };
+
+    for (event, range) in Parser::new_ext(markdown, options()).into_offset_iter() {
+        if !matches!(
+            event,
+            Event::Start(Tag::Link { .. }) | Event::End(TagEnd::Link)
+        ) {
+            // Everything inside a link is its text (emphasis, code, images).
+            for link in &mut links {
+                link.text_range.start = link.text_range.start.min(range.start);
+                link.text_range.end = link.text_range.end.max(range.end);
+            }
+        }
+        match event {
+            Event::Start(Tag::BlockQuote(kind)) => {
+                flush(&mut block, &mut out, &markers);
+                let own = match kind {
+                    Some(k) => Some(kind_name(k).to_string()),
+                    None => marker(markdown, range.start).map(|(kind, r)| {
+                        markers.push(r);
+                        kind
+                    }),
+                };
+                if let Some(kind) = &own {
+                    let line_end = markdown[range.start..]
+                        .find('\n')
+                        .map_or(range.end, |i| range.start + i);
+                    out.callouts.push(Callout {
+                        kind: kind.clone(),
+                        range: range.start..line_end.min(range.end),
+                    });
+                }
+                let inherited = own.or_else(|| quotes.last().cloned().flatten());
+                quotes.push(inherited);
+            }
+            Event::End(TagEnd::BlockQuote(_)) => {
+                flush(&mut block, &mut out, &markers);
+                quotes.pop();
+            }
+            Event::Start(Tag::Paragraph) => {
+                flush(&mut block, &mut out, &markers);
+                if skip == 0 {
+                    block = Some(Block {
+                        pieces: Vec::new(),
+                        list_item: items > 0,
+                        callout: quotes.last().cloned().flatten(),
+                    });
+                }
+            }
+            Event::End(TagEnd::Paragraph) => flush(&mut block, &mut out, &markers),
+            Event::Start(Tag::Item) => {
+                flush(&mut block, &mut out, &markers);
+                items += 1;
+            }
+            Event::End(TagEnd::Item) => {
+                flush(&mut block, &mut out, &markers);
+                items = items.saturating_sub(1);
+            }
+            Event::Start(Tag::List(_))
+            | Event::End(TagEnd::List(_))
+            | Event::Start(Tag::FootnoteDefinition(_))
+            | Event::End(TagEnd::FootnoteDefinition)
+            | Event::Start(Tag::HtmlBlock)
+            | Event::End(TagEnd::HtmlBlock) => flush(&mut block, &mut out, &markers),
+            Event::Start(Tag::Heading { level, .. }) => {
+                flush(&mut block, &mut out, &markers);
+                skip += 1;
+                let line_end = markdown[range.start..range.end]
+                    .find('\n')
+                    .map_or(range.end, |i| range.start + i);
+                let text = markdown[range.start..line_end].trim_end();
+                out.headings.push(Heading {
+                    level: level as u8,
+                    range: range.start..range.start + text.len(),
+                });
+            }
+            Event::Start(Tag::Table(_))
+            | Event::Start(Tag::CodeBlock(_))
+            | Event::Start(Tag::MetadataBlock(_)) => {
+                flush(&mut block, &mut out, &markers);
+                skip += 1;
+            }
+            Event::End(TagEnd::Heading(_))
+            | Event::End(TagEnd::Table)
+            | Event::End(TagEnd::CodeBlock)
+            | Event::End(TagEnd::MetadataBlock(_)) => skip = skip.saturating_sub(1),
+            Event::Start(Tag::Image { .. }) => images.push((range, false)),
+            Event::End(TagEnd::Image) => {
+                if let Some((r, has_alt)) = images.pop() {
+                    if !has_alt {
+                        out.images_without_alt.push(r);
+                    }
+                }
+            }
+            Event::Start(Tag::Link { dest_url, .. }) => links.push(Link {
+                text: String::new(),
+                dest: dest_url.to_string(),
+                range: range.clone(),
+                text_range: range.end..range.start,
+            }),
+            Event::End(TagEnd::Link) => {
+                if let Some(mut link) = links.pop() {
+                    if link.text_range.start > link.text_range.end {
+                        link.text_range = link.range.clone();
+                    }
+                    out.links.push(link);
+                }
+            }
+            Event::Text(ref text) | Event::Code(ref text) => {
+                let is_code = matches!(event, Event::Code(_));
+                if let Some(img) = images.last_mut() {
+                    img.1 |= !text.trim().is_empty();
+                }
+                for link in &mut links {
+                    link.text.push_str(text);
+                }
+                if skip > 0 || !images.is_empty() || is_code {
+                    continue;
+                }
+                if block.is_none() && items > 0 {
+                    // Text directly in a tight list item.
+                    block = Some(Block {
+                        pieces: Vec::new(),
+                        list_item: true,
+                        callout: quotes.last().cloned().flatten(),
+                    });
+                }
+                if let Some(b) = &mut block {
+                    b.pieces.push(range);
+                }
+            }
+            Event::SoftBreak | Event::HardBreak => {
+                for link in &mut links {
+                    link.text.push(' ');
+                }
+            }
+            _ => {}
+        }
+    }
+    flush(&mut block, &mut out, &markers);
+    out.links.sort_by_key(|l| l.range.start);
+    out
+}
+
+fn finish(b: Block, markdown: &str, markers: &[Range<usize>]) -> Option<Prose> {
+    let start = b.pieces.iter().map(|r| r.start).min()?;
+    let end = b.pieces.iter().map(|r| r.end).max()?;
+    let mut bytes = vec![b' '; end - start];
+    for r in &b.pieces {
+        bytes[r.start - start..r.end - start].copy_from_slice(&markdown.as_bytes()[r.clone()]);
+    }
+    // Markers are in document order and the block starts after every earlier
+    // one, so only the last few can overlap it.
+    for m in markers.iter().rev().take_while(|m| m.end > start) {
+        let (s, e) = (m.start.max(start), m.end.min(end));
+        if s < e {
+            bytes[s - start..e - start].fill(b' ');
+        }
+    }
+    // Pieces are whole text events (char boundaries) and markers are ASCII,
+    // so the result is valid UTF-8; fall back to lossy just in case.
+    let text = String::from_utf8(bytes)
+        .unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned());
+    if text.len() != end - start || text.trim().is_empty() {
+        return None;
+    }
+    if b.list_item && word_spans(&text).len() < 4 {
+        return None;
+    }
+    Some(Prose {
+        range: start..end,
+        text,
+        callout: b.callout,
+        list_item: b.list_item,
+    })
+}
+
+fn kind_name(k: BlockQuoteKind) -> &'static str {
+    match k {
+        BlockQuoteKind::Note => "NOTE",
+        BlockQuoteKind::Tip => "TIP",
+        BlockQuoteKind::Important => "IMPORTANT",
+        BlockQuoteKind::Warning => "WARNING",
+        BlockQuoteKind::Caution => "CAUTION",
+    }
+}
+
+/// A `[!KIND]` marker on the first line of a blockquote starting at `start`.
+fn marker(markdown: &str, start: usize) -> Option<(String, Range<usize>)> {
+    let rest = &markdown[start..];
+    let line = &rest[..rest.find('\n').unwrap_or(rest.len())];
+    let after_gt = line.trim_start().strip_prefix('>')?;
+    let inner = after_gt.trim_start();
+    let kind_and_rest = inner.strip_prefix("[!")?;
+    let close = kind_and_rest.find(']')?;
+    let kind = &kind_and_rest[..close];
+    if kind.is_empty() || !kind.chars().all(|c| c.is_ascii_alphabetic()) {
+        return None;
+    }
+    let at = start + (line.len() - inner.len());
+    Some((kind.to_ascii_uppercase(), at..at + 2 + close + 1))
+}
+
+/// Prose paragraphs and list items of `markdown` (see the module doc).
+pub fn prose(markdown: &str) -> Vec<Prose> {
+    analyze(markdown).prose
+}
+
+/// Headings of `markdown` as (level, first line).
+pub fn headings(markdown: &str) -> Vec<(u8, Range<usize>)> {
+    analyze(markdown)
+        .headings
+        .into_iter()
+        .map(|h| (h.level, h.range))
+        .collect()
+}
+
+/// Images of `markdown` without alt text.
+pub fn images_without_alt(markdown: &str) -> Vec<Range<usize>> {
+    analyze(markdown).images_without_alt
+}
+
+/// Links of `markdown` as (text, destination, range of the whole link).
+pub fn links(markdown: &str) -> Vec<(String, String, Range<usize>)> {
+    analyze(markdown)
+        .links
+        .into_iter()
+        .map(|l| (l.text, l.dest, l.range))
+        .collect()
+}
+
+/// What is wrong with a heading.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum HeadingProblem {
+    /// An h1 in the body: the page title is the h1.
+    SecondH1,
+    /// A level was skipped, e.g. h2 → h4.
+    Skipped {
+        /// The level before (1 for the title).
+        from: u8,
+        /// This heading's level.
+        to: u8,
+    },
+}
+
+/// Heading-order problems as (index into `levels`, problem). The title
+/// counts as the h1 before the first heading.
+pub fn heading_order(levels: &[u8]) -> Vec<(usize, HeadingProblem)> {
+    let mut prev = 1;
+    let mut out = Vec::new();
+    for (i, &level) in levels.iter().enumerate() {
+        if level == 1 {
+            out.push((i, HeadingProblem::SecondH1));
+        } else if level > prev + 1 {
+            out.push((
+                i,
+                HeadingProblem::Skipped {
+                    from: prev,
+                    to: level,
+                },
+            ));
+        }
+        prev = level;
+    }
+    out
+}
+
+/// Abbreviations whose full stop does not end a sentence (lower case, without the last dot).
+const ABBREVIATIONS: &[&str] = &[
+    "e.g", "i.e", "dr", "mr", "mrs", "ms", "prof", "vs", "approx", "fig", "cf", "st", "jr", "sr",
+    "ca", "nr", "resp", "incl", "max", "min", "mg", "ml",
+];
+
+fn is_closer(c: char) -> bool {
+    matches!(
+        c,
+        '.' | '!' | '?' | '"' | '\'' | '”' | '’' | ')' | ']' | '»'
+    )
+}
+
+/// Sentences of `text`, trimmed of surrounding whitespace.
+///
+/// A sentence ends at `.`, `!` or `?` (with any closing quotes and brackets)
+/// followed by whitespace or the end, except after a known abbreviation
+/// (`e.g.`, `Dr.`), a single-letter initial, or when the next word starts
+/// with a lower-case letter. Text without a final stop is a sentence too.
+/// Only sentences with at least one letter or digit are returned.
+pub fn sentences(text: &str) -> Vec<Range<usize>> {
+    let mut out = Vec::new();
+    let mut start: Option<usize> = None;
+    let mut chars = text.char_indices().peekable();
+    while let Some((i, c)) = chars.next() {
+        if start.is_none() && !c.is_whitespace() {
+            start = Some(i);
+        }
+        if !matches!(c, '.' | '!' | '?') {
+            continue;
+        }
+        let mut end = i + c.len_utf8();
+        while let Some(&(j, n)) = chars.peek() {
+            if is_closer(n) {
+                end = j + n.len_utf8();
+                chars.next();
+            } else {
+                break;
+            }
+        }
+        let rest = &text[end..];
+        if !(rest.is_empty() || rest.starts_with(char::is_whitespace)) {
+            continue;
+        }
+        if c == '.' {
+            let before = &text[..i];
+            let word = before
+                .rfind(char::is_whitespace)
+                .map_or(before, |k| &before[k + 1..]);
+            let word = word.trim_start_matches(|c: char| !c.is_alphanumeric());
+            let lower = word.to_lowercase();
+            let initial = word.chars().count() == 1 && word.chars().all(char::is_uppercase);
+            let next_lower = rest
+                .trim_start()
+                .chars()
+                .next()
+                .is_some_and(char::is_lowercase);
+            if initial || next_lower || ABBREVIATIONS.contains(&lower.as_str()) {
+                continue;
+            }
+        }
+        if let Some(s) = start.take() {
+            if text[s..end].chars().any(char::is_alphanumeric) {
+                out.push(s..end);
+            }
+        }
+    }
+    if let Some(s) = start {
+        let end = s + text[s..].trim_end().len();
+        if text[s..end].chars().any(char::is_alphanumeric) {
+            out.push(s..end);
+        }
+    }
+    out
+}
+
+fn is_joiner(c: char) -> bool {
+    matches!(c, '\'' | '’' | '-' | '\u{2011}')
+}
+
+/// Byte ranges of the words of `text`: runs of letters and digits, joined by
+/// an apostrophe or hyphen between letters (`don't`, `risk-free`) and by `.`
+/// or `,` between digits (`2.5`, `10,000`).
+pub fn word_spans(text: &str) -> Vec<Range<usize>> {
+    let mut out = Vec::new();
+    let mut chars = text.char_indices().peekable();
+    while let Some((i, c)) = chars.next() {
+        if !c.is_alphanumeric() {
+            continue;
+        }
+        let mut end = i + c.len_utf8();
+        let mut last = c;
+        loop {
+            match chars.peek().copied() {
+                Some((j, n)) if n.is_alphanumeric() => {
+                    end = j + n.len_utf8();
+                    last = n;
+                    chars.next();
+                }
+                Some((j, n))
+                    if is_joiner(n) && last.is_alphanumeric()
+                        || matches!(n, '.' | ',') && last.is_ascii_digit() =>
+                {
+                    let after = text[j + n.len_utf8()..].chars().next();
+                    let joins = match after {
+                        Some(a) if is_joiner(n) => a.is_alphanumeric(),
+                        Some(a) => a.is_ascii_digit(),
+                        None => false,
+                    };
+                    if !joins {
+                        break;
+                    }
+                    chars.next();
+                    end = j + n.len_utf8();
+                    last = n;
+                }
+                _ => break,
+            }
+        }
+        out.push(i..end);
+    }
+    out
+}
+
+/// The words of `text` (see [`word_spans`]).
+pub fn words(text: &str) -> Vec<&str> {
+    word_spans(text).into_iter().map(|r| &text[r]).collect()
+}
+
+/// Estimated syllables of an English word.
+///
+/// The heuristic, on the lower-cased letters of the word:
+/// 1. a word without letters (a number) counts 1, a word of up to 3 letters counts 1;
+/// 2. a final `ed` is dropped unless it follows `t` or `d` (`jumped` 1, `needed` 2);
+///    a final `es` is dropped unless it follows `s`, `x`, `z`, `c`, `g`, `ch` or `sh`
+///    (`likes` 1, `boxes` 2); a final silent `e` is dropped unless the word ends in
+///    consonant + `le` (`make` 1, `table` 2);
+/// 3. a leading `y` is a consonant;
+/// 4. every run of vowels (`a e i o u y`) is one syllable; at least 1.
+///
+/// It is right for most common words and off by one for some (`create` 1).
+pub fn syllables(word: &str) -> usize {
+    let w: Vec<char> = word
+        .chars()
+        .filter(|c| c.is_alphabetic())
+        .flat_map(char::to_lowercase)
+        .collect();
+    if w.len() <= 3 {
+        return 1;
+    }
+    let vowel = |c: char| matches!(c, 'a' | 'e' | 'i' | 'o' | 'u' | 'y');
+    let n = w.len();
+    let mut end = n;
+    if w[n - 2..] == ['e', 'd'] {
+        if !matches!(w[n - 3], 't' | 'd') {
+            end = n - 2;
+        }
+    } else if w[n - 2..] == ['e', 's'] {
+        let sibilant = matches!(w[n - 3], 's' | 'x' | 'z' | 'c' | 'g')
+            || (w[n - 3] == 'h' && matches!(w[n - 4], 'c' | 's'));
+        if !sibilant {
+            end = n - 2;
+        }
+    } else if w[n - 1] == 'e' {
+        let consonant_le = w[n - 2] == 'l' && !vowel(w[n - 3]);
+        if !consonant_le {
+            end = n - 1;
+        }
+    }
+    let start = usize::from(w[0] == 'y');
+    let mut count = 0;
+    let mut in_vowels = false;
+    for &c in &w[start..end.max(start)] {
+        let v = vowel(c);
+        if v && !in_vowels {
+            count += 1;
+        }
+        in_vowels = v;
+    }
+    count.max(1)
+}
+
+/// Counts behind a Flesch–Kincaid grade; add them up over several texts.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct TextStats {
+    /// Sentences.
+    pub sentences: usize,
+    /// Words.
+    pub words: usize,
+    /// Syllables.
+    pub syllables: usize,
+}
+
+impl TextStats {
+    /// The counts of `text`.
+    pub fn of(text: &str) -> TextStats {
+        let words = word_spans(text);
+        TextStats {
+            sentences: sentences(text).len(),
+            words: words.len(),
+            syllables: words.iter().map(|r| syllables(&text[r.clone()])).sum(),
+        }
+    }
+
+    /// Adds another text's counts.
+    pub fn add(&mut self, other: TextStats) {
+        self.sentences += other.sentences;
+        self.words += other.words;
+        self.syllables += other.syllables;
+    }
+
+    /// `0.39 × words/sentence + 11.8 × syllables/word − 15.59`; `None` without words.
+    pub fn grade(&self) -> Option<f64> {
+        if self.words == 0 {
+            return None;
+        }
+        let w = self.words as f64;
+        let s = self.sentences.max(1) as f64;
+        Some(0.39 * w / s + 11.8 * self.syllables as f64 / w - 15.59)
+    }
+}
+
+/// The Flesch–Kincaid grade level of `text` (US school grade); `None` without words.
+pub fn flesch_kincaid_grade(text: &str) -> Option<f64> {
+    TextStats::of(text).grade()
+}
+
+const NEGATIONS: &[&str] = &[
+    "not", "no", "never", "cannot", "nor", "neither", "none", "nothing", "without", "unlikely",
+];
+const COMMA_CONJUNCTIONS: &[&str] = &[
+    "and", "or", "but", "so", "yet", "nor", "while", "whereas", "although", "though", "because",
+];
+const BARE_CONJUNCTIONS: &[&str] = &["but", "however", "although", "whereas"];
+
+fn normalize_word(w: &str) -> String {
+    w.to_lowercase().replace('’', "'")
+}
+
+fn is_negation(w: &str) -> bool {
+    NEGATIONS.contains(&w) || w.ends_with("n't")
+}
+
+/// Unnegated claim phrases of `phrases` in `text` (see the module doc for
+/// clauses and negation), as byte ranges from the first to the last word.
+pub fn claims(text: &str, phrases: &[String]) -> Vec<Range<usize>> {
+    let phrases: Vec<Vec<String>> = phrases
+        .iter()
+        .map(|p| words(p).into_iter().map(normalize_word).collect::<Vec<_>>())
+        .filter(|p| !p.is_empty())
+        .collect();
+    let spans = word_spans(text);
+    let lower: Vec<String> = spans
+        .iter()
+        .map(|r| normalize_word(&text[r.clone()]))
+        .collect();
+    let mut out = Vec::new();
+    let mut negated = false;
+    let mut covered_until = 0;
+    for i in 0..spans.len() {
+        let gap = if i == 0 {
+            &text[..spans[0].start]
+        } else {
+            &text[spans[i - 1].end..spans[i].start]
+        };
+        let w = lower[i].as_str();
+        if gap.contains(['.', ';', ':', '!', '?'])
+            || gap.contains(',') && COMMA_CONJUNCTIONS.contains(&w)
+            || BARE_CONJUNCTIONS.contains(&w)
+        {
+            negated = false;
+        }
+        if i >= covered_until && !negated {
+            let best = phrases
+                .iter()
+                .filter(|p| {
+                    i + p.len() <= spans.len()
+                        && p.iter().zip(&lower[i..]).all(|(a, b)| a == b)
+                        && (i + 1..i + p.len())
+                            .all(|k| text[spans[k - 1].end..spans[k].start].trim().is_empty())
+                })
+                .map(Vec::len)
+                .max();
+            if let Some(len) = best {
+                out.push(spans[i].start..spans[i + len - 1].end);
+                covered_until = i + len;
+            }
+        }
+        if is_negation(w) {
+            negated = true;
+        }
+    }
+    out
+}
+
+const VAGUE: &[&str] = &[
+    "here",
+    "click here",
+    "click",
+    "this page",
+    "this link",
+    "this",
+    "link",
+    "more",
+    "read more",
+    "learn more",
+    "go here",
+];
+
+/// Whether link text says nothing about its target ("click here", "read more", "this").
+/// Compared case-insensitively after trimming punctuation and spaces.
+pub fn vague_link_text(text: &str) -> bool {
+    let t = text.trim_matches(|c: char| !c.is_alphanumeric());
+    let t = t
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ")
+        .to_lowercase();
+    VAGUE.contains(&t.as_str())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn s(v: &[&str]) -> Vec<String> {
+        v.iter().map(|x| x.to_string()).collect()
+    }
+
+    fn found<'a>(text: &'a str, phrases: &[&str]) -> Vec<&'a str> {
+        claims(text, &s(phrases))
+            .into_iter()
+            .map(|r| &text[r])
+            .collect()
+    }
+
+    #[test]
+    fn claims_respect_negation() {
+        let p = crate::lint::config::DEFAULT_CLAIM_WORDS;
+        assert!(found("Massage cannot cure arthritis.", p).is_empty());
+        assert_eq!(found("This cures back pain.", p), ["cures"]);
+        let t = "This cures back pain.";
+        assert_eq!(claims(t, &s(p)), vec![5..10]);
+        // A plain "and" does not end the clause.
+        assert!(found("It will not help and it cures nothing.", p).is_empty());
+        // A comma and a conjunction do.
+        assert_eq!(
+            found("It will not help, and it cures everything.", p),
+            ["cures"]
+        );
+        assert!(found("Exercise can't cure it; rest won't either.", p).is_empty());
+        assert!(found("Exercise can’t cure it.", p).is_empty());
+        assert_eq!(found("It isn't cheap. But it cures.", p), ["cures"]);
+        assert_eq!(found("It is not cheap but it cures.", p), ["cures"]);
+        assert!(found("Surgery cannot prevent or cure it.", p).is_empty());
+        assert!(found("No treatment is guaranteed to work.", p).is_empty());
+        assert_eq!(found("This has no side effects.", p), ["no side effects"]);
+        assert_eq!(found("A MIRACLE treatment", p), ["MIRACLE"]);
+        // Whole words only.
+        assert!(found("Curettage and secure footing.", p).is_empty());
+        // Negation after the claim does not count.
+        assert_eq!(
+            found("Miracle cures do not exist.", p),
+            ["Miracle", "cures"]
+        );
+        // Longest phrase once.
+        assert_eq!(found("a permanent cure", p), ["permanent cure"]);
+        assert_eq!(found("risk-free!", p), ["risk-free"]);
+        assert!(found("", p).is_empty());
+        assert!(found("cure", &[]).is_empty());
+    }
+
+    #[test]
+    fn sentence_split() {
+        let t = "Dr. Smith said so. See e.g. the NHS page! Is it 2.5 mg? Yes";
+        let got: Vec<&str> = sentences(t).into_iter().map(|r| &t[r]).collect();
+        assert_eq!(
+            got,
+            [
+                "Dr. Smith said so.",
+                "See e.g. the NHS page!",
+                "Is it 2.5 mg?",
+                "Yes"
+            ]
+        );
+        let t = "  He said \"stop.\" Then J. R. left.  ";
+        let got: Vec<&str> = sentences(t).into_iter().map(|r| &t[r]).collect();
+        assert_eq!(got, ["He said \"stop.\"", "Then J. R. left."]);
+        assert!(sentences("  ... ").is_empty());
+    }
+
+    #[test]
+    fn word_split() {
+        assert_eq!(
+            words("Don't take 2.5 mg — it's risk-free, they say; 10,000 people-"),
+            [
+                "Don't",
+                "take",
+                "2.5",
+                "mg",
+                "it's",
+                "risk-free",
+                "they",
+                "say",
+                "10,000",
+                "people"
+            ]
+        );
+        assert_eq!(words("é-à ß"), ["é-à", "ß"]);
+    }
+
+    #[test]
+    fn syllable_heuristic() {
+        for (w, n) in [
+            ("the", 1),
+            ("cat", 1),
+            ("table", 2),
+            ("water", 2),
+            ("beautiful", 3),
+            ("arthritis", 3),
+            ("inflammation", 4),
+            ("people", 2),
+            ("make", 1),
+            ("likes", 1),
+            ("boxes", 2),
+            ("needed", 2),
+            ("jumped", 1),
+            ("yesterday", 3),
+            ("2026", 1),
+        ] {
+            assert_eq!(syllables(w), n, "{w}");
+        }
+    }
+
+    #[test]
+    fn fk_grade() {
+        // 6 words, 6 syllables, 1 sentence: 0.39*6 + 11.8 - 15.59 = -1.45.
+        let g = flesch_kincaid_grade("The cat sat on the mat.").unwrap();
+        assert!((g - -1.45).abs() < 0.01, "{g}");
+        let hard = "Osteoarthritis is a degenerative musculoskeletal condition characterised \
+                    by progressive deterioration of articular cartilage and subchondral bone.";
+        let g = flesch_kincaid_grade(hard).unwrap();
+        assert!(g > 16.0, "{g}");
+        let easy = "Rest your knee. Put ice on it. See a doctor if it gets worse.";
+        let g = flesch_kincaid_grade(easy).unwrap();
+        assert!(g < 3.0, "{g}");
+        assert_eq!(flesch_kincaid_grade(""), None);
+    }
+
+    #[test]
+    fn vague_links() {
+        for t in [
+            "here",
+            "Click here.",
+            " this page ",
+            "READ MORE",
+            "more…",
+            "link",
+            "this",
+        ] {
+            assert!(vague_link_text(t), "{t}");
+        }
+        for t in ["knee pain", "the NHS page on gout", "here is why"] {
+            assert!(!vague_link_text(t), "{t}");
+        }
+    }
+
+    #[test]
+    fn prose_excludes_code_tables_html_and_short_items() {
+        let md = "Intro **bold** and [a link](https://x.org/é) with `code` here.\n\
+                  \n```\ncode block cures\n```\n\n| a | b |\n|---|---|\n| cure | x |\n\n\
+                  <div>html cures</div>\n\n- ibuprofen\n- paracetamol\n- a long enough item here\n\n\
+                  ![alt cures](x.png) after\n";
+        let p = prose(md);
+        let texts: Vec<String> = p
+            .iter()
+            .map(|p| p.text.split_whitespace().collect::<Vec<_>>().join(" "))
+            .collect();
+        assert_eq!(
+            texts,
+            [
+                "Intro bold and a link with here.",
+                "a long enough item here",
+                "after"
+            ]
+        );
+        for p in &p {
+            assert_eq!(p.text.len(), p.range.len());
+            // Offsets map straight back into the Markdown.
+            for w in word_spans(&p.text) {
+                assert_eq!(
+                    &p.text[w.clone()],
+                    &md[w.start + p.range.start..w.end + p.range.start]
+                );
+            }
+        }
+        assert!(p[1].list_item && !p[0].list_item);
+    }
+
+    #[test]
+    fn callouts_are_detected() {
+        let md = "> [!EMERGENCY]\n> Call 112 now if you cannot breathe.\n\n\
+                  > [!NOTE]\n> Notes are fine.\n\n> plain quote text\n";
+        let a = analyze(md);
+        let kinds: Vec<&str> = a.callouts.iter().map(|c| c.kind.as_str()).collect();
+        assert_eq!(kinds, ["EMERGENCY", "NOTE"]);
+        assert_eq!(&md[a.callouts[0].range.clone()], "> [!EMERGENCY]");
+        assert_eq!(a.prose.len(), 3);
+        assert_eq!(a.prose[0].callout.as_deref(), Some("EMERGENCY"));
+        assert_eq!(
+            a.prose[0].text.trim(),
+            "Call 112 now if you cannot breathe."
+        );
+        assert_eq!(a.prose[1].callout.as_deref(), Some("NOTE"));
+        assert_eq!(a.prose[2].callout, None);
+    }
+
+    #[test]
+    fn headings_and_order() {
+        let md = "## A\n\ntext\n\n#### B {#b}\n\n# C\n\nSetext\n------\n";
+        let h = headings(md);
+        let levels: Vec<u8> = h.iter().map(|h| h.0).collect();
+        assert_eq!(levels, [2, 4, 1, 2]);
+        assert_eq!(&md[h[1].1.clone()], "#### B {#b}");
+        assert_eq!(&md[h[3].1.clone()], "Setext");
+        assert_eq!(
+            heading_order(&levels),
+            [
+                (1, HeadingProblem::Skipped { from: 2, to: 4 }),
+                (2, HeadingProblem::SecondH1)
+            ]
+        );
+        assert_eq!(
+            heading_order(&[3]),
+            [(0, HeadingProblem::Skipped { from: 1, to: 3 })]
+        );
+        assert!(heading_order(&[2, 3, 3, 2, 3]).is_empty());
+    }
+
+    #[test]
+    fn images_and_links() {
+        let md =
+            "![](a.png) ![ ](b.png) ![ok](c.png)\n\n[here](@/x.md) and [*the* `gout` page](y)\n";
+        let imgs = images_without_alt(md);
+        assert_eq!(imgs.len(), 2);
+        assert_eq!(&md[imgs[0].clone()], "![](a.png)");
+        let a = analyze(md);
+        assert_eq!(a.links.len(), 2);
+        assert_eq!(a.links[0].text, "here");
+        assert_eq!(a.links[0].dest, "@/x.md");
+        assert_eq!(&md[a.links[0].text_range.clone()], "here");
+        assert_eq!(a.links[1].text, "the gout page");
+        assert_eq!(&md[a.links[1].text_range.clone()], "*the* `gout` page");
+        assert_eq!(links(md)[0].2.clone(), a.links[0].range.clone());
+    }
+
+    mod prop {
+        use super::super::*;
+        use proptest::prelude::*;
+
+        fn check(text: &str, ranges: &[Range<usize>]) {
+            for r in ranges {
+                assert!(r.start <= r.end && r.end <= text.len(), "{r:?}");
+                assert!(text.is_char_boundary(r.start) && text.is_char_boundary(r.end));
+            }
+        }
+
+        proptest! {
+            #[test]
+            fn never_panic(s in "(\\PC|[\\n>#*_`\\[\\]()!.,;:?'’ -]|cure|not|\\[!NOTE\\]|- ){0,80}") {
+                let a = analyze(&s);
+                for p in &a.prose {
+                    check(&s, std::slice::from_ref(&p.range));
+                    assert_eq!(p.text.len(), p.range.len());
+                    check(&p.text, &sentences(&p.text));
+                    check(&p.text, &claims(&p.text, &["cure".into(), "no side effects".into()]));
+                }
+                check(&s, &a.images_without_alt);
+                check(&s, &a.headings.iter().map(|h| h.range.clone()).collect::<Vec<_>>());
+                check(&s, &a.links.iter().map(|l| l.text_range.clone()).collect::<Vec<_>>());
+                check(&s, &sentences(&s));
+                check(&s, &word_spans(&s));
+                check(&s, &claims(&s, &["cure".into(), "no side effects".into()]));
+                let _ = flesch_kincaid_grade(&s);
+                let _ = vague_link_text(&s);
+            }
+        }
+    }
+}
