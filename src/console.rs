@@ -5,7 +5,7 @@
 use std::io::IsTerminal;
 use std::time::Duration;
 
-use crate::diagnostics::{error_count, render_all, Diagnostic, Severity};
+use crate::diagnostics::{error_count, render_all, summary, to_json_line, Diagnostic, Severity};
 use crate::pipeline::BuildReport;
 
 /// How much to print and whether to colour it.
@@ -76,9 +76,35 @@ impl Console {
         eprintln!("error: {}", line.as_ref());
     }
 
+    /// Prints diagnostics as JSON, one object per line on stdout.
+    pub fn json_lines(&self, diags: &[Diagnostic]) {
+        for d in diags {
+            println!("{}", to_json_line(d));
+        }
+    }
+
+    /// `check --format json`: every finding as a JSON line; returns the exit code.
+    pub fn json(&self, report: &BuildReport) -> i32 {
+        self.json_lines(&report.diagnostics);
+        i32::from(error_count(&report.diagnostics) > 0)
+    }
+
     /// Prints what a build or check found and returns the process exit code.
     pub fn report(&self, report: &BuildReport, timings: bool, verb: &str) -> i32 {
         self.diagnostics(&report.diagnostics);
+        if !report.diagnostics.is_empty() && !self.quiet {
+            eprintln!("{}", summary(&report.diagnostics).trim_end());
+        }
+        for a in &report.allowed {
+            self.status(format!(
+                "allowed: lint::{} in {} ({} finding{}){}",
+                a.rule.name(),
+                a.file.display(),
+                a.count,
+                if a.count == 1 { "" } else { "s" },
+                a.reason.as_deref().map(|r| format!(": {r}")).unwrap_or_default()
+            ));
+        }
         let errors = error_count(&report.diagnostics);
         if errors > 0 {
             let s = if errors == 1 { "" } else { "s" };

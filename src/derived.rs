@@ -2,7 +2,13 @@
 //! and keyed by the model's ids. A new feature adds a field here and a pass
 //! that fills it, never a field on `Page`.
 
+use std::path::PathBuf;
+use std::sync::Arc;
+
+use crate::config::lint::Rule;
+
 use crate::markdown::Rendered;
+use crate::model::front_matter::PageDate;
 use crate::model::{PageId, SectionId, Target, TermId};
 
 /// A FAQ entry ready for both the visible FAQ and the JSON-LD.
@@ -31,6 +37,10 @@ pub struct Derived {
     pub terms: Vec<Vec<TermId>>,
     /// "Also interesting" pages (the `related` pass).
     pub related: Vec<Vec<PageId>>,
+    /// Medical status, disclaimer and reviewer link (the `health` pass).
+    pub health: Vec<PageHealthInfo>,
+    /// Lint findings that pages allow (the `lint` pass), so `check` can list them.
+    pub allowed: Vec<Allowed>,
 }
 
 impl Derived {
@@ -71,4 +81,32 @@ impl Derived {
     pub fn related(&self, p: PageId) -> &[PageId] {
         &self.related[p.0]
     }
+}
+
+/// What the health pass found out about one page.
+#[derive(Debug, Clone, Default)]
+pub struct PageHealthInfo {
+    /// Medical content: in a `[health] sections` section, or `medical = true`.
+    pub medical: bool,
+    /// The disclaimer as HTML (the section's, else the site's), for medical pages.
+    pub disclaimer: Option<Arc<str>>,
+    /// The reviewer's page, resolved from an `@/` link or as written.
+    pub reviewer_url: Option<String>,
+    /// When the next review is due (`next`, else `last` plus the interval).
+    pub review_next: Option<PageDate>,
+}
+
+/// A rule a page's `lint.allow` let through.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Allowed {
+    /// The rule.
+    pub rule: Rule,
+    /// The page's key.
+    pub key: String,
+    /// The page's display path.
+    pub file: PathBuf,
+    /// The reason given, if any.
+    pub reason: Option<String>,
+    /// How many findings were let through.
+    pub count: usize,
 }

@@ -21,7 +21,7 @@ macro_rules! codes {
     ($($variant:ident => $text:literal,)*) => {
         /// Every kind of problem fascia reports, with a stable text form such as
         /// `link::missing-page`. Each has a fixture under `tests/` (a test walks them).
-        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
         pub enum Code {
             $(#[doc = $text] $variant,)*
         }
@@ -57,7 +57,6 @@ codes! {
     LinkExternal => "link::external",
     LinkMissingAnchor => "link::missing-anchor",
     LinkMissingPage => "link::missing-page",
-    MarkdownImageAlt => "markdown::image-alt",
     OutputBadManifest => "output::bad-manifest",
     OutputInContent => "output::in-content",
     OutputIo => "output::io",
@@ -75,6 +74,57 @@ codes! {
     TomlUnknownField => "toml::unknown-field",
     YamlSyntax => "yaml::syntax",
     YamlUnknownField => "yaml::unknown-field",
+    HealthUnknownReviewer => "health::unknown-reviewer",
+    HealthReviewInFuture => "health::review-in-future",
+    HealthNextBeforeLast => "health::next-before-last",
+    HealthDuplicateReference => "health::duplicate-reference",
+    HealthBadDoi => "health::bad-doi",
+    HealthBadPmid => "health::bad-pmid",
+    HealthUncitedReference => "health::uncited-reference",
+    HealthUnknownCitation => "health::unknown-citation",
+    LintOrphan => "lint::orphan",
+    LintDuplicateTitle => "lint::duplicate-title",
+    LintDuplicateDescription => "lint::duplicate-description",
+    LintDescriptionLength => "lint::description-length",
+    LintImageAlt => "lint::image-alt",
+    LintHeadingOrder => "lint::heading-order",
+    LintReadability => "lint::readability",
+    LintLongSentence => "lint::long-sentence",
+    LintEmptySection => "lint::empty-section",
+    LintFaqDuplicate => "lint::faq-duplicate",
+    LintLinkText => "lint::link-text",
+    LintReviewMissing => "lint::review-missing",
+    LintReviewOverdue => "lint::review-overdue",
+    LintReferencesMissing => "lint::references-missing",
+    LintClaims => "lint::claims",
+    LintRequiredCallout => "lint::required-callout",
+    LintUnknownAllow => "lint::unknown-allow",
+    LintUnusedAllow => "lint::unused-allow",
+}
+
+// Codes sort by their text, so reports list them alphabetically.
+impl Ord for Code {
+    fn cmp(&self, other: &Self) -> std::cmp::Ordering {
+        self.as_str().cmp(other.as_str())
+    }
+}
+
+impl PartialOrd for Code {
+    fn partial_cmp(&self, other: &Self) -> Option<std::cmp::Ordering> {
+        Some(self.cmp(other))
+    }
+}
+
+impl PartialEq<&str> for Code {
+    fn eq(&self, other: &&str) -> bool {
+        self.as_str() == *other
+    }
+}
+
+impl PartialEq<Code> for &str {
+    fn eq(&self, other: &Code) -> bool {
+        *self == other.as_str()
+    }
 }
 
 impl std::fmt::Display for Code {
@@ -363,6 +413,91 @@ pub fn value_span(text: &str, from: usize, value: &str) -> Range<usize> {
         Some(i) => from + i..from + i + value.len(),
         None => from..from,
     }
+}
+
+/// Counts per code, then how many errors and warnings, e.g.
+///
+/// ```text
+/// lint::claims          2
+/// lint::orphan          3 (1 error)
+/// 5 findings: 1 error, 4 warnings
+/// ```
+pub fn summary(diags: &[Diagnostic]) -> String {
+    let mut per: std::collections::BTreeMap<&str, (usize, usize)> = Default::default();
+    for d in diags {
+        let e = per.entry(d.code.as_str()).or_default();
+        e.0 += 1;
+        if d.is_error() {
+            e.1 += 1;
+        }
+    }
+    let width = per.keys().map(|k| k.len()).max().unwrap_or(0);
+    let mut out = String::new();
+    for (code, (n, errors)) in &per {
+        let _ = write!(out, "{code:<width$}  {n}");
+        if *errors > 0 {
+            let s = if *errors == 1 { "" } else { "s" };
+            let _ = write!(out, " ({errors} error{s})");
+        }
+        out.push('\n');
+    }
+    let errors = diags.iter().filter(|d| d.is_error()).count();
+    let warnings = diags.len() - errors;
+    let plural = |n: usize, w: &str| format!("{n} {w}{}", if n == 1 { "" } else { "s" });
+    if diags.is_empty() {
+        out.push_str("no findings");
+    } else {
+        let _ = write!(
+            out,
+            "{}: {}, {}",
+            plural(diags.len(), "finding"),
+            plural(errors, "error"),
+            plural(warnings, "warning")
+        );
+    }
+    out
+}
+
+/// One finding as one line of JSON, for `fascia check --format json`.
+///
+/// Schema (every key always present):
+///
+/// | key | type | meaning |
+/// |---|---|---|
+/// | `code` | string | e.g. `lint::claims` |
+/// | `level` | `"error"` \| `"warning"` | severity |
+/// | `file` | string \| null | display path, `/`-separated |
+/// | `line`, `column` | number \| null | 1-based start (column in characters) |
+/// | `end_line`, `end_column` | number \| null | 1-based end, exclusive |
+/// | `message` | string | what is wrong |
+/// | `label` | string \| null | text shown under the caret |
+/// | `hint` | string \| null | a likely fix (may contain line breaks) |
+pub fn to_json_line(d: &Diagnostic) -> String {
+    let (line, column) = d.line_col().unzip();
+    let (end_line, end_column) = match (&d.source, &d.span) {
+        (Some(src), Some(span)) => {
+            let (l, c) = crate::diagnostics::line_col(src, span.end);
+            (Some(l), Some(c))
+        }
+        _ => (None, None),
+    };
+    let level = match d.severity {
+        Severity::Error => "error",
+        Severity::Warning => "warning",
+    };
+    serde_json::json!({
+        "code": d.code.as_str(),
+        "level": level,
+        "file": d.file.as_ref().map(|f| f.display().to_string().replace('\\', "/")),
+        "line": line,
+        "column": column,
+        "end_line": end_line,
+        "end_column": end_column,
+        "message": d.message,
+        "label": d.label,
+        "hint": d.hint,
+    })
+    .to_string()
 }
 
 #[cfg(test)]

@@ -8,26 +8,11 @@ use rayon::prelude::*;
 
 use crate::derived::{Derived, FaqAnswer};
 use crate::diagnostics::{closest, Code, Diagnostic};
-use crate::markdown::{self, LinkKind, MarkdownContext, Rendered, Resolved};
+use crate::config::health::UrgencyLevel;
+use crate::markdown::{self, LinkKind, MarkdownContext, MarkdownHealth, Rendered, Resolved};
+use crate::model::health::{PageHealth, Reference};
 use crate::model::front_matter::FaqEntry;
-use crate::model::{PageId, SectionId, Site, SourceFile, Target};
-
-/// Index space shared by pages and sections in `Resolved::target`.
-fn encode(t: Target, pages: usize) -> usize {
-    match t {
-        Target::Page(i) => i.0,
-        Target::Section(i) => pages + i.0,
-    }
-}
-
-/// Turns `Resolved::target` back into a page or section.
-pub fn decode(i: usize, pages: usize) -> Target {
-    if i < pages {
-        Target::Page(PageId(i))
-    } else {
-        Target::Section(SectionId(i - pages))
-    }
-}
+use crate::model::{PageId, Site, SourceFile, Target};
 
 /// Renders the bodies and FAQ answers of every page and section into `derived`.
 pub fn render_bodies(site: &Site, derived: &mut Derived) -> Vec<Diagnostic> {
@@ -40,7 +25,9 @@ pub fn render_bodies(site: &Site, derived: &mut Derived) -> Vec<Diagnostic> {
         .sections
         .par_iter()
         .map(|s| {
-            let (r, _, d) = document_body(site, &s.file, s.body_offset, None, &static_dir, &[]);
+            let health = markdown_health(site, None, &[]);
+            let (r, _, d) =
+                document_body(site, &s.file, s.body_offset, None, &static_dir, &[], &health);
             (r, d)
         })
         .collect();
@@ -70,11 +57,10 @@ pub fn render_page(site: &Site, derived: &mut Derived, i: PageId) -> Vec<Diagnos
 }
 
 fn resolver(site: &Site) -> impl Fn(&str) -> Option<Resolved> + Sync + '_ {
-    let n = site.pages.len();
     move |key: &str| {
         let t = site.resolve(key)?;
         Some(Resolved {
-            target: encode(t, n),
+            target: site.link_index(t),
             permalink: site.permalink(t).to_string(),
         })
     }
@@ -86,6 +72,7 @@ fn page_body(
     i: PageId,
 ) -> (Rendered, Vec<FaqAnswer>, Vec<Diagnostic>) {
     let p = &site[i];
+    let health = markdown_health(site, p.meta.health.as_ref(), &p.meta.references);
     document_body(
         site,
         &p.file,
@@ -93,7 +80,33 @@ fn page_body(
         Some(&p.dir),
         static_dir,
         &p.meta.faq,
+        &health,
     )
+}
+
+/// The urgency callout titles (with the page's numbers, else the site's) and
+/// the reference ids a page's Markdown may cite.
+pub fn markdown_health(
+    site: &Site,
+    page: Option<&PageHealth>,
+    references: &[Reference],
+) -> MarkdownHealth {
+    let h = &site.config.health;
+    let number = page
+        .and_then(|p| p.emergency_number.as_deref())
+        .unwrap_or(&h.emergency_number);
+    let urgent = page
+        .and_then(|p| p.urgent_help.as_deref())
+        .unwrap_or(&h.urgent_help);
+    let title = |level| h.labels.title(level, number, urgent);
+    MarkdownHealth {
+        titles: [
+            title(UrgencyLevel::Emergency),
+            title(UrgencyLevel::Urgent),
+            title(UrgencyLevel::Doctor),
+        ],
+        references: references.iter().map(|r| r.id.clone()).collect(),
+    }
 }
 
 /// Renders the body of a page or section, and its FAQ answers, with `@/` links resolved.
@@ -104,25 +117,26 @@ fn document_body(
     asset_dir: Option<&Path>,
     static_dir: &Path,
     faq: &[FaqEntry],
+    health: &MarkdownHealth,
 ) -> (Rendered, Vec<FaqAnswer>, Vec<Diagnostic>) {
     let mut diags = Vec::new();
     let resolve = resolver(site);
     let cx = MarkdownContext {
         options: &site.config.markdown,
         resolve: &resolve,
-        file: &file.display,
-        source: &file.text,
         asset_dir,
         static_dir: Some(static_dir),
         raw_html: true,
+        health: Some(health),
     };
-    let rendered = markdown::render(&file.text[body_offset..], body_offset, &cx, &mut diags);
+    let rendered = markdown::render(&file.text[body_offset..], body_offset, &cx);
     for m in &rendered.missing {
         diags.extend(missing_link(site, file, &m.key, m.span.clone()));
     }
     // Answers also go into JSON-LD as plain text; raw HTML in them is shown, never run.
     let answer_cx = MarkdownContext {
         raw_html: false,
+        health: None,
         ..cx
     };
     let faq = faq
@@ -184,8 +198,7 @@ fn render_answer(
     cx: &MarkdownContext<'_>,
     diags: &mut Vec<Diagnostic>,
 ) -> FaqAnswer {
-    let mut local = Vec::new();
-    let r = markdown::render(&entry.answer, 0, cx, &mut local);
+    let r = markdown::render(&entry.answer, 0, cx);
     // The answer may be escaped in TOML, so offsets inside it do not map to the
     // file: point at the answer's first words as written, or at its question.
     let text = &file.text;
@@ -195,10 +208,6 @@ fn render_answer(
         .or_else(|| text.find(entry.question.as_str()))
         .unwrap_or(0);
     let answer_span = at..at + head.len().min(text.len() - at);
-    for mut d in local {
-        d.span = Some(answer_span.clone());
-        diags.push(d);
-    }
     for m in &r.missing {
         let needle = format!("@/{}", m.key);
         let span = text
@@ -262,13 +271,12 @@ pub fn recheck_anchors_into(site: &Site, derived: &Derived, i: PageId) -> Vec<Di
 
 /// Pages that page `i` links to (other than itself).
 pub fn outgoing(site: &Site, derived: &Derived, i: PageId) -> std::collections::BTreeSet<PageId> {
-    let n = site.pages.len();
     derived
         .page_body(i)
         .links
         .iter()
         .filter_map(|l| match &l.kind {
-            LinkKind::Internal { target, .. } => match decode(*target, n) {
+            LinkKind::Internal { target, .. } => match site.link_target(*target) {
                 Target::Page(p) if p != i => Some(p),
                 _ => None,
             },
@@ -279,7 +287,6 @@ pub fn outgoing(site: &Site, derived: &Derived, i: PageId) -> std::collections::
 
 /// Checks the anchors of one page or section; returns the pages it links to.
 fn check_source(site: &Site, derived: &Derived, src: Target) -> (Vec<PageId>, Vec<Diagnostic>) {
-    let n = site.pages.len();
     let file = site.file(src);
     let own = derived.body(src);
     let mut diags = Vec::new();
@@ -287,7 +294,7 @@ fn check_source(site: &Site, derived: &Derived, src: Target) -> (Vec<PageId>, Ve
     for link in &own.links {
         let (target_ids, anchor, target) = match &link.kind {
             LinkKind::Internal { target, anchor } => {
-                let t = decode(*target, n);
+                let t = site.link_target(*target);
                 if let (Target::Page(p), Target::Page(_)) = (t, src) {
                     targets.push(p);
                 }

@@ -12,6 +12,15 @@ use fascia::cmd;
 use fascia::console::Console;
 use fascia::BuildOptions;
 
+/// Output format of `fascia check`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+enum Format {
+    /// rustc-style, grouped by file, with a summary.
+    Human,
+    /// One JSON object per finding, one per line.
+    Json,
+}
+
 #[derive(Parser)]
 #[command(
     name = "fascia",
@@ -64,6 +73,13 @@ enum Command {
             value_parser = clap::value_parser!(u64).range(1..)
         )]
         external_timeout: u64,
+        /// How to print findings: `human` (grouped, with the offending line) or
+        /// `json` (one JSON object per finding on stdout).
+        #[arg(long, value_enum, default_value_t = Format::Human)]
+        format: Format,
+        /// Treat warnings (lint findings included) as errors, for CI.
+        #[arg(long)]
+        deny_warnings: bool,
     },
     /// Serve the site locally, rebuild on every change and reload the browser.
     Serve {
@@ -146,12 +162,20 @@ fn main() -> ExitCode {
             timings,
             external,
             external_timeout,
+            format,
+            deny_warnings,
         } => {
             let external = external.then(|| fascia::pipeline::ExternalOptions {
                 timeout: std::time::Duration::from_secs(external_timeout),
                 ..Default::default()
             });
-            cmd::check(&site.options(), out, timings, external.as_ref())
+            let check = cmd::CheckOptions {
+                timings,
+                external,
+                json: format == Format::Json,
+                deny_warnings,
+            };
+            cmd::check(&site.options(), out, &check)
         }
         Command::Serve {
             root,

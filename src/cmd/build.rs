@@ -1,6 +1,7 @@
 //! `fascia build` and `fascia check`.
 
 use crate::console::Console;
+use crate::diagnostics::Severity;
 use crate::pipeline::{self, BuildOptions};
 
 /// Builds the site; returns the process exit code.
@@ -9,31 +10,51 @@ pub fn build(opts: &BuildOptions, out: Console, timings: bool) -> i32 {
     out.report(&report, timings, "Built")
 }
 
-/// Runs the whole build without writing and, with `external`, then checks
-/// every external link over the network; returns the process exit code.
-pub fn check(
-    opts: &BuildOptions,
-    out: Console,
-    timings: bool,
-    external: Option<&pipeline::ExternalOptions>,
-) -> i32 {
+/// What `fascia check` does beyond the build.
+#[derive(Debug, Clone, Default)]
+pub struct CheckOptions {
+    /// Print the time of each stage.
+    pub timings: bool,
+    /// Check external links over the network, with these settings.
+    pub external: Option<pipeline::ExternalOptions>,
+    /// Print findings as JSON lines instead of the human report.
+    pub json: bool,
+    /// Warnings fail the check too.
+    pub deny_warnings: bool,
+}
+
+/// Runs the whole build (with the content lint) without writing and, with
+/// `external`, then checks every external link over the network; returns
+/// the process exit code.
+pub fn check(opts: &BuildOptions, out: Console, check: &CheckOptions) -> i32 {
     let mut opts = opts.clone();
     opts.dry_run = true;
-    let (report, built) = pipeline::build(&opts);
-    let code = out.report(&report, timings, "Checked");
+    opts.lint = true;
+    let (mut report, built) = pipeline::build(&opts);
+    if check.deny_warnings {
+        for d in &mut report.diagnostics {
+            d.severity = Severity::Error;
+        }
+    }
+    let code = if check.json {
+        out.json(&report)
+    } else {
+        out.report(&report, check.timings, "Checked")
+    };
     // Broken local input first: the network check is slow and its positions
     // would point into files that are about to change anyway.
-    let (Some(external), Some(built), 0) = (external, built, code) else {
+    let (Some(external), Some(built), 0) = (&check.external, built, code) else {
         return code;
     };
     let (count, diags) = pipeline::check_external(&built, external);
     let s = if count == 1 { "" } else { "s" };
     if !diags.is_empty() {
-        out.diagnostics(&diags);
-        out.error(format!(
-            "{} of {count} external link{s} failed",
-            diags.len()
-        ));
+        if check.json {
+            out.json_lines(&diags);
+        } else {
+            out.diagnostics(&diags);
+            out.error(format!("{} of {count} external link{s} failed", diags.len()));
+        }
         return 1;
     }
     out.result(format!("Checked {count} external link{s}"));

@@ -4,6 +4,6 @@ mod build;
 mod init;
 mod new;
 
-pub use build::{build, check};
+pub use build::{build, check, CheckOptions};
 pub use init::init;
 pub use new::new_page;

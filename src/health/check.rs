@@ -21,9 +21,10 @@ use std::ops::Range;
 use std::path::Path;
 use std::sync::Arc;
 
-use super::{Reference, Review, Reviewer};
-use crate::content::front_matter::PageDate;
-use crate::diagnostics::{closest, line_col, value_span, Diagnostic};
+use crate::config::health::Reviewer;
+use crate::model::health::{Reference, Review};
+use crate::model::front_matter::PageDate;
+use crate::diagnostics::{closest, line_col, value_span, Code, Diagnostic};
 
 /// Checks a page's `[review]` and `[[references]]` against the site's
 /// reviewers and today's date. `source` is the whole page file.
@@ -67,7 +68,7 @@ fn check_review(
         };
         diags.push(
             Diagnostic::error(
-                "health::unknown-reviewer",
+                Code::HealthUnknownReviewer,
                 format!("unknown reviewer `{}`", review.by),
             )
             .at(file, source, field("by", &review.by))
@@ -78,7 +79,7 @@ fn check_review(
     if review.last.date > today.date {
         diags.push(
             Diagnostic::error(
-                "health::review-in-future",
+                Code::HealthReviewInFuture,
                 format!(
                     "the last review ({}) is after today ({})",
                     review.last.ymd(),
@@ -94,7 +95,7 @@ fn check_review(
         if next.date < review.last.date {
             diags.push(
                 Diagnostic::error(
-                    "health::next-before-last",
+                    Code::HealthNextBeforeLast,
                     format!(
                         "the next review ({}) is before the last review ({})",
                         next.ymd(),
@@ -124,7 +125,7 @@ fn check_references(
             let (line, _) = line_col(source, earlier);
             diags.push(
                 Diagnostic::error(
-                    "health::duplicate-reference",
+                    Code::HealthDuplicateReference,
                     format!("reference `{}` is defined twice", r.id),
                 )
                 .at(file, source, span.id.clone())
@@ -156,7 +157,7 @@ fn check_references(
                     None => "a DOI looks like `10.1136/bmj.m1234`: `10.`, 4–9 digits, `/`, then the suffix".into(),
                 };
                 diags.push(
-                    Diagnostic::error("health::bad-doi", format!("`{doi}` is not a DOI"))
+                    Diagnostic::error(Code::HealthBadDoi, format!("`{doi}` is not a DOI"))
                         .at(file, source, field_span(source, span.block, "doi", doi))
                         .label("not a DOI")
                         .hint(hint),
@@ -172,7 +173,7 @@ fn check_references(
                     format!("a PubMed id is digits only: `{digits}`")
                 };
                 diags.push(
-                    Diagnostic::error("health::bad-pmid", format!("`{pmid}` is not a PubMed id"))
+                    Diagnostic::error(Code::HealthBadPmid, format!("`{pmid}` is not a PubMed id"))
                         .at(file, source, field_span(source, span.block, "pmid", pmid))
                         .label("not digits only")
                         .hint(hint),
@@ -197,7 +198,7 @@ pub fn uncited<'a>(
         .filter(|(r, _)| !cited.contains(r.id.as_str()) && seen.insert(r.id.as_str()))
         .map(|(r, span)| {
             Diagnostic::warning(
-                "health::uncited-reference",
+                Code::HealthUncitedReference,
                 format!("reference `{}` is never cited", r.id),
             )
             .at(file, source, span.id)
@@ -225,7 +226,7 @@ pub fn unknown_citation<'a>(
         None => format!("the references of this page are {}", list(known)),
     };
     Diagnostic::error(
-        "health::unknown-citation",
+        Code::HealthUnknownCitation,
         format!("no reference `{id}` on this page"),
     )
     .at(file, source, range)
@@ -429,7 +430,7 @@ mod tests {
     fn codes(diags: &[Diagnostic]) -> Vec<(&'static str, (usize, usize))> {
         diags
             .iter()
-            .map(|d| (d.code, d.line_col().unwrap()))
+            .map(|d| (d.code.as_str(), d.line_col().unwrap()))
             .collect()
     }
 

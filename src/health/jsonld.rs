@@ -6,7 +6,8 @@
 
 use serde_json::{json, Map, Value};
 
-use super::{Reference, Reviewer, ReviewerKind};
+use crate::config::health::{Reviewer, ReviewerKind};
+use crate::model::health::Reference;
 
 /// What a medical page's JSON-LD is built from. Fields that are `None` or
 /// empty are left out of the output.

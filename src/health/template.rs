@@ -14,9 +14,10 @@
 use serde_json::{json, Value};
 
 use super::check::{is_overdue, next_review};
-use super::citations::Numbering;
-use super::{Reference, Review, Reviewer};
-use crate::content::front_matter::PageDate;
+use crate::config::health::Reviewer;
+use crate::markdown::citations::Numbering;
+use crate::model::health::{Reference, Review};
+use crate::model::front_matter::PageDate;
 
 /// `page.review`. `reviewer_url` is the reviewer's `url` made absolute (an
 /// `@/` link resolved by the caller), or `None`.
@@ -89,7 +90,7 @@ pub fn health_value(medical: bool, disclaimer_html: Option<&str>) -> Value {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::health::ReviewerKind;
+    use crate::config::health::ReviewerKind;
 
     fn date(s: &str) -> PageDate {
         PageDate::parse(s).unwrap()

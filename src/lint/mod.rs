@@ -12,25 +12,29 @@
 //! titles, descriptions, FAQ questions, sections), then one pass that checks
 //! each page against them: linear in the total size of the input.
 
-pub mod config;
+mod site;
 pub mod text;
+
+pub use site::pass;
 
 use std::collections::{HashMap, HashSet};
 use std::fmt::Write as _;
 use std::ops::Range;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::sync::Arc;
 
-use crate::content::front_matter::PageDate;
-use crate::diagnostics::{value_span, Diagnostic, Severity};
+use crate::model::front_matter::PageDate;
+use crate::diagnostics::{value_span, Code, Diagnostic, Severity};
 
-pub use config::{Allow, Level, LintConfig, PageLint, Rule};
+pub use crate::config::lint::{Allow, Level, LintConfig, PageLint, Rule};
+pub use crate::derived::Allowed;
+pub use crate::diagnostics::{summary, to_json_line};
 use text::{HeadingProblem, TextStats};
 
 /// Code of the warning for a `lint.allow` entry naming no rule.
-pub const UNKNOWN_ALLOW: &str = "lint::unknown-allow";
+pub const UNKNOWN_ALLOW: Code = Code::LintUnknownAllow;
 /// Code of the warning for a `lint.allow` entry that let nothing through.
-pub const UNUSED_ALLOW: &str = "lint::unused-allow";
+pub const UNUSED_ALLOW: Code = Code::LintUnusedAllow;
 
 /// What the lint needs to know about one page or section index.
 ///
@@ -208,20 +212,6 @@ fn floor(s: &str, mut i: usize) -> usize {
     i
 }
 
-/// A rule a page's `lint.allow` let through.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Allowed {
-    /// The rule.
-    pub rule: Rule,
-    /// The page's key.
-    pub key: String,
-    /// The page's display path.
-    pub file: PathBuf,
-    /// The reason given, if any.
-    pub reason: Option<String>,
-    /// How many findings were let through.
-    pub count: usize,
-}
 
 /// The result of [`run`].
 #[derive(Debug, Clone, Default)]
@@ -233,7 +223,7 @@ pub struct LintReport {
     pub allowed: Vec<Allowed>,
 }
 
-fn diag(severity: Severity, code: &'static str, message: String) -> Diagnostic {
+fn diag(severity: Severity, code: Code, message: String) -> Diagnostic {
     let mut d = Diagnostic::error(code, message);
     d.severity = severity;
     d
@@ -910,90 +900,6 @@ fn body_rules_for(out: &mut Out, i: usize, claim_words: &[String]) {
     }
 }
 
-/// Counts per code, then how many errors and warnings, e.g.
-///
-/// ```text
-/// lint::claims          2
-/// lint::orphan          3 (1 error)
-/// 5 findings: 1 error, 4 warnings
-/// ```
-pub fn summary(diags: &[Diagnostic]) -> String {
-    let mut per: std::collections::BTreeMap<&str, (usize, usize)> = Default::default();
-    for d in diags {
-        let e = per.entry(d.code).or_default();
-        e.0 += 1;
-        if d.is_error() {
-            e.1 += 1;
-        }
-    }
-    let width = per.keys().map(|k| k.len()).max().unwrap_or(0);
-    let mut out = String::new();
-    for (code, (n, errors)) in &per {
-        let _ = write!(out, "{code:<width$}  {n}");
-        if *errors > 0 {
-            let s = if *errors == 1 { "" } else { "s" };
-            let _ = write!(out, " ({errors} error{s})");
-        }
-        out.push('\n');
-    }
-    let errors = diags.iter().filter(|d| d.is_error()).count();
-    let warnings = diags.len() - errors;
-    let plural = |n: usize, w: &str| format!("{n} {w}{}", if n == 1 { "" } else { "s" });
-    if diags.is_empty() {
-        out.push_str("no findings");
-    } else {
-        let _ = write!(
-            out,
-            "{}: {}, {}",
-            plural(diags.len(), "finding"),
-            plural(errors, "error"),
-            plural(warnings, "warning")
-        );
-    }
-    out
-}
-
-/// One finding as one line of JSON, for `fascia check --format json`.
-///
-/// Schema (every key always present):
-///
-/// | key | type | meaning |
-/// |---|---|---|
-/// | `code` | string | e.g. `lint::claims` |
-/// | `level` | `"error"` \| `"warning"` | severity |
-/// | `file` | string \| null | display path, `/`-separated |
-/// | `line`, `column` | number \| null | 1-based start (column in characters) |
-/// | `end_line`, `end_column` | number \| null | 1-based end, exclusive |
-/// | `message` | string | what is wrong |
-/// | `label` | string \| null | text shown under the caret |
-/// | `hint` | string \| null | a likely fix (may contain line breaks) |
-pub fn to_json_line(d: &Diagnostic) -> String {
-    let (line, column) = d.line_col().unzip();
-    let (end_line, end_column) = match (&d.source, &d.span) {
-        (Some(src), Some(span)) => {
-            let (l, c) = crate::diagnostics::line_col(src, span.end);
-            (Some(l), Some(c))
-        }
-        _ => (None, None),
-    };
-    let level = match d.severity {
-        Severity::Error => "error",
-        Severity::Warning => "warning",
-    };
-    serde_json::json!({
-        "code": d.code,
-        "level": level,
-        "file": d.file.as_ref().map(|f| f.display().to_string().replace('\\', "/")),
-        "line": line,
-        "column": column,
-        "end_line": end_line,
-        "end_column": end_column,
-        "message": d.message,
-        "label": d.label,
-        "hint": d.hint,
-    })
-    .to_string()
-}
 
 #[cfg(test)]
 mod tests;

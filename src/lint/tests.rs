@@ -2,7 +2,7 @@ use std::path::PathBuf;
 use std::sync::Arc;
 
 use super::*;
-use crate::content::front_matter::{split, PageDate};
+use crate::model::front_matter::{split, PageDate};
 
 const DESC: &str = "Why knees hurt, what you can do at home, and when to see a doctor.";
 
@@ -90,7 +90,7 @@ fn found(report: &LintReport) -> Vec<(&'static str, String, usize, usize)> {
         .map(|d| {
             let (l, c) = d.line_col().unwrap();
             let f = d.file.as_ref().unwrap().display().to_string();
-            (d.code, f, l, c)
+            (d.code.as_str(), f, l, c)
         })
         .collect()
 }
@@ -704,7 +704,7 @@ fn summary_and_json() {
     );
     assert!(v["hint"].is_string());
     assert_eq!(v["label"], "claim");
-    let bare = to_json_line(&Diagnostic::warning("lint::x", "m"));
+    let bare = to_json_line(&Diagnostic::warning(Code::LintOrphan, "m"));
     let v: serde_json::Value = serde_json::from_str(&bare).unwrap();
     assert!(v["file"].is_null() && v["line"].is_null() && v["hint"].is_null());
 }

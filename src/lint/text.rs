@@ -742,7 +742,7 @@ mod tests {
 
     #[test]
     fn claims_respect_negation() {
-        let p = crate::lint::config::DEFAULT_CLAIM_WORDS;
+        let p = crate::config::lint::DEFAULT_CLAIM_WORDS;
         assert!(found("Massage cannot cure arthritis.", p).is_empty());
         assert_eq!(found("This cures back pain.", p), ["cures"]);
         let t = "This cures back pain.";

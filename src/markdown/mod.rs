@@ -2,17 +2,19 @@
 //! `@/` links, GitHub alerts as callouts, highlighted code, images, summary and
 //! word count.
 
+pub mod citations;
 mod highlight;
 
 use std::collections::HashSet;
 use std::ops::Range;
 use std::path::{Path, PathBuf};
-use std::sync::Arc;
 
-use pulldown_cmark::{BlockQuoteKind, CowStr, Event, Options, Parser, Tag, TagEnd};
+use pulldown_cmark::{
+    BlockQuoteKind, CowStr, Event, Options, Parser, Tag, TagEnd, TextMergeWithOffset,
+};
 
+use crate::config::health::UrgencyLevel;
 use crate::config::MarkdownConfig;
-use crate::diagnostics::{Code, Diagnostic};
 
 /// What a link points at, as far as the checker cares.
 #[derive(Debug, Clone)]
@@ -69,6 +71,10 @@ pub struct Rendered {
     pub word_count: usize,
     /// Links found, for checking and backlinks.
     pub links: Vec<LinkRef>,
+    /// `[@id]` citations of known references, numbered in order of first use.
+    pub citations: citations::Numbering,
+    /// Citations of ids the page does not list, with their place in the file.
+    pub unknown_citations: Vec<(String, Range<usize>)>,
     /// `@/` links whose file the resolver did not know; the caller explains them.
     pub missing: Vec<MissingLink>,
 }
@@ -103,27 +109,33 @@ pub struct MarkdownContext<'a> {
     pub options: &'a MarkdownConfig,
     /// Resolves `conditions/neck-pain.md` (without `@/`) to a target.
     pub resolve: &'a (dyn Fn(&str) -> Option<Resolved> + Sync),
-    /// File for diagnostics.
-    pub file: &'a Path,
-    /// Whole file text for diagnostics.
-    pub source: &'a Arc<str>,
     /// Folder where relative image paths are looked up (the page's folder).
     pub asset_dir: Option<&'a Path>,
     /// The site's `static/` folder, for images given as `/path`.
     pub static_dir: Option<&'a Path>,
     /// Whether raw HTML passes through (bodies) or is shown as text (FAQ answers).
     pub raw_html: bool,
+    /// Urgency callouts and citations; without it `> [!EMERGENCY]` is a plain
+    /// quote and `[@id]` plain text.
+    pub health: Option<&'a MarkdownHealth>,
+}
+
+/// What a health page's Markdown needs: the titles of the urgency callouts
+/// (numbers filled in) and the ids its references list.
+#[derive(Debug, Clone, Default)]
+pub struct MarkdownHealth {
+    /// Titles of `[!EMERGENCY]`, `[!URGENT]` and `[!DOCTOR]`, in that order.
+    pub titles: [String; 3],
+    /// Ids of the page's `[[references]]`.
+    pub references: HashSet<String>,
 }
 
 const MORE: &str = "<!-- more -->";
 
-/// Renders `text`, which starts at byte `offset` of the file, collecting diagnostics.
-pub fn render(
-    text: &str,
-    offset: usize,
-    cx: &MarkdownContext<'_>,
-    diags: &mut Vec<Diagnostic>,
-) -> Rendered {
+/// Renders `text`, which starts at byte `offset` of its file. Problems come
+/// back as data (`missing` links, `unknown_citations`) for the caller to
+/// explain, so this never needs to know about pages.
+pub fn render(text: &str, offset: usize, cx: &MarkdownContext<'_>) -> Rendered {
     let mut opts = Options::ENABLE_TABLES
         | Options::ENABLE_FOOTNOTES
         | Options::ENABLE_STRIKETHROUGH
@@ -133,10 +145,13 @@ pub fn render(
     if cx.options.smart_punctuation {
         opts |= Options::ENABLE_SMART_PUNCTUATION;
     }
+    let events: Vec<(Event, Range<usize>)> =
+        TextMergeWithOffset::new(Parser::new_ext(text, opts).into_offset_iter()).collect();
     let mut walk = Walk {
         cx,
-        diags,
         r: Rendered::default(),
+        quotes: Vec::new(),
+        pending_urgency: None,
         events: Vec::with_capacity(text.len() / 16),
         flat: Vec::new(),
         heading: None,
@@ -145,18 +160,70 @@ pub fn render(
         link_stack: Vec::new(),
         more_at: None,
     };
-    for (ev, range) in Parser::new_ext(text, opts).into_offset_iter() {
-        walk.event(ev, offset + range.start..offset + range.end);
+    let mut skip = vec![false; events.len()];
+    let mut urgency = vec![None; events.len()];
+    if cx.health.is_some() {
+        mark_urgency_markers(&events, &mut skip, &mut urgency);
+    }
+    for (i, (ev, range)) in events.into_iter().enumerate() {
+        if !skip[i] {
+            walk.pending_urgency = urgency[i];
+            walk.event(ev, offset + range.start..offset + range.end);
+        }
     }
     walk.finish(text.len())
+}
+
+/// For each quote that starts with an urgency marker on a line of its own
+/// (`> [!DOCTOR]`), records its level and marks the marker's events to skip:
+/// the whole first paragraph when the marker stands alone in it, else the
+/// marker text and the line break after it.
+fn mark_urgency_markers(
+    events: &[(Event, Range<usize>)],
+    skip: &mut [bool],
+    urgency: &mut [Option<UrgencyLevel>],
+) {
+    for i in 0..events.len().saturating_sub(2) {
+        let (Event::Start(Tag::BlockQuote(None)), Event::Start(Tag::Paragraph)) =
+            (&events[i].0, &events[i + 1].0)
+        else {
+            continue;
+        };
+        let Event::Text(t) = &events[i + 2].0 else {
+            continue;
+        };
+        let Some((level, rest)) = urgency_marker(t) else {
+            continue;
+        };
+        if !rest.trim().is_empty() {
+            continue;
+        }
+        urgency[i] = Some(level);
+        match events.get(i + 3).map(|e| &e.0) {
+            Some(Event::End(TagEnd::Paragraph)) => skip[i + 1..=i + 3].fill(true),
+            Some(Event::SoftBreak | Event::HardBreak) => skip[i + 2..=i + 3].fill(true),
+            _ => skip[i + 2] = true,
+        }
+    }
+}
+
+/// `[!EMERGENCY]`, `[!URGENT]` or `[!DOCTOR]` (any case) at the start of `t`,
+/// with the text after it.
+fn urgency_marker(t: &str) -> Option<(UrgencyLevel, &str)> {
+    let rest = t.strip_prefix("[!")?;
+    let (word, after) = rest.split_once(']')?;
+    Some((UrgencyLevel::from_marker(word)?, after))
 }
 
 /// The state of one pass over a document's events: what is open (a heading, a
 /// code block, an image, links) and what has been produced so far.
 struct Walk<'a, 'c> {
     cx: &'a MarkdownContext<'c>,
-    diags: &'a mut Vec<Diagnostic>,
     r: Rendered,
+    /// For each open block quote: its urgency level, when it is an urgency callout.
+    quotes: Vec<Option<UrgencyLevel>>,
+    /// The urgency level of the quote about to start, found by [`mark_urgency_markers`].
+    pending_urgency: Option<UrgencyLevel>,
     events: Vec<Event<'a>>,
     /// (level, id, text) of every heading, in order, for the table of contents.
     flat: Vec<(u32, String, String)>,
@@ -204,7 +271,6 @@ impl<'a> Walk<'a, '_> {
                     src: dest_url.to_string(),
                     title: title.to_string(),
                     alt: String::new(),
-                    span,
                 });
             }
             Event::Start(Tag::Link {
@@ -220,12 +286,12 @@ impl<'a> Walk<'a, '_> {
                     self.events.push(Event::End(TagEnd::Link));
                 }
             }
-            other => self.block_or_text(other),
+            other => self.block_or_text(other, span),
         }
     }
 
     /// Callouts, tables, text, `<!-- more -->` and everything passed through.
-    fn block_or_text(&mut self, ev: Event<'a>) {
+    fn block_or_text(&mut self, ev: Event<'a>, span: Range<usize>) {
         match ev {
             Event::Start(Tag::BlockQuote(Some(kind))) => {
                 let (class, title) = callout(kind);
@@ -239,6 +305,14 @@ impl<'a> Walk<'a, '_> {
             Event::End(TagEnd::BlockQuote(Some(_))) => {
                 self.events.push(Event::Html(CowStr::Borrowed("</div>\n")));
             }
+            Event::Start(Tag::BlockQuote(None)) => self.start_quote(),
+            Event::End(TagEnd::BlockQuote(None)) => {
+                if self.quotes.pop().flatten().is_some() {
+                    self.events.push(Event::Html(CowStr::Borrowed("</div>\n")));
+                } else {
+                    self.events.push(Event::End(TagEnd::BlockQuote(None)));
+                }
+            }
             Event::Start(Tag::Table(align)) => {
                 self.events.push(Event::Html(CowStr::Borrowed(
                     "<div class=\"table-wrap\" tabindex=\"0\">",
@@ -249,10 +323,7 @@ impl<'a> Walk<'a, '_> {
                 self.events.push(Event::End(TagEnd::Table));
                 self.events.push(Event::Html(CowStr::Borrowed("</div>\n")));
             }
-            Event::Text(t) => {
-                self.words(&t);
-                self.events.push(Event::Text(t));
-            }
+            Event::Text(t) => self.text(t, span.start),
             Event::Code(t) => {
                 self.words(&t);
                 self.events.push(Event::Code(t));
@@ -267,6 +338,66 @@ impl<'a> Walk<'a, '_> {
             }
             other => self.events.push(other),
         }
+    }
+
+    /// A block quote: an urgency callout when [`mark_urgency_markers`] found its marker.
+    fn start_quote(&mut self) {
+        let level = self.pending_urgency.take();
+        self.quotes.push(level);
+        match level {
+            Some(level) => {
+                let title = self
+                    .cx
+                    .health
+                    .map_or("", |h| h.titles[level as usize].as_str());
+                let html = urgency_callout_open(level, title);
+                self.events.push(Event::Html(html.into()));
+            }
+            None => self.events.push(Event::Start(Tag::BlockQuote(None))),
+        }
+    }
+
+    /// Prose text: counts its words and turns `[@id]` citations into markers.
+    fn text(&mut self, t: CowStr<'a>, at: usize) {
+        let Some(health) = self.cx.health.filter(|_| t.contains("[@")) else {
+            self.words(&t);
+            self.events.push(Event::Text(t));
+            return;
+        };
+        let mut last = 0;
+        for m in citations::scan(&t) {
+            let unknown: Vec<&(String, Range<usize>)> = m
+                .ids
+                .iter()
+                .filter(|(id, _)| !health.references.contains(id))
+                .collect();
+            if !unknown.is_empty() {
+                for (id, r) in unknown {
+                    let start = at + r.start;
+                    self.r
+                        .unknown_citations
+                        .push((id.clone(), start..start + r.len()));
+                }
+                continue;
+            }
+            let before = &t[last..m.range.start];
+            self.words(before);
+            self.events.push(Event::Text(before.to_string().into()));
+            let entries: Vec<(usize, &str, usize)> = m
+                .ids
+                .iter()
+                .map(|(id, _)| {
+                    let (n, occ) = self.r.citations.cite(id);
+                    (n, id.as_str(), occ)
+                })
+                .collect();
+            let marker = citations::marker_html(&entries);
+            self.events.push(Event::InlineHtml(marker.into()));
+            last = m.range.end;
+        }
+        let rest = &t[last..];
+        self.words(rest);
+        self.events.push(Event::Text(rest.to_string().into()));
     }
 
     fn words(&mut self, t: &str) {
@@ -300,7 +431,7 @@ impl<'a> Walk<'a, '_> {
             }
             Event::End(TagEnd::Image) => {
                 if let Some(img) = self.image.take() {
-                    let html = img.finish(self.cx, self.diags);
+                    let html = img.finish(self.cx);
                     self.events.push(Event::Html(html.into()));
                 }
             }
@@ -383,19 +514,11 @@ struct OpenImage {
     src: String,
     title: String,
     alt: String,
-    span: Range<usize>,
 }
 
 impl OpenImage {
-    fn finish(self, cx: &MarkdownContext<'_>, diags: &mut Vec<Diagnostic>) -> String {
-        if self.alt.trim().is_empty() {
-            diags.push(
-                Diagnostic::warning(Code::MarkdownImageAlt, "image has no alt text")
-                    .at(cx.file, cx.source, self.span.clone())
-                    .label("screen readers cannot describe this image")
-                    .hint("describe the image between the brackets: ![a fascia ball under the calf](calf.jpg)"),
-            );
-        }
+    /// The `<img>` element; a missing alt text is the content lint's `image-alt`.
+    fn finish(self, cx: &MarkdownContext<'_>) -> String {
         let mut html = format!(
             "<img src=\"{}\" alt=\"{}\"",
             href(&self.src),
@@ -474,6 +597,18 @@ fn link_target(
         });
     }
     (dest.to_string(), external)
+}
+
+/// The opening markup of an urgency callout, as the guide theme styles it:
+/// `<div class="callout callout-LEVEL" role="note"><p class="callout-title">TITLE</p>` and a
+/// newline. `title` is plain text and is escaped here. The callout is closed
+/// with `</div>` and a newline, as the other callouts are.
+pub fn urgency_callout_open(level: UrgencyLevel, title: &str) -> String {
+    format!(
+        "<div class=\"callout callout-{}\" role=\"note\"><p class=\"callout-title\">{}</p>\n",
+        level.class(),
+        citations::escape_attr(title)
+    )
 }
 
 /// True for `http://`, `https://` and protocol-relative URLs.
@@ -576,8 +711,7 @@ pub fn html_to_text(html: &str) -> String {
 mod tests {
     use super::*;
 
-    fn md(text: &str) -> (Rendered, Vec<Diagnostic>) {
-        let src: Arc<str> = text.into();
+    fn with(text: &str, health: Option<&MarkdownHealth>) -> Rendered {
         let resolve = |p: &str| {
             (p == "a.md").then(|| Resolved {
                 target: 0,
@@ -588,19 +722,28 @@ mod tests {
         let cx = MarkdownContext {
             options: &options,
             resolve: &resolve,
-            file: Path::new("t.md"),
-            source: &src,
             asset_dir: None,
             static_dir: None,
             raw_html: true,
+            health,
         };
-        let mut d = Vec::new();
-        (render(text, 0, &cx, &mut d), d)
+        render(text, 0, &cx)
+    }
+
+    fn md(text: &str) -> Rendered {
+        with(text, None)
+    }
+
+    fn health() -> MarkdownHealth {
+        MarkdownHealth {
+            titles: ["Call 999 now".into(), "Get help today".into(), "See a GP".into()],
+            references: ["nhs".to_string(), "nice".to_string()].into_iter().collect(),
+        }
     }
 
     #[test]
     fn headings_get_unique_ids_and_nest() {
-        let (r, _) = md("## Hello\n### Sub\n## Hello\n");
+        let r = md("## Hello\n### Sub\n## Hello\n");
         assert!(r.html.contains("<h2 id=\"hello\">Hello</h2>"));
         assert!(r.html.contains("<h2 id=\"hello-1\">"));
         assert_eq!(r.toc.len(), 2);
@@ -609,23 +752,68 @@ mod tests {
 
     #[test]
     fn internal_links_resolve_or_fail() {
-        let (r, d) = md("[a](@/a.md#x) [b](@/b.md)");
+        let r = md("[a](@/a.md#x) [b](@/b.md)");
         assert!(r.html.contains("href=\"https://x.org/a/#x\""));
-        assert!(d.is_empty());
         assert_eq!(r.missing.len(), 1);
         assert_eq!(r.missing[0].key, "b.md");
     }
 
     #[test]
+    fn callout_markup() {
+        assert_eq!(
+            urgency_callout_open(UrgencyLevel::Urgent, "Call <111> & \"ask\""),
+            "<div class=\"callout callout-urgent\" role=\"note\"><p class=\"callout-title\">Call &lt;111&gt; &amp; &quot;ask&quot;</p>\n"
+        );
+    }
+
+    #[test]
     fn alerts_become_callouts() {
-        let (r, _) = md("> [!WARNING]\n> See a doctor.\n");
+        let r = md("> [!WARNING]\n> See a doctor.\n");
         assert!(r.html.contains("callout-warning"), "{}", r.html);
         assert!(r.html.contains("See a doctor."));
     }
 
     #[test]
+    fn urgency_callouts_say_their_level_with_the_configured_numbers() {
+        let h = health();
+        let r = with(
+            "> [!EMERGENCY]\n> - Chest pain.\n\n> [!urgent]\n> A swollen calf.\n\n> [!DOCTOR]\n\nText.",
+            Some(&h),
+        );
+        assert!(r.html.contains("<div class=\"callout callout-emergency\" role=\"note\"><p class=\"callout-title\">Call 999 now</p>\n<ul>"), "{}", r.html);
+        assert!(r.html.contains("callout-urgent\" role=\"note\"><p class=\"callout-title\">Get help today</p>\n<p>A swollen calf.</p>"), "{}", r.html);
+        assert!(!r.html.contains("[!"), "{}", r.html);
+        // Order is kept: emergency, then urgent, then doctor.
+        let e = r.html.find("callout-emergency").unwrap();
+        let u = r.html.find("callout-urgent").unwrap();
+        let d = r.html.find("callout-doctor").unwrap();
+        assert!(e < u && u < d);
+        // Without health settings, the marker is an ordinary quote.
+        assert!(md("> [!EMERGENCY]\n> Text.").html.contains("<blockquote>"));
+    }
+
+    #[test]
+    fn citations_are_numbered_by_first_use_and_code_is_left_alone() {
+        let h = health();
+        let r = with(
+            "A [@nice]. B [@nhs; @nice].\n\n`[@nhs]` and\n\n```\n[@nhs]\n```\n\nmail [@ home] and [@who].",
+            Some(&h),
+        );
+        assert_eq!(r.citations.order(), ["nice", "nhs"]);
+        assert!(r.html.contains("id=\"cite-nice-1\""), "{}", r.html);
+        assert!(r.html.contains("id=\"cite-nice-2\""), "{}", r.html);
+        assert!(r.html.contains("<code>[@nhs]</code>"), "{}", r.html);
+        assert!(r.html.contains("[@nhs]\n</code>") || r.html.contains("[@nhs]"), "{}", r.html);
+        assert!(r.html.contains("[@ home]"), "{}", r.html);
+        // An id the page does not list stays as text and is reported.
+        assert_eq!(r.unknown_citations.len(), 1);
+        assert_eq!(r.unknown_citations[0].0, "who");
+        assert_eq!(r.citations.uses("nhs"), 1);
+    }
+
+    #[test]
     fn summary_stops_at_more() {
-        let (r, _) = md("Intro.\n\n<!-- more -->\n\nRest.");
+        let r = md("Intro.\n\n<!-- more -->\n\nRest.");
         assert_eq!(r.summary.as_deref(), Some("<p>Intro.</p>\n"));
     }
 }

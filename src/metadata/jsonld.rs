@@ -4,6 +4,8 @@
 use serde_json::{json, Value};
 
 use crate::derived::Derived;
+use crate::health::jsonld::{medical_web_page, Condition, MedicalPage};
+use crate::model::health::Reference;
 use crate::model::{PageId, SectionId, Site};
 
 /// Serialises `value` for a `<script type="application/ld+json">` element:
@@ -26,6 +28,20 @@ pub fn script_json(value: &Value) -> String {
 
 /// The JSON-LD documents of one page: Article, BreadcrumbList, and FAQPage when it has FAQ entries.
 pub fn page_documents(
+    site: &Site,
+    derived: &Derived,
+    id: PageId,
+    ancestors: &[SectionId],
+) -> Vec<String> {
+    if derived.health[id.0].medical {
+        medical_documents(site, derived, id, ancestors)
+    } else {
+        ordinary_documents(site, derived, id, ancestors)
+    }
+}
+
+/// Article, BreadcrumbList and FAQPage.
+fn ordinary_documents(
     site: &Site,
     derived: &Derived,
     id: PageId,
@@ -102,6 +118,68 @@ pub fn page_documents(
             "mainEntity": questions,
         })));
     }
+    docs
+}
+
+/// A health page: `MedicalWebPage` in place of `Article`, then the same
+/// breadcrumbs and FAQ documents as any page.
+fn medical_documents(
+    site: &Site,
+    derived: &Derived,
+    id: PageId,
+    ancestors: &[SectionId],
+) -> Vec<String> {
+    let page = &site[id];
+    let config = &site.config;
+    let health = &config.health;
+    let numbering = &derived.page_body(id).citations;
+    // References in citation order, then the uncited ones, as the list shows them.
+    let mut references: Vec<Reference> = numbering
+        .order()
+        .iter()
+        .filter_map(|cited| page.meta.references.iter().find(|r| &r.id == cited).cloned())
+        .collect();
+    for r in &page.meta.references {
+        if !references.iter().any(|o| o.id == r.id) {
+            references.push(r.clone());
+        }
+    }
+    let review = page.meta.review.as_ref();
+    let reviewer = review.and_then(|r| config.reviewers.get(&r.by));
+    let is_condition =
+        crate::health::in_sections(site, page.section, &health.condition_sections);
+    let anatomy: Vec<String> = derived
+        .terms(id)
+        .iter()
+        .filter(|t| site[t.taxonomy].config.name == health.anatomy_taxonomy)
+        .map(|&t| site[t].name.clone())
+        .collect();
+    let home = config.permalink("/");
+    let publisher = config.publisher.clone().unwrap_or_else(|| config.title.clone());
+    let input = MedicalPage {
+        title: page.title(),
+        description: page.meta.description.as_deref(),
+        permalink: &page.permalink,
+        language: &config.language,
+        date_published: page.date.as_ref().map(|d| d.rfc3339()),
+        date_modified: page.meta.updated.as_ref().or(page.date.as_ref()).map(|d| d.rfc3339()),
+        last_reviewed: review.map(|r| r.last.ymd()),
+        reviewer: reviewer.map(|r| (r, derived.health[id.0].reviewer_url.clone())),
+        references: &references,
+        condition: is_condition.then(|| Condition {
+            name: page.title(),
+            anatomy,
+        }),
+        publisher: Some(&publisher),
+        publisher_url: Some(&home),
+        image: None,
+        audience: Some("Patient"),
+    };
+    let mut docs = vec![script_json(&medical_web_page(&input))];
+    // The breadcrumbs and FAQ of an ordinary page follow its Article.
+    let mut rest = ordinary_documents(site, derived, id, ancestors);
+    rest.remove(0);
+    docs.append(&mut rest);
     docs
 }
 

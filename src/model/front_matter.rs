@@ -9,6 +9,8 @@ use std::sync::Arc;
 use serde::de::{self, DeserializeOwned, MapAccess, Visitor};
 use serde::{Deserialize, Deserializer, Serialize};
 
+use super::health::{PageHealth, Reference, Review};
+use crate::config::lint::PageLint;
 use crate::config::toml_error;
 use crate::diagnostics::{offset_of, unknown_field_hint, Code, Diagnostic};
 
@@ -56,6 +58,17 @@ pub struct PageFrontMatter {
     /// Free-form values passed to templates.
     #[serde(default)]
     pub extra: toml::Table,
+    /// `[review]`: who reviewed the page and when.
+    pub review: Option<Review>,
+    /// `[[references]]`: the sources the body cites as `[@id]`.
+    #[serde(default)]
+    pub references: Vec<Reference>,
+    /// Marks the page as medical content (or not), whatever its section.
+    pub medical: Option<bool>,
+    /// `[health]`: this page's emergency number and urgent-help text.
+    pub health: Option<PageHealth>,
+    /// `[lint]`: rules that do not apply to this page (`allow = ["orphan"]`).
+    pub lint: Option<PageLint>,
 }
 
 /// Section front matter (`_index.md`).
@@ -105,6 +118,10 @@ pub struct SectionFrontMatter {
     /// Free-form values passed to templates.
     #[serde(default)]
     pub extra: toml::Table,
+    /// Markdown shown on this section's medical pages instead of `[health] disclaimer`.
+    pub disclaimer: Option<String>,
+    /// `[lint]`: rules that do not apply to the section page.
+    pub lint: Option<PageLint>,
 }
 
 fn yes() -> bool {
@@ -182,6 +199,14 @@ impl PageDate {
             date,
             datetime: Some(datetime),
         })
+    }
+
+    /// Today's date (UTC), as reviews and lint compare against it.
+    pub fn today() -> PageDate {
+        PageDate {
+            date: time::OffsetDateTime::now_utc().date(),
+            datetime: None,
+        }
     }
 
     /// `YYYY-MM-DD`.

@@ -6,6 +6,7 @@
 //! Imports nothing above `config` and `diagnostics`.
 
 pub mod front_matter;
+pub mod health;
 
 use std::collections::HashMap;
 use std::path::PathBuf;
@@ -252,6 +253,23 @@ impl Site {
         let key = key.trim_start_matches('/');
         let key = key.strip_prefix("content/").unwrap_or(key);
         self.by_key.get(key).copied()
+    }
+
+    /// One index space for pages and sections, as `@/` links carry it
+    /// through Markdown (pages first, then sections).
+    pub fn link_index(&self, t: Target) -> usize {
+        match t {
+            Target::Page(i) => i.0,
+            Target::Section(i) => self.pages.len() + i.0,
+        }
+    }
+
+    /// The page or section of a [`Site::link_index`].
+    pub fn link_target(&self, i: usize) -> Target {
+        match i.checked_sub(self.pages.len()) {
+            None => Target::Page(PageId(i)),
+            Some(s) => Target::Section(SectionId(s)),
+        }
     }
 
     /// The sections from the root down to `section`, inclusive.

@@ -8,7 +8,9 @@ use std::sync::Arc;
 
 use super::{prepare_site, BuildOptions, BuildReport, Built};
 use crate::diagnostics::{error_count, Diagnostic};
+use crate::health;
 use crate::links;
+use crate::model::front_matter::PageDate;
 use crate::model::front_matter::{self, PageFrontMatter};
 use crate::model::Target;
 use crate::output::Sink;
@@ -154,6 +156,7 @@ impl Session {
         } = built;
         let mut diags = links::render_page(site, derived, id);
         diags.extend(links::recheck_anchors_into(site, derived, id));
+        diags.extend(health::page_diagnostics(site, derived, id, &PageDate::today()));
         if error_count(&diags) > 0 {
             return Some(Err(diags));
         }

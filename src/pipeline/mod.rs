@@ -19,7 +19,10 @@ use crate::config::Config;
 use crate::content;
 use crate::derived::Derived;
 use crate::diagnostics::{error_count, Code, Diagnostic};
+use crate::health;
 use crate::links;
+use crate::lint;
+use crate::model::front_matter::PageDate;
 use crate::metadata::related;
 use crate::model::Site;
 use crate::output::{OutputWriter, Sink, WriteStats};
@@ -41,6 +44,8 @@ pub struct BuildOptions {
     pub force: bool,
     /// Validate only; write nothing.
     pub dry_run: bool,
+    /// Run the content lint (`check` and `serve` do; `build` does not).
+    pub lint: bool,
 }
 
 impl BuildOptions {
@@ -53,6 +58,7 @@ impl BuildOptions {
             drafts: false,
             force: false,
             dry_run: false,
+            lint: false,
         }
     }
 }
@@ -91,6 +97,8 @@ pub struct BuildReport {
     pub output: PathBuf,
     /// Per-stage times.
     pub timings: Timings,
+    /// Lint findings that pages allow, listed by `check`.
+    pub allowed: Vec<crate::derived::Allowed>,
     /// Wall time.
     pub elapsed: Duration,
 }
@@ -132,6 +140,13 @@ pub fn load(
     let t = Instant::now();
     diags.extend(links::check_anchors_and_backlinks(&site, &mut derived));
     diags.extend(related::compute(&site, &mut derived));
+    let today = PageDate::today();
+    diags.extend(health::pass(&site, &mut derived, &today));
+    if opts.lint {
+        let report = lint::pass(&site, &derived, &today);
+        diags.extend(report.diagnostics);
+        derived.allowed = report.allowed;
+    }
     timings.metadata = t.elapsed();
     (Some((site, derived)), diags)
 }
@@ -198,6 +213,7 @@ pub fn prepare_site(opts: &BuildOptions, report: &mut BuildReport) -> Option<Bui
         return None;
     };
     report.pages = site.pages.len();
+    report.allowed = derived.allowed.clone();
     report.sections = site.sections.len();
     report.terms = site.taxonomies.iter().map(|t| t.terms.len()).sum();
     let built = if error_count(&diags) > 0 {

@@ -8,6 +8,8 @@ use serde_json::{json, Map, Value};
 
 use super::{escape, Renderer, Shared};
 use crate::derived::Derived;
+use crate::health::template;
+use crate::model::front_matter::PageDate;
 use crate::metadata::{jsonld, related::excerpt};
 use crate::model::{toml_to_json, Page, PageId, SectionId, Site};
 
@@ -95,6 +97,7 @@ impl Renderer {
                 .collect(),
         );
         v["jsonld"] = json!(jsonld::page_documents(site, derived, id, &ancestors));
+        self.health_values(site, derived, id, &mut v);
         v["assets"] = json!(p
             .assets
             .iter()
@@ -117,6 +120,31 @@ impl Renderer {
         }
         v["terms"] = Value::Object(terms);
         v
+    }
+}
+
+impl Renderer {
+    /// `page.review`, `page.references` and `page.health` for the theme.
+    fn health_values(&self, site: &Site, derived: &Derived, id: PageId, v: &mut Value) {
+        let p = &site[id];
+        let info = &derived.health[id.0];
+        let cfg = &site.config.health;
+        let review = p.meta.review.as_ref();
+        v["review"] = review
+            .and_then(|r| Some((r, site.config.reviewers.get(&r.by)?)))
+            .map_or(Value::Null, |(r, reviewer)| {
+                template::review_value(
+                    &r.by,
+                    r,
+                    reviewer,
+                    info.reviewer_url.as_deref(),
+                    cfg.review_interval_days,
+                    &self.shared.today,
+                )
+            });
+        let numbering = &derived.page_body(id).citations;
+        v["references"] = template::references_value(&p.meta.references, numbering);
+        v["health"] = template::health_value(info.medical, info.disclaimer.as_deref());
     }
 }
 
@@ -230,6 +258,7 @@ pub(super) fn shared_values(
         static_hashes,
         term_urls,
         markdown: site.config.markdown.clone(),
+        today: PageDate::today(),
     }
 }
 

@@ -2,7 +2,6 @@
 //! `get_taxonomy_url`) and filters (`markdown`, `truncate_words`, `date`, `slugify`).
 
 use std::collections::HashMap;
-use std::path::Path;
 use std::sync::Arc;
 
 use serde_json::{json, Value};
@@ -86,21 +85,22 @@ pub(super) fn register(tera: &mut Tera, shared: &Arc<Shared>) {
                     permalink,
                 })
             };
-            let source: Arc<str> = text.into();
             let cx = MarkdownContext {
                 options: &s.markdown,
                 resolve: &resolve,
-                file: Path::new("(template)"),
-                source: &source,
                 asset_dir: None,
                 static_dir: None,
                 raw_html: true,
+                health: None,
             };
-            let mut diags = Vec::new();
-            let mut html = markdown::render(text, 0, &cx, &mut diags).html;
-            if let Some(d) = diags.iter().find(|d| d.is_error()) {
-                return Err(Error::msg(format!("markdown: {}", d.message)));
+            let rendered = markdown::render(text, 0, &cx);
+            if let Some(m) = rendered.missing.first() {
+                return Err(Error::msg(format!(
+                    "markdown: link to `@/{}`, which does not exist",
+                    m.key
+                )));
             }
+            let mut html = rendered.html;
             if args.get("inline").and_then(Value::as_bool).unwrap_or(false) {
                 if let Some(inner) = html
                     .strip_prefix("<p>")

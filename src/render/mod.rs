@@ -92,6 +92,8 @@ pub(crate) struct Shared {
     pub static_hashes: HashMap<String, String>,
     pub term_urls: HashMap<(String, String), String>,
     pub markdown: crate::config::MarkdownConfig,
+    /// The date of this build, for "review overdue".
+    pub today: crate::model::front_matter::PageDate,
 }
 
 /// The loaded templates plus the site-wide values, ready to render any job.

@@ -98,6 +98,7 @@ pub fn run(mut opts: ServeOptions, out: Console) -> i32 {
     let mut build = BuildOptions::new(&opts.root);
     build.base_url = Some(base_url.clone());
     build.drafts = opts.drafts;
+    build.lint = true;
 
     let store = Arc::new(RwLock::new(Store::default()));
     let (tx, _) = broadcast::channel::<String>(64);

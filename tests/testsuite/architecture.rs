@@ -20,8 +20,16 @@ const ALLOWED: &[(&str, &[&str])] = &[
         &["model", "derived", "markdown", "config", "diagnostics"],
     ),
     (
-        "metadata",
+        "health",
         &["model", "derived", "markdown", "config", "diagnostics"],
+    ),
+    (
+        "lint",
+        &["model", "derived", "markdown", "config", "diagnostics"],
+    ),
+    (
+        "metadata",
+        &["model", "derived", "markdown", "health", "config", "diagnostics"],
     ),
     (
         "render",
@@ -30,6 +38,7 @@ const ALLOWED: &[(&str, &[&str])] = &[
             "derived",
             "markdown",
             "metadata",
+            "health",
             "config",
             "diagnostics",
             "outpath",
@@ -43,6 +52,8 @@ const ALLOWED: &[(&str, &[&str])] = &[
             "derived",
             "content",
             "links",
+            "health",
+            "lint",
             "metadata",
             "render",
             "external",

@@ -15,4 +15,6 @@ mod errors;
 mod external;
 mod metadata;
 mod safety;
+mod schemaorg;
 mod serve;
+mod theme_health;

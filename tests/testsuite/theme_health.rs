@@ -4,9 +4,11 @@
 
 use std::collections::HashMap;
 
-use fascia::content::front_matter::PageDate;
-use fascia::health::citations::Numbering;
-use fascia::health::{template, Reference, Review, Reviewer, ReviewerKind};
+use fascia::model::front_matter::PageDate;
+use fascia::markdown::citations::Numbering;
+use fascia::config::health::{Reviewer, ReviewerKind};
+use fascia::health::template;
+use fascia::model::health::{Reference, Review};
 use serde_json::{json, Value};
 use tera::{Context, Tera};
 

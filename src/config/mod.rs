@@ -4,6 +4,9 @@ use std::collections::BTreeMap;
 use std::path::Path;
 use std::sync::Arc;
 
+pub mod health;
+pub mod lint;
+
 use serde::{Deserialize, Serialize};
 
 use crate::diagnostics::{unknown_field_hint, value_span, Code, Diagnostic};
@@ -58,6 +61,15 @@ pub struct Config {
     /// Free-form values passed to templates unchanged.
     #[serde(default)]
     pub extra: toml::Table,
+    /// `[health]`: medical pages, review interval, urgency callouts.
+    #[serde(default, skip_serializing)]
+    pub health: health::HealthConfig,
+    /// `[reviewers.KEY]`: who reviews pages, named by key in `[review] by`.
+    #[serde(default, skip_serializing)]
+    pub reviewers: BTreeMap<String, health::Reviewer>,
+    /// `[lint]`: the content lint's rules and levels.
+    #[serde(default, skip_serializing)]
+    pub lint: lint::LintConfig,
 }
 
 /// One taxonomy, e.g. `{ name = "tags", paginate_by = 20, feed = true }`.

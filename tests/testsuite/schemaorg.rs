@@ -1,13 +1,14 @@
 //! Checks the schema.org validator of `tests/schemaorg/validate.rs`, and the
 //! health JSON-LD builder against it.
 
-#[path = "schemaorg/validate.rs"]
+#[path = "../schemaorg/validate.rs"]
 mod validate;
 
 use std::sync::OnceLock;
 
 use fascia::health::jsonld::{medical_web_page, Condition, MedicalPage};
-use fascia::health::{Reference, Reviewer, ReviewerKind};
+use fascia::config::health::{Reviewer, ReviewerKind};
+use fascia::model::health::Reference;
 use serde_json::json;
 use validate::{validate, Vocab};
 

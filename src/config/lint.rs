@@ -45,7 +45,7 @@ use std::fmt;
 use serde::de::{self, DeserializeOwned, IntoDeserializer, MapAccess, Visitor};
 use serde::{Deserialize, Deserializer, Serialize};
 
-use crate::diagnostics::Severity;
+use crate::diagnostics::{Code, Severity};
 
 /// How a rule reports its findings.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize, Serialize)]
@@ -457,30 +457,30 @@ impl Rule {
     }
 
     /// The diagnostic code, e.g. `lint::duplicate-title`.
-    pub fn code(self) -> &'static str {
+    pub fn code(self) -> Code {
         match self {
-            Rule::Orphan => "lint::orphan",
-            Rule::DuplicateTitle => "lint::duplicate-title",
-            Rule::DuplicateDescription => "lint::duplicate-description",
-            Rule::DescriptionLength => "lint::description-length",
-            Rule::ImageAlt => "lint::image-alt",
-            Rule::HeadingOrder => "lint::heading-order",
-            Rule::Readability => "lint::readability",
-            Rule::LongSentence => "lint::long-sentence",
-            Rule::EmptySection => "lint::empty-section",
-            Rule::FaqDuplicate => "lint::faq-duplicate",
-            Rule::LinkText => "lint::link-text",
-            Rule::ReviewMissing => "lint::review-missing",
-            Rule::ReviewOverdue => "lint::review-overdue",
-            Rule::ReferencesMissing => "lint::references-missing",
-            Rule::Claims => "lint::claims",
-            Rule::RequiredCallout => "lint::required-callout",
+            Rule::Orphan => Code::LintOrphan,
+            Rule::DuplicateTitle => Code::LintDuplicateTitle,
+            Rule::DuplicateDescription => Code::LintDuplicateDescription,
+            Rule::DescriptionLength => Code::LintDescriptionLength,
+            Rule::ImageAlt => Code::LintImageAlt,
+            Rule::HeadingOrder => Code::LintHeadingOrder,
+            Rule::Readability => Code::LintReadability,
+            Rule::LongSentence => Code::LintLongSentence,
+            Rule::EmptySection => Code::LintEmptySection,
+            Rule::FaqDuplicate => Code::LintFaqDuplicate,
+            Rule::LinkText => Code::LintLinkText,
+            Rule::ReviewMissing => Code::LintReviewMissing,
+            Rule::ReviewOverdue => Code::LintReviewOverdue,
+            Rule::ReferencesMissing => Code::LintReferencesMissing,
+            Rule::Claims => Code::LintClaims,
+            Rule::RequiredCallout => Code::LintRequiredCallout,
         }
     }
 
     /// The kebab-case name, e.g. `duplicate-title` (the code without `lint::`).
     pub fn name(self) -> &'static str {
-        &self.code()["lint::".len()..]
+        &self.code().as_str()["lint::".len()..]
     }
 
     /// The `[lint]` key, e.g. `duplicate_title`.
@@ -664,7 +664,7 @@ conditions = ["DOCTOR", "URGENT", "EMERGENCY"]
         for &r in Rule::all() {
             assert_eq!(Rule::from_name(r.name()), Some(r));
             assert_eq!(Rule::from_name(&r.key()), Some(r));
-            assert_eq!(Rule::from_name(r.code()), Some(r));
+            assert_eq!(Rule::from_name(r.code().as_str()), Some(r));
         }
         assert_eq!(Rule::from_name("nope"), None);
         assert_eq!(Rule::from_name(" Image_Alt "), Some(Rule::ImageAlt));
