@@ -16,8 +16,8 @@ use serde_json::{json, Value};
 use super::check::{is_overdue, next_review};
 use crate::config::health::Reviewer;
 use crate::markdown::citations::Numbering;
-use crate::model::health::{Reference, Review};
 use crate::model::front_matter::PageDate;
+use crate::model::health::{Reference, Review};
 
 /// `page.review`. `reviewer_url` is the reviewer's `url` made absolute (an
 /// `@/` link resolved by the caller), or `None`.
@@ -73,7 +73,8 @@ pub fn references_value(refs: &[Reference], numbering: &Numbering) -> Value {
                 "doi_url": r.doi_url(),
                 "pmid": r.pmid,
                 "pmid_url": r.pmid_url(),
-                "url": r.url,
+                // Only web links: a `javascript:` or other scheme is never linked.
+                "url": r.url.as_deref().filter(|u| u.starts_with("https://") || u.starts_with("http://")),
                 "accessed": r.accessed.as_ref().map(PageDate::ymd),
                 "cites": numbering.anchors(&r.id),
             })
