@@ -14,7 +14,7 @@ use ureq::http::StatusCode;
 use ureq::Agent;
 
 use crate::derived::Derived;
-use crate::diagnostics::{Code, Diagnostic};
+use crate::diagnostics::{value_span, Code, Diagnostic};
 use crate::markdown::LinkKind;
 use crate::model::Site;
 
@@ -73,7 +73,7 @@ pub fn collect(site: &Site, derived: &Derived) -> Vec<ExternalLink> {
             site.section_ids()
                 .map(|s| (&site[s].file, derived.section_body(s))),
         );
-    let mut links = Vec::new();
+    let mut links = reference_links(site);
     for (file, rendered) in files {
         for link in &rendered.links {
             if let LinkKind::External(url) = &link.kind {
@@ -82,6 +82,37 @@ pub fn collect(site: &Site, derived: &Derived) -> Vec<ExternalLink> {
                     file: file.display.clone(),
                     source: file.text.clone(),
                     span: link.span.clone(),
+                });
+            }
+        }
+    }
+    links
+}
+
+/// The DOI, PubMed and web links of every page's `[[references]]`, placed at
+/// the field that gives them.
+fn reference_links(site: &Site) -> Vec<ExternalLink> {
+    let mut links = Vec::new();
+    for page in &site.pages {
+        for r in &page.meta.references {
+            let fields = [
+                (r.doi.as_deref(), r.doi_url()),
+                (r.pmid.as_deref(), r.pmid_url()),
+                (r.url.as_deref(), r.url.clone()),
+            ];
+            for (written, url) in fields {
+                let (Some(written), Some(url)) = (written, url) else {
+                    continue;
+                };
+                if !url.starts_with("http://") && !url.starts_with("https://") {
+                    continue;
+                }
+                let text = &page.file.text;
+                links.push(ExternalLink {
+                    url,
+                    file: page.file.display.clone(),
+                    source: text.clone(),
+                    span: value_span(text, 0, written),
                 });
             }
         }

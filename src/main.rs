@@ -211,7 +211,7 @@ fn main() -> ExitCode {
         Command::New { path, root } => {
             let full = root.join(&path);
             report(
-                cmd::new_page(&full),
+                cmd::new_page(&root, &full),
                 || format!("Created {} (a draft)", full.display()),
                 out,
             )

@@ -4,8 +4,12 @@ use std::fs::OpenOptions;
 use std::io::Write;
 use std::path::Path;
 
-/// Writes a draft page with a title from the file name and today's date. Never overwrites.
-pub fn new_page(path: &Path) -> Result<(), String> {
+use crate::config::Config;
+
+/// Writes a draft page with a title from the file name and today's date;
+/// in a health section (`[health] sections` of the site at `root`) it also
+/// starts a `[review]` and shows a `[[references]]` example. Never overwrites.
+pub fn new_page(root: &Path, path: &Path) -> Result<(), String> {
     if path.extension().is_none_or(|e| e != "md") {
         return Err(format!("{} must end in .md", path.display()));
     }
@@ -25,8 +29,9 @@ pub fn new_page(path: &Path) -> Result<(), String> {
     let today = time::OffsetDateTime::now_local()
         .unwrap_or_else(|_| time::OffsetDateTime::now_utc())
         .date();
+    let health = health_fields(root, path, &today.to_string());
     let text = format!(
-        "+++\ntitle = {}\ndescription = \"\"\ndate = {today}\ndraft = true\n\n[taxonomies]\ntags = []\n+++\n\nStart writing here.\n",
+        "+++\ntitle = {}\ndescription = \"\"\ndate = {today}\ndraft = true\n\n[taxonomies]\ntags = []\n{health}+++\n\nStart writing here.\n",
         toml_string(&title)
     );
     if let Some(parent) = path.parent().filter(|p| !p.as_os_str().is_empty()) {
@@ -49,6 +54,37 @@ pub fn new_page(path: &Path) -> Result<(), String> {
         })?;
     file.write_all(text.as_bytes())
         .map_err(|e| format!("cannot write {}: {e}", path.display()))
+}
+
+/// `[review]` and a commented `[[references]]` example for a page in a
+/// health section; nothing elsewhere (or without a readable site.toml).
+fn health_fields(root: &Path, path: &Path, today: &str) -> String {
+    let Ok(config) = Config::load(root) else {
+        return String::new();
+    };
+    let content = root.join("content");
+    let section = path
+        .strip_prefix(&content)
+        .ok()
+        .and_then(|rel| rel.parent())
+        .map(|d| d.to_string_lossy().replace('\\', "/"))
+        .unwrap_or_default();
+    let is_health = config.health.sections.iter().any(|s| {
+        let s = s.trim_matches('/');
+        section == s || section.starts_with(&format!("{s}/"))
+    });
+    if !is_health {
+        return String::new();
+    }
+    let by = config
+        .reviewers
+        .keys()
+        .next()
+        .map_or("editorial", String::as_str);
+    format!(
+        "\n[review]\nby = {}\nlast = {today}\n\n# Cite each source in the body as [@id].\n# [[references]]\n# id = \"nhs-example\"\n# title = \"Title of the page or paper\"\n# publisher = \"NHS\"            # or journal = \"…\", with doi = \"10.…\" or pmid = \"…\"\n# url = \"https://www.nhs.uk/…\"\n# accessed = {today}\n",
+        toml_string(by)
+    )
 }
 
 fn title_from_stem(stem: &str) -> String {

@@ -40,6 +40,30 @@ fn new_starts_a_draft_and_never_overwrites() {
 }
 
 #[test]
+fn new_in_a_health_section_starts_a_review_and_shows_a_reference_example() {
+    let t = SiteTest::fixture("basic");
+    let config = std::fs::read_to_string(t.root().join("site.toml")).unwrap();
+    t.write(
+        "site.toml",
+        format!("{config}\n[health]\nsections = [\"conditions\"]\n\n[reviewers.team]\nname = \"Team\"\nrole = \"Editors\"\n"),
+    );
+    let out = t.run(&["new", "content/conditions/shin-pain.md"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let text = std::fs::read_to_string(t.root().join("content/conditions/shin-pain.md")).unwrap();
+    assert!(
+        text.contains("[review]\nby = \"team\"\nlast = 20"),
+        "{text}"
+    );
+    assert!(text.contains("# [[references]]"), "{text}");
+    // Outside a health section, no review is started.
+    assert!(t.run(&["new", "content/notes.md"]).status.success());
+    let notes = std::fs::read_to_string(t.root().join("content/notes.md")).unwrap();
+    assert!(!notes.contains("[review]"), "{notes}");
+    // The new page builds as it is.
+    t.build_ok(&["--drafts"]);
+}
+
+#[test]
 fn help_and_version() {
     let t = SiteTest::empty();
     let out = t.run(&["--help"]);

@@ -269,3 +269,42 @@ fn at_most_per_host_requests_are_in_flight() {
     assert_eq!(server.count("HEAD /hold"), 6);
     assert_eq!(server.seen.lock().unwrap().max_holding, 2);
 }
+
+#[test]
+fn check_external_checks_reference_urls_and_dois_at_their_fields() {
+    let server = Server::start();
+    let b = &server.base;
+    let t = SiteTest::fixture("basic");
+    t.write(
+        "content/cited.md",
+        format!(
+            "+++\n\
+             title = \"Cited\"\n\
+             \n\
+             [[references]]\n\
+             id = \"a\"\n\
+             title = \"A page\"\n\
+             url = \"{b}/gone\"\n\
+             \n\
+             [[references]]\n\
+             id = \"b\"\n\
+             title = \"A paper\"\n\
+             doi = \"10.1234/not-a-real-paper\"\n\
+             +++\n\
+             \n\
+             Claims [@a] and [@b].\n"
+        ),
+    );
+    let out = run(&t, &["check", "--external", "--external-timeout", "2"]);
+    let err = stderr(&out);
+    assert_eq!(out.status.code(), Some(1), "{err}");
+    // The web page of a reference is asked for, and reported at its `url` field.
+    assert!(server.count("HEAD /gone") >= 1, "{:?}", server.requests());
+    assert!(err.contains("content/cited.md:7:8"), "{err}");
+    // The DOI is checked as its doi.org link (offline here, so it fails), at its field.
+    assert!(
+        err.contains("https://doi.org/10.1234/not-a-real-paper"),
+        "{err}"
+    );
+    assert!(err.contains("content/cited.md:12:8"), "{err}");
+}
