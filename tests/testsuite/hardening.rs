@@ -6,6 +6,34 @@ use std::time::{Duration, Instant};
 
 use crate::common::*;
 
+/// `fascia check`, expecting failure; returns stderr.
+fn check_fails(t: &SiteTest) -> String {
+    let out = t.run(&["check"]);
+    assert_eq!(
+        out.status.code(),
+        Some(1),
+        "check passed:\n{}",
+        stderr(&out)
+    );
+    stderr(&out)
+}
+
+/// L1: the column of a problem far into a long line counts the whole line,
+/// not the window of it that is shown.
+#[test]
+fn the_column_of_a_problem_on_a_long_line_is_its_column_in_the_line() {
+    let t = SiteTest::fixture("basic");
+    let padding = "word ".repeat(40); // 200 bytes
+    t.edit(
+        "content/about.md",
+        "About this site.",
+        &format!("About this site.\n\n{padding}[x](@/nope.md)"),
+    );
+    let err = check_fails(&t);
+    // Line 9 of about.md; the link starts after 200 bytes of words.
+    assert!(err.contains("content/about.md:9:201"), "{err}");
+}
+
 /// L2: unique heading ids take linear time (16,000 equal headings took 11 s).
 #[test]
 fn many_equal_headings_get_ids_in_linear_time() {
