@@ -53,3 +53,22 @@ fn many_equal_headings_get_ids_in_linear_time() {
     assert!(!html.contains("id=\"same-16000\""));
     assert!(took < Duration::from_secs(20), "took {took:?}");
 }
+
+/// L3: an anchor inside a FAQ answer is checked like one in the body.
+#[test]
+fn anchors_in_faq_answers_are_checked() {
+    let t = SiteTest::fixture("basic");
+    t.edit(
+        "content/conditions/neck-pain.md",
+        "back-pain.md#when-to-see-a-doctor).\"",
+        "back-pain.md#when-to-call).\"",
+    );
+    let err = check_fails(&t);
+    assert!(err.contains("link::missing-anchor"), "{err}");
+    assert!(err.contains("`#when-to-call` is not a heading id"), "{err}");
+    assert!(err.contains("content/conditions/neck-pain.md:"), "{err}");
+    assert!(
+        err.contains("did you mean `#when-to-see-a-doctor`"),
+        "{err}"
+    );
+}
