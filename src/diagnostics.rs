@@ -47,6 +47,7 @@ codes! {
     ConfigUnsafePath => "config::unsafe-path",
     ContentDuplicatePath => "content::duplicate-path",
     ContentMissing => "content::missing",
+    ContentOutside => "content::outside",
     ContentUnsafePath => "content::unsafe-path",
     FrontMatterFence => "front-matter::fence",
     FrontMatterMissing => "front-matter::missing",

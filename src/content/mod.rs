@@ -141,11 +141,28 @@ impl Loader {
             );
             return (md_files, other_files);
         }
+        let site = self
+            .site
+            .root
+            .canonicalize()
+            .unwrap_or_else(|_| self.site.root.clone());
+        let mut outside = Vec::new();
         for entry in walkdir::WalkDir::new(&self.content_dir)
             .follow_links(true)
             .sort_by_file_name()
             .into_iter()
-            .filter_entry(|e| e.depth() == 0 || !is_editor_temp(&e.file_name().to_string_lossy()))
+            .filter_entry(|e| {
+                if e.depth() > 0 && is_editor_temp(&e.file_name().to_string_lossy()) {
+                    return false;
+                }
+                // A link out of the site is never read, published or served.
+                let leaves = (e.path_is_symlink() || e.depth() == 0)
+                    && e.path().canonicalize().is_ok_and(|r| !r.starts_with(&site));
+                if leaves {
+                    outside.push(e.path().to_path_buf());
+                }
+                !leaves
+            })
         {
             match entry {
                 Ok(e) if e.file_type().is_file() => {
@@ -163,6 +180,16 @@ impl Loader {
                 Ok(_) => {}
                 Err(e) => self.diags.push(walk_error(&self.site.root, &e)),
             }
+        }
+        for p in outside {
+            self.diags.push(
+                Diagnostic::warning(
+                    Code::ContentOutside,
+                    "this links to a place outside the site; it is skipped",
+                )
+                .in_file(p.strip_prefix(&self.site.root).unwrap_or(&p))
+                .hint("copy the file into the site instead of linking to it"),
+            );
         }
         (md_files, other_files)
     }

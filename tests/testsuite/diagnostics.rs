@@ -282,6 +282,7 @@ fn static_outside_is_a_warning() {
     );
 }
 
+/// A link to nothing in static/ is skipped with a warning; the build goes on.
 #[cfg(unix)]
 #[test]
 fn static_read_dangling_link() {
@@ -291,5 +292,24 @@ fn static_read_dangling_link() {
         t.root().join("static/dangling.css"),
     )
     .unwrap();
-    insta::assert_snapshot!("static_read", check(&t));
+    let out = t.run(&["check"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    insta::assert_snapshot!("static_read", stderr(&out));
+}
+
+/// A link in content/ to a place outside the site is skipped with a warning.
+#[cfg(unix)]
+#[test]
+fn content_outside_is_a_warning() {
+    let t = SiteTest::fixture("basic");
+    let outside = tempfile::tempdir().unwrap();
+    std::fs::write(outside.path().join("notes.md"), "+++\ntitle = \"x\"\n+++\n").unwrap();
+    std::os::unix::fs::symlink(
+        outside.path().join("notes.md"),
+        t.root().join("content/notes.md"),
+    )
+    .unwrap();
+    let out = t.run(&["check"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    insta::assert_snapshot!("content_outside", stderr(&out));
 }

@@ -72,3 +72,96 @@ fn anchors_in_faq_answers_are_checked() {
         "{err}"
     );
 }
+
+/// M5: a link in content/ to a place outside the site is skipped with a
+/// warning: never read, published or served.
+#[cfg(unix)]
+#[test]
+fn content_links_out_of_the_site_are_skipped_with_a_warning() {
+    let t = SiteTest::fixture("basic");
+    let outside = tempfile::tempdir().unwrap();
+    std::fs::write(outside.path().join("secret.txt"), "secret").unwrap();
+    std::fs::write(
+        outside.path().join("page.md"),
+        "+++\ntitle = \"Outside\"\n+++\nsecret page\n",
+    )
+    .unwrap();
+    std::os::unix::fs::symlink(
+        outside.path().join("secret.txt"),
+        t.root().join("content/secret.txt"),
+    )
+    .unwrap();
+    std::os::unix::fs::symlink(outside.path(), t.root().join("content/elsewhere")).unwrap();
+    std::os::unix::fs::symlink("/etc", t.root().join("content/etc")).unwrap();
+    let out = t.build_ok(&[]);
+    let err = stderr(&out);
+    assert!(err.contains("warning[content::outside]"), "{err}");
+    assert!(err.contains("content/secret.txt"), "{err}");
+    assert!(err.contains("content/elsewhere"), "{err}");
+    assert!(!t.public().join("secret.txt").exists());
+    assert!(!t.public().join("elsewhere").exists());
+    assert!(!t.public().join("etc").exists());
+    let all = walkdir::WalkDir::new(t.public())
+        .into_iter()
+        .filter_map(Result::ok)
+        .filter(|e| e.file_type().is_file())
+        .any(|e| {
+            std::fs::read_to_string(e.path())
+                .unwrap_or_default()
+                .contains("secret")
+        });
+    assert!(!all, "something outside the site was published");
+}
+
+/// M5: a dangling link or a link to /etc in static/ is skipped with a warning;
+/// the build goes on.
+#[cfg(unix)]
+#[test]
+fn static_links_to_nothing_or_out_of_the_site_do_not_fail_the_build() {
+    let t = SiteTest::fixture("basic");
+    std::os::unix::fs::symlink(
+        t.root().join("static/nothing.css"),
+        t.root().join("static/dangling.css"),
+    )
+    .unwrap();
+    std::os::unix::fs::symlink("/etc", t.root().join("static/etc")).unwrap();
+    std::os::unix::fs::symlink("/etc", t.root().join("templates/etc")).unwrap();
+    let out = t.build_ok(&[]);
+    let err = stderr(&out);
+    assert!(err.contains("warning[static::read]"), "{err}");
+    assert!(err.contains("warning[static::outside]"), "{err}");
+    assert!(t.public().join("style.css").exists());
+    assert!(!t.public().join("etc").exists());
+    assert!(!t.public().join("dangling.css").exists());
+}
+
+/// L5: dotfiles in static/ are published; editor files and `.git` are not.
+#[test]
+fn dotfiles_in_static_are_copied_but_not_editor_files() {
+    let t = SiteTest::fixture("basic");
+    t.write("static/.nojekyll", "");
+    t.write(
+        "static/.well-known/security.txt",
+        "Contact: mailto:a@example.org\n",
+    );
+    t.write("static/.style.css.swp", "swap");
+    t.write("static/.#style.css", "lock");
+    t.write("static/style.css~", "backup");
+    t.write("static/.git/config", "[core]");
+    t.write("static/.DS_Store", "finder");
+    t.build_ok(&[]);
+    assert!(t.public().join(".nojekyll").exists());
+    assert_eq!(
+        t.read(".well-known/security.txt"),
+        "Contact: mailto:a@example.org\n"
+    );
+    for skipped in [
+        ".style.css.swp",
+        ".#style.css",
+        "style.css~",
+        ".git",
+        ".DS_Store",
+    ] {
+        assert!(!t.public().join(skipped).exists(), "{skipped} was copied");
+    }
+}
