@@ -60,6 +60,7 @@ codes! {
     LinkMissingPage => "link::missing-page",
     MarkdownImageAlt => "markdown::image-alt",
     OutputBadManifest => "output::bad-manifest",
+    OutputCollision => "output::collision",
     OutputInContent => "output::in-content",
     OutputIo => "output::io",
     OutputNotAFolder => "output::not-a-folder",

@@ -297,6 +297,8 @@ impl Loader {
         let slug = slug::slugify(meta.slug.as_deref().unwrap_or(stem));
         let path = match &meta.path {
             Some(p) => checked_url_path(&file, "path", p, &mut self.diags).unwrap_or_default(),
+            // An empty slug names the section's own URL (a duplicate, reported below).
+            None if slug.is_empty() => dir_path(&section_dir),
             None => format!("{}{slug}/", dir_path(&section_dir)),
         };
         if !check_aliases(&file, &mut meta.aliases, &mut self.diags) || path.is_empty() {
@@ -304,11 +306,23 @@ impl Loader {
             return;
         }
         if let Some(other) = self.seen_paths.insert(path.clone(), file.key.clone()) {
-            let at = meta
-                .path
-                .as_ref()
-                .and_then(|p| file.text.find(p.as_str()))
-                .map_or(0..0, |i| i..i + meta.path.as_ref().map_or(0, |p| p.len()));
+            let (field, value) = match (&meta.path, &meta.slug) {
+                (Some(p), _) => ("path", p.as_str()),
+                (None, Some(s)) => ("slug", s.as_str()),
+                (None, None) => ("", ""),
+            };
+            let at = Some(field)
+                .filter(|f| !f.is_empty())
+                .and_then(|_| file.text.find(&format!("{field} =")))
+                .or_else(|| file.text.find(&format!("{field}:")))
+                .map_or(0..0, |from| {
+                    let span = value_span(&file.text, from, value);
+                    if span.is_empty() {
+                        from..from + field.len()
+                    } else {
+                        span
+                    }
+                });
             self.diags.push(
                 Diagnostic::error(
                     Code::ContentDuplicatePath,

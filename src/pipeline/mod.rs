@@ -177,12 +177,23 @@ fn prepare(site: Site, derived: Derived, diags: &mut Vec<Diagnostic>) -> Option<
         })
         .collect();
     match Renderer::new(&site, &derived, &theme_files, hashes) {
-        Ok(renderer) => Some(Built {
-            site,
-            derived,
-            renderer,
-            statics,
-        }),
+        Ok(renderer) => {
+            // Every output path is known before anything renders: two claims on one
+            // file are an error, never a silent overwrite.
+            let jobs = renderer.jobs(&site, &derived);
+            let static_paths: Vec<&str> = statics.iter().map(|(p, _)| p.as_str()).collect();
+            let collisions = renderer.collisions(&site, &jobs, &static_paths);
+            if !collisions.is_empty() {
+                diags.extend(collisions);
+                return None;
+            }
+            Some(Built {
+                site,
+                derived,
+                renderer,
+                statics,
+            })
+        }
         Err(d) => {
             diags.extend(d);
             None

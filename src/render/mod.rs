@@ -4,6 +4,7 @@
 mod context;
 mod functions;
 mod listings;
+mod outputs;
 
 use context::{globals, section_link, shared_values};
 pub use context::{page_summary, SummaryChange};

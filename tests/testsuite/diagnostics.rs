@@ -125,6 +125,20 @@ case!(taxonomy_unknown, |t| {
         "body_area =",
     );
 });
+case!(output_collision, |t| {
+    t.edit(
+        "content/conditions/back-pain.md",
+        "date = 2026-02-01",
+        "date = 2026-02-01\naliases = [\"/about/\"]",
+    );
+});
+case!(output_collision_with_a_static_file, |t| {
+    t.edit(
+        "content/conditions/back-pain.md",
+        "date = 2026-02-01",
+        "date = 2026-02-01\npath = \"style.css\"",
+    );
+});
 case!(template_error, |t| {
     t.write(
         "templates/404.html",

@@ -73,6 +73,83 @@ fn anchors_in_faq_answers_are_checked() {
     );
 }
 
+/// M4: every way two outputs can claim one file is an error that names both
+/// sources, and `check` fails.
+#[test]
+fn colliding_output_paths_are_errors_naming_both_sources() {
+    let cases: &[(&str, &str, &str, &[&str])] = &[
+        (
+            "content/about.md",
+            "title: About",
+            "title: About\naliases: [\"/\"]",
+            &["index.html", "content/_index.md", "content/about.md"],
+        ),
+        (
+            "content/conditions/back-pain.md",
+            "date = 2026-02-01",
+            "date = 2026-02-01\naliases = [\"/about/\"]",
+            &[
+                "about/index.html",
+                "content/about.md",
+                "content/conditions/back-pain.md",
+            ],
+        ),
+        (
+            "content/conditions/back-pain.md",
+            "date = 2026-02-01",
+            "date = 2026-02-01\nslug = \"\"",
+            &["/conditions/", "content/conditions/_index.md"],
+        ),
+        (
+            "content/conditions/back-pain.md",
+            "date = 2026-02-01",
+            "date = 2026-02-01\npath = \"style.css\"",
+            &[
+                "style.css",
+                "static file",
+                "content/conditions/back-pain.md",
+            ],
+        ),
+        (
+            "content/conditions/back-pain.md",
+            "date = 2026-02-01",
+            "date = 2026-02-01\npath = \"sitemap.xml\"",
+            &[
+                "sitemap.xml",
+                "built-in sitemap.xml",
+                "content/conditions/back-pain.md",
+            ],
+        ),
+    ];
+    for (file, from, to, names) in cases {
+        let t = SiteTest::fixture("basic");
+        t.edit(file, from, to);
+        let err = check_fails(&t);
+        for n in *names {
+            assert!(err.contains(n), "{to}: no {n} in\n{err}");
+        }
+        assert!(
+            err.contains("output::collision") || err.contains("content::duplicate-path"),
+            "{err}"
+        );
+    }
+    // A section beside the taxonomy of the same name.
+    let t = SiteTest::fixture("basic");
+    t.write("content/tags/_index.md", "+++\ntitle = \"Tags\"\n+++\n");
+    let err = check_fails(&t);
+    assert!(err.contains("tags/index.html"), "{err}");
+    assert!(err.contains("content/tags/_index.md"), "{err}");
+    assert!(err.contains("`tags` taxonomy"), "{err}");
+    // The error is at the field: line and column of the value.
+    let t = SiteTest::fixture("basic");
+    t.edit(
+        "content/conditions/back-pain.md",
+        "date = 2026-02-01",
+        "date = 2026-02-01\npath = \"style.css\"",
+    );
+    assert!(check_fails(&t).contains("content/conditions/back-pain.md:5:9"));
+}
+
 /// M5: a link in content/ to a place outside the site is skipped with a
 /// warning: never read, published or served.
 #[cfg(unix)]
