@@ -69,6 +69,7 @@ codes! {
     StaticOutside => "static::outside",
     StaticRead => "static::read",
     TaxonomyUnknown => "taxonomy::unknown",
+    TemplateCycle => "template::cycle",
     TemplateError => "template::error",
     TemplateMissing => "template::missing",
     ThemeMissing => "theme::missing",

@@ -2,6 +2,7 @@
 //! site and renders every output in parallel.
 
 mod context;
+mod cycles;
 mod functions;
 mod listings;
 mod outputs;
@@ -125,6 +126,27 @@ impl Renderer {
         let mut diags = Vec::new();
         let mut sorted: Vec<(&str, &str)> = latest.into_iter().collect();
         sorted.sort_unstable();
+        let sources: Vec<cycles::Source<'_>> = sorted
+            .iter()
+            .map(|&(name, text)| cycles::Source {
+                name,
+                origin: origins.get(name).map_or(name, String::as_str),
+                text,
+            })
+            .collect();
+        let checked = cycles::check(&sources);
+        if !checked.errors.is_empty() {
+            return Err(checked.errors);
+        }
+        let sorted: Vec<(&str, &str)> = sorted
+            .into_iter()
+            .map(|(name, text)| {
+                (
+                    name,
+                    checked.rewritten.get(name).map_or(text, String::as_str),
+                )
+            })
+            .collect();
         if let Err(e) = tera.add_raw_templates(sorted) {
             diags.push(template_error(&e, &origins, None));
             return Err(diags);

@@ -139,6 +139,16 @@ case!(output_collision_with_a_static_file, |t| {
         "date = 2026-02-01\npath = \"style.css\"",
     );
 });
+case!(template_cycle, |t| {
+    t.write(
+        "templates/partials/a.html",
+        "<p>{% include \"partials/b.html\" %}</p>",
+    );
+    t.write(
+        "templates/partials/b.html",
+        "{% include \"partials/a.html\" %}",
+    );
+});
 case!(template_error, |t| {
     t.write(
         "templates/404.html",

@@ -242,3 +242,43 @@ fn dotfiles_in_static_are_copied_but_not_editor_files() {
         assert!(!t.public().join(skipped).exists(), "{skipped} was copied");
     }
 }
+
+/// M3: a template that includes itself is an error before rendering, not a
+/// stack overflow (it aborted with exit code 134).
+#[test]
+fn a_template_that_includes_itself_is_an_error() {
+    let t = SiteTest::fixture("basic");
+    t.write("templates/loop.html", "x{% include \"loop.html\" %}");
+    t.write(
+        "templates/404.html",
+        "{% extends \"base.html\" %}{% block content %}{% include \"loop.html\" %}{% endblock %}",
+    );
+    let err = check_fails(&t);
+    assert!(err.contains("template::cycle"), "{err}");
+    assert!(err.contains("templates/loop.html"), "{err}");
+}
+
+/// M3: a macro that calls itself without end stops with an error naming it
+/// (it overflowed the stack); a bounded recursion, like a nested list, renders.
+#[test]
+fn a_macro_that_recurses_without_end_is_an_error() {
+    let t = SiteTest::fixture("basic");
+    t.write(
+        "templates/macros.html",
+        "{% macro down(n) %}{{ n }}{{ self::down(n=n + 1) }}{% endmacro %}\n{% macro count(n) %}{% if n > 0 %}{{ n }},{{ self::count(n=n - 1) }}{% endif %}{% endmacro %}",
+    );
+    t.write(
+        "templates/404.html",
+        "{% extends \"base.html\" %}{% import \"macros.html\" as m %}{% block content %}{{ m::count(n=90) }}{% endblock %}",
+    );
+    t.build_ok(&[]);
+    assert!(t.read("404.html").contains("90,89,"));
+    assert!(t.read("404.html").contains(",2,1,"));
+    t.edit("templates/404.html", "m::count(n=90)", "m::down(n=1)");
+    let err = check_fails(&t);
+    assert!(err.contains("template::error"), "{err}");
+    assert!(
+        err.contains("macro `down` in `macros.html` went 100 levels deep"),
+        "{err}"
+    );
+}
