@@ -479,3 +479,86 @@ fn live_reload_works_from_the_site_folder_and_with_relative_or_absolute_roots() 
     );
     sees_an_edit(&server, &site, "Seen through an absolute root.");
 }
+
+/// Every file of a fresh `fascia build` of `root`, compared with what `port` serves.
+fn assert_served_equals_build(root: &Path, port: u16) {
+    let out = tempfile::tempdir().unwrap();
+    let built = Command::new(env!("CARGO_BIN_EXE_fascia"))
+        .args(["build", "--root", root.to_str().unwrap()])
+        .args(["--output", out.path().to_str().unwrap()])
+        .args(["--base-url", &format!("http://127.0.0.1:{port}")])
+        .output()
+        .unwrap();
+    assert!(
+        built.status.success(),
+        "{}",
+        String::from_utf8_lossy(&built.stderr)
+    );
+    for e in walkdir::WalkDir::new(out.path())
+        .into_iter()
+        .filter_map(Result::ok)
+    {
+        if !e.file_type().is_file() || e.file_name() == ".fascia-manifest.json" {
+            continue;
+        }
+        let rel = e.path().strip_prefix(out.path()).unwrap();
+        let rel = rel.to_string_lossy().replace('\\', "/");
+        let url = match rel.strip_suffix("index.html") {
+            Some(dir) => format!("/{dir}"),
+            None => format!("/{rel}"),
+        };
+        let served = request(port, &url, &[]);
+        assert_eq!(served.status, 200, "{url}");
+        assert!(
+            strip_script(&served.body) == std::fs::read(e.path()).unwrap(),
+            "{url} differs from the build"
+        );
+    }
+}
+
+/// M1: a failed full rebuild forgets the last good state; an unrelated edit while
+/// the site is broken keeps the error showing; the fix brings back exactly the build.
+#[test]
+fn a_broken_site_stays_broken_until_fixed_and_then_equals_a_build() {
+    let site = SiteTest::fixture("basic");
+    let server = start(site.root(), &[]);
+    let port = server.port;
+    let rx = events(port);
+    wait_for(&rx, "ok");
+
+    // 1) A related link to nothing: the full rebuild fails.
+    site.edit(
+        "content/conditions/back-pain.md",
+        "date = 2026-02-01",
+        "date = 2026-02-01\nrelated = [\"@/nope.md\"]",
+    );
+    let m = cycle(&rx);
+    assert!(m.contains("\"type\":\"error\""), "{m}");
+
+    // 2) An unrelated edit while it is broken: still an error, never `ok`.
+    site.edit(
+        "content/conditions/neck-pain.md",
+        "title = \"Neck pain\"",
+        "title = \"Stiff neck\"",
+    );
+    let m = cycle(&rx);
+    assert!(m.contains("\"type\":\"error\""), "{m}");
+    assert!(!m.contains("\"type\":\"ok\""), "{m}");
+    assert!(!m.contains("\"type\":\"reload\""), "{m}");
+    // A tab opened now is shown the error too.
+    let late = events(port);
+    let first = late.recv_timeout(Duration::from_secs(20)).unwrap();
+    assert!(first.contains("\"type\":\"error\""), "{first}");
+
+    // 3) The fix: the site builds, and serves what `fascia build` writes.
+    site.edit(
+        "content/conditions/back-pain.md",
+        "\nrelated = [\"@/nope.md\"]",
+        "",
+    );
+    let m = cycle(&rx);
+    assert!(m.contains("\"type\":\"ok\""), "{m}");
+    let page = request(port, "/conditions/neck-pain/", &[]);
+    assert!(String::from_utf8_lossy(&page.body).contains("Stiff neck"));
+    assert_served_equals_build(site.root(), port);
+}
