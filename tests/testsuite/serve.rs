@@ -562,3 +562,35 @@ fn a_broken_site_stays_broken_until_fixed_and_then_equals_a_build() {
     assert!(String::from_utf8_lossy(&page.body).contains("Stiff neck"));
     assert_served_equals_build(site.root(), port);
 }
+
+/// M2: a `static/` folder created after `serve` started is watched.
+#[test]
+fn a_static_folder_created_while_serving_is_watched() {
+    let site = SiteTest::fixture("basic");
+    std::fs::remove_dir_all(site.root().join("static")).unwrap();
+    // Without static/, the template's stylesheet is the theme's; keep the page simple.
+    site.write(
+        "templates/base.html",
+        "<!doctype html><html lang=\"en\"><head><title>t</title></head><body>{% block content %}{% endblock %}</body></html>",
+    );
+    let server = start(site.root(), &[]);
+    let rx = events(server.port);
+    wait_for(&rx, "ok");
+    site.write("static/new.css", "body { color: teal }");
+    let css = loop {
+        cycle(&rx);
+        let r = request(server.port, "/new.css", &[]);
+        if r.status == 200 {
+            break r;
+        }
+    };
+    assert_eq!(css.body, b"body { color: teal }");
+    // And a file added to it later is seen too.
+    site.write("static/later.css", "p { color: red }");
+    loop {
+        cycle(&rx);
+        if request(server.port, "/later.css", &[]).status == 200 {
+            break;
+        }
+    }
+}
