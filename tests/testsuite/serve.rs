@@ -594,3 +594,51 @@ fn a_static_folder_created_while_serving_is_watched() {
         }
     }
 }
+
+/// A connection that sends nothing is closed by the server after the idle timeout.
+#[test]
+fn idle_connections_are_closed() {
+    let site = SiteTest::fixture("basic");
+    let mut child = Command::new(env!("CARGO_BIN_EXE_fascia"))
+        .current_dir(site.root())
+        .args(["serve", "--port", "0"])
+        .env("NO_COLOR", "1")
+        .env("FASCIA_SERVE_IDLE_TIMEOUT_MS", "500")
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let mut lines = BufReader::new(child.stdout.take().unwrap()).lines();
+    let line = lines.next().unwrap().unwrap();
+    let port: u16 = line
+        .split("http://127.0.0.1:")
+        .nth(1)
+        .and_then(|r| r.split('/').next())
+        .and_then(|p| p.parse().ok())
+        .unwrap();
+    let server = Server { child, port };
+    let mut idle = TcpStream::connect(("127.0.0.1", port)).unwrap();
+    idle.set_read_timeout(Some(Duration::from_secs(10)))
+        .unwrap();
+    let started = std::time::Instant::now();
+    let mut buf = [0u8; 64];
+    // The server closes it: read returns 0 (or a reset), well before our own 10 s.
+    let n = idle.read(&mut buf).unwrap_or(0);
+    assert_eq!(n, 0);
+    assert!(
+        started.elapsed() < Duration::from_secs(5),
+        "closed only after {:?}",
+        started.elapsed()
+    );
+    // A keep-alive connection that goes quiet after a response is closed too.
+    let mut s = TcpStream::connect(("127.0.0.1", port)).unwrap();
+    s.set_read_timeout(Some(Duration::from_secs(10))).unwrap();
+    write!(s, "GET / HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\n\r\n").unwrap();
+    let mut all = Vec::new();
+    let started = std::time::Instant::now();
+    let _ = s.read_to_end(&mut all);
+    assert!(String::from_utf8_lossy(&all).starts_with("HTTP/1.1 200"));
+    assert!(started.elapsed() < Duration::from_secs(5));
+    // The server still answers.
+    assert_eq!(request(server.port, "/", &[]).status, 200);
+}
