@@ -642,3 +642,21 @@ fn idle_connections_are_closed() {
     // The server still answers.
     assert_eq!(request(server.port, "/", &[]).status, 200);
 }
+
+/// M5: a dangling link and a link to /etc in static/ are skipped; every page is served.
+#[cfg(unix)]
+#[test]
+fn links_to_nothing_or_outside_in_static_do_not_break_serve() {
+    let site = SiteTest::fixture("basic");
+    std::os::unix::fs::symlink(
+        site.root().join("static/nothing.css"),
+        site.root().join("static/dangling.css"),
+    )
+    .unwrap();
+    std::os::unix::fs::symlink("/etc", site.root().join("static/etc")).unwrap();
+    let server = start(site.root(), &[]);
+    assert_eq!(request(server.port, "/", &[]).status, 200);
+    assert_eq!(request(server.port, "/style.css", &[]).status, 200);
+    assert_eq!(request(server.port, "/etc/passwd", &[]).status, 404);
+    assert_eq!(request(server.port, "/dangling.css", &[]).status, 404);
+}
