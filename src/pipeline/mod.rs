@@ -223,7 +223,8 @@ pub fn prepare_site(opts: &BuildOptions, report: &mut BuildReport) -> Option<Bui
 impl Built {
     /// Renders `jobs` in parallel into `sink`, returning the problems found.
     pub fn render(&self, jobs: &[Job], sink: &dyn Sink) -> Vec<Diagnostic> {
-        jobs.par_iter()
+        let diags = jobs
+            .par_iter()
             .filter_map(|job| {
                 let (rel, bytes) = match self.renderer.render(&self.site, &self.derived, job) {
                     Ok(x) => x,
@@ -231,7 +232,8 @@ impl Built {
                 };
                 sink.put(&rel, &bytes).err().map(|e| io_error(&rel, e))
             })
-            .collect()
+            .collect();
+        crate::render::merge_template_errors(diags)
     }
 
     /// Renders every output and stores the static files that no output claimed.

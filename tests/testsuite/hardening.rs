@@ -282,3 +282,24 @@ fn a_macro_that_recurses_without_end_is_an_error() {
         "{err}"
     );
 }
+
+/// A template mistake is reported once, with the place in the template and the
+/// number of pages it broke, not once per page without a line.
+#[test]
+fn a_template_error_is_reported_once_with_its_line_and_page_count() {
+    let t = SiteTest::fixture("basic");
+    let page = std::fs::read_to_string(t.root().join("templates/page.html")).unwrap();
+    t.write(
+        "templates/page.html",
+        page.replacen(
+            "{{ page.title }}",
+            "{{ page.title }}\n{{ no_such_value }}",
+            1,
+        ),
+    );
+    let err = check_fails(&t);
+    assert_eq!(err.matches("error[template::error]").count(), 1, "{err}");
+    assert!(err.contains("(in 4 pages)"), "{err}");
+    assert!(err.contains("templates/page.html:"), "{err}");
+    assert!(err.contains("content/about.md"), "{err}");
+}
