@@ -89,6 +89,9 @@ pub struct BuildReport {
     pub written: WriteStats,
     /// Where the output went.
     pub output: PathBuf,
+    /// A failed build had begun to move files into the output folder (a file
+    /// system error during the commit); the next build repairs them.
+    pub partly_written: bool,
     /// Per-stage times.
     pub timings: Timings,
     /// Wall time.
@@ -329,7 +332,8 @@ fn write(opts: &BuildOptions, built: &Built, report: &mut BuildReport) -> bool {
                 true
             }
             Err(e) => {
-                diags.push(io_error(&report.output.display().to_string(), e));
+                report.partly_written = e.changed;
+                diags.push(io_error(&report.output.display().to_string(), e.error));
                 false
             }
         }

@@ -303,3 +303,25 @@ fn a_template_error_is_reported_once_with_its_line_and_page_count() {
     assert!(err.contains("templates/page.html:"), "{err}");
     assert!(err.contains("content/about.md"), "{err}");
 }
+
+/// A file where the commit needs a folder is found before anything moves, so
+/// "was not changed" is true: no output file changed, no staging is left.
+#[test]
+fn a_conflict_in_the_output_folder_is_found_before_anything_moves() {
+    let t = SiteTest::fixture("basic");
+    t.build_ok(&[]);
+    std::fs::remove_dir_all(t.public().join("conditions")).unwrap();
+    t.write("public/conditions", "in the way");
+    let before = snapshot(&t.public());
+    // atom.xml changes too, and sorts before conditions/: it used to be replaced.
+    t.edit(
+        "content/conditions/back-pain.md",
+        "title = \"Back pain\"",
+        "title = \"Back pain, edited\"",
+    );
+    let err = t.build_err(&[]);
+    assert!(err.contains("output::io"), "{err}");
+    assert!(err.contains("was not changed"), "{err}");
+    assert_eq!(before, snapshot(&t.public()), "the output folder changed");
+    assert!(!t.public().join(".fascia-staging").exists());
+}
