@@ -58,6 +58,31 @@ pub struct Config {
     /// Free-form values passed to templates unchanged.
     #[serde(default)]
     pub extra: toml::Table,
+    /// `[build]`: limits of a build.
+    #[serde(default)]
+    pub build: BuildConfig,
+}
+
+/// `[build]`: limits of a build.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct BuildConfig {
+    /// How long one output may take to render before the build stops with
+    /// an error naming its template and page, like Hugo's `timeout`.
+    #[serde(default = "default_render_timeout_ms")]
+    pub render_timeout_ms: u64,
+}
+
+impl Default for BuildConfig {
+    fn default() -> Self {
+        BuildConfig {
+            render_timeout_ms: default_render_timeout_ms(),
+        }
+    }
+}
+
+fn default_render_timeout_ms() -> u64 {
+    30_000
 }
 
 /// One taxonomy, e.g. `{ name = "tags", paginate_by = 20, feed = true }`.

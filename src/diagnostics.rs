@@ -72,6 +72,7 @@ codes! {
     TemplateCycle => "template::cycle",
     TemplateError => "template::error",
     TemplateMissing => "template::missing",
+    TemplateTimeout => "template::timeout",
     ThemeMissing => "theme::missing",
     ThemeRead => "theme::read",
     TomlSyntax => "toml::syntax",

@@ -164,6 +164,7 @@ impl OutputWriter {
                 .in_file(out)
                 .hint("check the permissions of the output folder"));
             }
+            lock_open().push((staging.clone(), writer.created_out));
             writer.staging = Some(staging);
         }
         Ok(writer)
@@ -212,6 +213,7 @@ impl OutputWriter {
         let Some(staging) = self.staging.clone() else {
             return Ok(WriteStats::default());
         };
+        lock_open().retain(|(s, _)| *s != staging);
         let new = self.new.into_inner().expect("no panics while locked");
         let mut pending = self.pending.into_inner().expect("no panics while locked");
         pending.sort();
@@ -279,10 +281,31 @@ impl OutputWriter {
     /// Throws away what was staged; the output folder is as it was.
     pub fn abort(self) {
         if let Some(staging) = &self.staging {
+            lock_open().retain(|(s, _)| s != staging);
             let _ = fs::remove_dir_all(staging);
             if self.created_out {
                 let _ = fs::remove_dir(&self.out);
             }
+        }
+    }
+}
+
+/// Staging folders of writers not yet committed or aborted, and whether
+/// their output folder was created by this build.
+static OPEN: Mutex<Vec<(PathBuf, bool)>> = Mutex::new(Vec::new());
+
+fn lock_open() -> std::sync::MutexGuard<'static, Vec<(PathBuf, bool)>> {
+    OPEN.lock().unwrap_or_else(|e| e.into_inner())
+}
+
+/// Removes the staging folder of every writer still open (and an output folder
+/// this build created), for a process about to exit in the middle of a build:
+/// the output folder is then as it was.
+pub fn abandon_open_staging() {
+    for (staging, created_out) in lock_open().drain(..) {
+        let _ = fs::remove_dir_all(&staging);
+        if let (true, Some(out)) = (created_out, staging.parent()) {
+            let _ = fs::remove_dir(out);
         }
     }
 }

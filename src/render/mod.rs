@@ -236,6 +236,11 @@ impl Renderer {
         jobs
     }
 
+    /// Where template `name` comes from (`templates/page.html`), for diagnostics.
+    pub fn origin(&self, name: &str) -> Option<String> {
+        self.origins.get(name).map(|(o, _)| o.clone())
+    }
+
     fn has(&self, name: &str) -> bool {
         self.tera.get_template_names().any(|n| n == name)
     }

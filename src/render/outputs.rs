@@ -177,6 +177,44 @@ impl Renderer {
         }
     }
 
+    /// The template a job renders and who asked for the output (a content
+    /// file, a taxonomy, a built-in output), for errors about the render.
+    pub fn describe(&self, site: &Site, job: &Job) -> (String, String) {
+        let template = match job {
+            Job::Page(id) => {
+                let p = &site[*id];
+                p.meta
+                    .template
+                    .clone()
+                    .or_else(|| site[p.section].meta.page_template.clone())
+                    .unwrap_or_else(|| "page.html".into())
+            }
+            Job::Section(id, _) => {
+                let s = &site[*id];
+                match (&s.meta.redirect_to, &s.meta.template) {
+                    (Some(_), _) => "alias.html".into(),
+                    (None, Some(t)) => t.clone(),
+                    (None, None) if *id == crate::model::SectionId::ROOT => "index.html".into(),
+                    (None, None) => "section.html".into(),
+                }
+            }
+            Job::TaxonomyList(_) => "taxonomy_list.html".into(),
+            Job::Term(..) => "taxonomy_term.html".into(),
+            Job::TermFeed(_) | Job::Feed => "atom.xml".into(),
+            Job::Faq => "faq.html".into(),
+            Job::NotFound => "404.html".into(),
+            Job::Alias(..) => "alias.html".into(),
+            Job::Sitemap => "sitemap.xml".into(),
+            Job::Robots => "robots.txt".into(),
+        };
+        let (path, claim) = self.claim(site, job);
+        let who = match job {
+            Job::Page(_) | Job::Section(..) => claim.who,
+            _ => path,
+        };
+        (template, who)
+    }
+
     /// Every output file that two jobs, or a job and a static file, would both
     /// write: one error each, at the later claim's field when it has one.
     pub fn collisions(&self, site: &Site, jobs: &[Job], statics: &[&str]) -> Vec<Diagnostic> {

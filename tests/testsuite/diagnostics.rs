@@ -149,6 +149,17 @@ case!(template_cycle, |t| {
         "{% include \"partials/a.html\" %}",
     );
 });
+case!(template_timeout, |t| {
+    let config = std::fs::read_to_string(t.root().join("site.toml")).unwrap();
+    t.write(
+        "site.toml",
+        format!("{config}\n[build]\nrender_timeout_ms = 100\n"),
+    );
+    t.write(
+        "templates/404.html",
+        "{% extends \"base.html\" %}{% block content %}{% for a in range(end=3000) %}{% for b in range(end=3000) %}{% endfor %}{% endfor %}{% endblock %}",
+    );
+});
 case!(template_error, |t| {
     t.write(
         "templates/404.html",

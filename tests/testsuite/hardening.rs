@@ -325,3 +325,41 @@ fn a_conflict_in_the_output_folder_is_found_before_anything_moves() {
     assert_eq!(before, snapshot(&t.public()), "the output folder changed");
     assert!(!t.public().join(".fascia-staging").exists());
 }
+
+/// A slow loop in a template of the fixture (9 million iterations).
+const SLOW_404: &str = "{% extends \"base.html\" %}{% block content %}{% for a in range(end=3000) %}{% for b in range(end=3000) %}{% endfor %}{% endfor %}{% endblock %}";
+
+/// M3: a render that runs past `[build] render_timeout_ms` stops the build at
+/// once with an error naming the template and the output; the output folder
+/// stays as it was.
+#[test]
+fn a_render_past_its_time_limit_stops_the_build() {
+    let t = SiteTest::fixture("basic");
+    t.build_ok(&[]);
+    let before = snapshot(&t.public());
+    let config = std::fs::read_to_string(t.root().join("site.toml")).unwrap();
+    t.write(
+        "site.toml",
+        format!("{config}\n[build]\nrender_timeout_ms = 200\n"),
+    );
+    t.write("templates/404.html", SLOW_404);
+    let started = Instant::now();
+    let err = t.build_err(&[]);
+    assert!(
+        started.elapsed() < Duration::from_secs(5),
+        "took {:?}",
+        started.elapsed()
+    );
+    assert!(err.contains("error[template::timeout]"), "{err}");
+    assert!(err.contains("`404.html`"), "{err}");
+    assert!(err.contains("templates/404.html"), "{err}");
+    assert_eq!(before, snapshot(&t.public()), "the output folder changed");
+    assert!(!t.public().join(".fascia-staging").exists());
+    // With a limit it fits in, the same template builds.
+    t.write(
+        "site.toml",
+        format!("{config}\n[build]\nrender_timeout_ms = 600000\n"),
+    );
+    t.write("templates/404.html", SLOW_404.replace("3000", "30"));
+    t.build_ok(&[]);
+}

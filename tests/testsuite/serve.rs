@@ -660,3 +660,32 @@ fn links_to_nothing_or_outside_in_static_do_not_break_serve() {
     assert_eq!(request(server.port, "/etc/passwd", &[]).status, 404);
     assert_eq!(request(server.port, "/dangling.css", &[]).status, 404);
 }
+
+/// M3: a render past its time limit shows the error in the tabs at once, and
+/// the last good pages stay served (the render itself cannot be stopped).
+#[test]
+fn a_render_past_its_time_limit_shows_an_error_and_serve_goes_on() {
+    let site = SiteTest::fixture("basic");
+    let config = std::fs::read_to_string(site.root().join("site.toml")).unwrap();
+    site.write(
+        "site.toml",
+        format!("{config}\n[build]\nrender_timeout_ms = 300\n"),
+    );
+    let server = start(site.root(), &[]);
+    let rx = events(server.port);
+    wait_for(&rx, "ok");
+    site.write(
+        "templates/404.html",
+        "{% extends \"base.html\" %}{% block content %}{% for a in range(end=3000) %}{% for b in range(end=3000) %}{% endfor %}{% endfor %}{% endblock %}",
+    );
+    let m = wait_for(&rx, "error");
+    assert!(
+        m.contains("template::timeout") && m.contains("404.html"),
+        "{m}"
+    );
+    assert_eq!(request(server.port, "/", &[]).status, 200);
+    assert_eq!(
+        request(server.port, "/conditions/neck-pain/", &[]).status,
+        200
+    );
+}
