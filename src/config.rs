@@ -359,6 +359,23 @@ pub fn toml_error(
         .map(|s| s.start + offset..s.end + offset)
         .unwrap_or(offset..offset);
     let message = e.message().trim().to_string();
+    // An unterminated multi-line string runs to the end of the text, where the
+    // error lands: point at its opening quotes instead.
+    for (kind, quotes) in [
+        ("multiline basic string", "\"\"\""),
+        ("multiline literal string", "'''"),
+    ] {
+        let before = source.get(offset..span.start).unwrap_or("");
+        if message.contains(kind) && before.matches(quotes).count() % 2 == 1 {
+            if let Some(open) = before.rfind(quotes) {
+                let at = offset + open;
+                return Diagnostic::error(Code::TomlSyntax, format!("unterminated {kind}"))
+                    .at(file, source, at..at + 3)
+                    .label("this string is never closed")
+                    .hint(format!("close it with {quotes}"));
+            }
+        }
+    }
     if let Some((field, hint)) = unknown_field_hint(&message) {
         return Diagnostic::error(Code::TomlUnknownField, format!("unknown field `{field}`"))
             .at(file, source, span)

@@ -36,6 +36,13 @@ case!(toml_unterminated_string, |t| {
         "title = \"Back pain",
     );
 });
+case!(toml_unterminated_multiline_string, |t| {
+    t.edit(
+        "content/conditions/back-pain.md",
+        "description = \"Lower back pain and what may help.\"",
+        "description = \"\"\"Lower back pain\nand what may help.",
+    );
+});
 case!(toml_bad_date, |t| {
     t.edit(
         "content/conditions/back-pain.md",
