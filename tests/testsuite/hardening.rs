@@ -203,6 +203,11 @@ fn static_links_to_nothing_or_out_of_the_site_do_not_fail_the_build() {
     .unwrap();
     std::os::unix::fs::symlink("/etc", t.root().join("static/etc")).unwrap();
     std::os::unix::fs::symlink("/etc", t.root().join("templates/etc")).unwrap();
+    std::os::unix::fs::symlink(
+        t.root().join("templates/nothing.html"),
+        t.root().join("templates/dangling.html"),
+    )
+    .unwrap();
     let out = t.build_ok(&[]);
     let err = stderr(&out);
     assert!(err.contains("warning[static::read]"), "{err}");
@@ -226,7 +231,17 @@ fn dotfiles_in_static_are_copied_but_not_editor_files() {
     t.write("static/style.css~", "backup");
     t.write("static/.git/config", "[core]");
     t.write("static/.DS_Store", "finder");
+    // Outside static/, names starting with a dot are ignored: never loaded or published.
+    t.write("templates/.page.html.swp", "{% if %}");
+    t.write("templates/.broken.html", "{% if %}");
+    t.write("content/.notes.md", "+++\ntitle = \"Notes\"\n+++\nhidden\n");
+    t.write(
+        "content/.drafts/idea.md",
+        "+++\ntitle = \"Idea\"\n+++\nhidden\n",
+    );
     t.build_ok(&[]);
+    assert!(!t.public().join(".notes").exists() && !t.public().join("notes").exists());
+    assert!(!t.public().join(".drafts").exists() && !t.public().join("drafts").exists());
     assert!(t.public().join(".nojekyll").exists());
     assert_eq!(
         t.read(".well-known/security.txt"),
@@ -362,4 +377,19 @@ fn a_render_past_its_time_limit_stops_the_build() {
     );
     t.write("templates/404.html", SLOW_404.replace("3000", "30"));
     t.build_ok(&[]);
+}
+
+/// In content/, a link to nothing is an error, as a missing page would be.
+#[cfg(unix)]
+#[test]
+fn a_content_link_to_nothing_is_an_error() {
+    let t = SiteTest::fixture("basic");
+    std::os::unix::fs::symlink(
+        t.root().join("content/nowhere.md"),
+        t.root().join("content/dangling.md"),
+    )
+    .unwrap();
+    let err = check_fails(&t);
+    assert!(err.contains("error[input::walk]"), "{err}");
+    assert!(err.contains("content/dangling.md"), "{err}");
 }
