@@ -6,7 +6,7 @@ use std::path::{Path, PathBuf};
 use include_dir::{include_dir, Dir};
 
 use crate::diagnostics::{Code, Diagnostic};
-use crate::model::is_editor_temp;
+use crate::model::is_skipped_name;
 
 /// The default theme, embedded so a site without one still builds.
 pub static EMBEDDED_GUIDE: Dir<'_> = include_dir!("$CARGO_MANIFEST_DIR/themes/guide");
@@ -111,19 +111,6 @@ fn embedded(files: &mut ThemeFiles) {
         }
     }
     walk(&EMBEDDED_GUIDE, files);
-}
-
-/// True for names a folder walk leaves out: editor temp files and, unless
-/// `dotfiles`, every name starting with `.`. With `dotfiles` (static files),
-/// `.nojekyll` or `.well-known/` are kept, while `.git`, `.DS_Store` and
-/// editor files such as `.page.md.swp` or `.#page.md` are still left out.
-pub fn is_skipped_name(name: &str, dotfiles: bool) -> bool {
-    match name.strip_prefix('.') {
-        Some(rest) if dotfiles && !rest.is_empty() => {
-            name == ".git" || name == ".DS_Store" || rest.starts_with('#') || is_editor_temp(rest)
-        }
-        _ => is_editor_temp(name),
-    }
 }
 
 /// True when `path` is (or lies under) a symbolic link whose target is outside `site`

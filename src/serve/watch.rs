@@ -16,7 +16,7 @@ use super::{message, MemorySink, ServeOptions, Store};
 use crate::config::CONFIG_FILE;
 use crate::console::Console;
 use crate::diagnostics::render_all;
-use crate::model::is_editor_temp;
+use crate::model::is_skipped_name;
 use crate::pipeline::{Job, Session, Update};
 
 /// Folders whose changes rebuild the site (with `site.toml` beside them).
@@ -286,12 +286,14 @@ fn collect(root: &Path, result: DebounceEventResult, into: &mut BTreeSet<PathBuf
                         .components()
                         .next()
                         .map(|c| c.as_os_str().to_string_lossy());
+                    // The build copies dotfiles of static/ (`.well-known/`): watch them too.
+                    let dotfiles = first.as_deref() == Some("static");
                     let relevant = rel == Path::new(CONFIG_FILE)
                         || first.is_some_and(|f| WATCHED_DIRS.contains(&f.as_ref()));
                     !relevant
                         || rel
                             .components()
-                            .any(|c| is_editor_temp(&c.as_os_str().to_string_lossy()))
+                            .any(|c| is_skipped_name(&c.as_os_str().to_string_lossy(), dotfiles))
                 })
                 .unwrap_or(true);
             if !ignored {

@@ -689,3 +689,19 @@ fn a_render_past_its_time_limit_shows_an_error_and_serve_goes_on() {
         200
     );
 }
+
+/// Dotfiles of static/ are published, so an edit of one is served too.
+#[test]
+fn an_edit_of_a_static_dotfile_is_served() {
+    let site = SiteTest::fixture("basic");
+    site.write("static/.well-known/security.txt", "Contact: a\n");
+    let server = start(site.root(), &[]);
+    let rx = events(server.port);
+    wait_for(&rx, "ok");
+    let r = request(server.port, "/.well-known/security.txt", &[]);
+    assert_eq!(r.body, b"Contact: a\n");
+    site.write("static/.well-known/security.txt", "Contact: b\n");
+    cycle(&rx);
+    let r = request(server.port, "/.well-known/security.txt", &[]);
+    assert_eq!(r.body, b"Contact: b\n");
+}
