@@ -331,6 +331,8 @@ impl Loader {
                 .at(&file.display, &file.text, at)
                 .hint("give one of them a different `slug` or `path`"),
             );
+            // Links to it are not reported a second time.
+            self.site.broken.push(file.key.clone());
             return;
         }
         let idx = PageId(self.site.pages.len());

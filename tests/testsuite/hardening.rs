@@ -132,6 +132,8 @@ fn colliding_output_paths_are_errors_naming_both_sources() {
             err.contains("output::collision") || err.contains("content::duplicate-path"),
             "{err}"
         );
+        // One error, not a cascade of links to the page left out.
+        assert!(err.contains("found 1 error"), "{to}:\n{err}");
     }
     // A section beside the taxonomy of the same name.
     let t = SiteTest::fixture("basic");
