@@ -119,9 +119,16 @@ impl Console {
                 } else {
                     report.output.display().to_string()
                 };
-                self.error(format!(
-                    "build failed with {errors} error{s}; {out} was not changed"
-                ));
+                if report.partly_written {
+                    self.error(format!(
+                        "build failed with {errors} error{s} while moving files into {out}; \
+                         some were replaced, and the next build repairs the rest"
+                    ));
+                } else {
+                    self.error(format!(
+                        "build failed with {errors} error{s}; {out} was not changed"
+                    ));
+                }
             }
             return 1;
         }

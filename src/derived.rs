@@ -20,6 +20,9 @@ pub struct FaqAnswer {
     pub html: String,
     /// The answer as plain text (for JSON-LD).
     pub text: String,
+    /// The links of the answer, with spans in the page's file, so the links
+    /// pass checks their anchors like those of the body.
+    pub links: Vec<crate::markdown::LinkRef>,
 }
 
 /// Everything computed from the model, by id.

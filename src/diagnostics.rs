@@ -47,6 +47,7 @@ codes! {
     ConfigUnsafePath => "config::unsafe-path",
     ContentDuplicatePath => "content::duplicate-path",
     ContentMissing => "content::missing",
+    ContentOutside => "content::outside",
     ContentUnsafePath => "content::unsafe-path",
     FrontMatterFence => "front-matter::fence",
     FrontMatterMissing => "front-matter::missing",
@@ -58,6 +59,7 @@ codes! {
     LinkMissingAnchor => "link::missing-anchor",
     LinkMissingPage => "link::missing-page",
     OutputBadManifest => "output::bad-manifest",
+    OutputCollision => "output::collision",
     OutputInContent => "output::in-content",
     OutputIo => "output::io",
     OutputNotAFolder => "output::not-a-folder",
@@ -66,8 +68,10 @@ codes! {
     StaticOutside => "static::outside",
     StaticRead => "static::read",
     TaxonomyUnknown => "taxonomy::unknown",
+    TemplateCycle => "template::cycle",
     TemplateError => "template::error",
     TemplateMissing => "template::missing",
+    TemplateTimeout => "template::timeout",
     ThemeMissing => "theme::missing",
     ThemeRead => "theme::read",
     TomlSyntax => "toml::syntax",
@@ -256,7 +260,16 @@ impl Diagnostic {
         if let Some(hint) = &self.hint {
             msg = msg.footer(Level::Help.title(hint));
         }
-        let rendered = renderer.render(msg).to_string();
+        let mut rendered = renderer.render(msg).to_string();
+        // annotate-snippets counts the column inside the excerpt; a long line is
+        // cut to a window, so put the column of the whole line back.
+        if let (Some(excerpt), Some(origin)) = (&excerpt, &file) {
+            if excerpt.shown_col != excerpt.col {
+                let shown = format!("{origin}:{}:{}", excerpt.line, excerpt.shown_col);
+                let real = format!("{origin}:{}:{}", excerpt.line, excerpt.col);
+                rendered = rendered.replacen(&shown, &real, 1);
+            }
+        }
         rendered
     }
 }
@@ -266,6 +279,10 @@ struct Excerpt {
     text: String,
     line: usize,
     span: Range<usize>,
+    /// 1-based column of the span in the whole line.
+    col: usize,
+    /// 1-based column of the span in `text`, as annotate-snippets reports it.
+    shown_col: usize,
 }
 
 const MAX_SHOWN: usize = 160;
@@ -276,7 +293,7 @@ impl Excerpt {
         let line_end = src[span.start..]
             .find('\n')
             .map_or(src.len(), |i| span.start + i);
-        let (line, _) = line_col(src, span.start);
+        let (line, col) = line_col(src, span.start);
         let mut text = &src[line_start..line_end];
         let mut rel_start = span.start - line_start;
         let mut rel_end = span.end.min(line_end).max(span.start) - line_start;
@@ -295,10 +312,13 @@ impl Excerpt {
         if rel_start == rel_end && rel_end < text.len() {
             rel_end = ceil_char_boundary(&text, rel_end + 1);
         }
+        let shown_col = text[..rel_start].chars().count() + 1;
         Excerpt {
             text,
             line,
             span: rel_start..rel_end,
+            col,
+            shown_col,
         }
     }
 }
@@ -528,5 +548,6 @@ mod tests {
         let out = d.render(false);
         assert!(out.contains('X'));
         assert!(out.len() < 1000);
+        assert!(out.contains("f.md:1:10001"), "{out}");
     }
 }

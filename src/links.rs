@@ -9,7 +9,9 @@ use rayon::prelude::*;
 use crate::config::health::UrgencyLevel;
 use crate::derived::{Derived, FaqAnswer};
 use crate::diagnostics::{closest, Code, Diagnostic};
-use crate::markdown::{self, LinkKind, MarkdownContext, MarkdownHealth, Rendered, Resolved};
+use crate::markdown::{
+    self, LinkKind, LinkRef, MarkdownContext, MarkdownHealth, Rendered, Resolved,
+};
 use crate::model::front_matter::FaqEntry;
 use crate::model::health::{PageHealth, Reference};
 use crate::model::{PageId, Site, SourceFile, Target};
@@ -222,6 +224,21 @@ fn render_answer(
             .map_or(answer_span.clone(), |i| i..i + needle.len());
         diags.extend(missing_link(site, file, &m.key, span));
     }
+    let links = r
+        .links
+        .iter()
+        .map(|l| {
+            let written = entry.answer.get(l.span.clone()).unwrap_or("");
+            let span = text
+                .find(written)
+                .filter(|_| !written.is_empty())
+                .map_or(answer_span.clone(), |i| i..i + written.len());
+            LinkRef {
+                kind: l.kind.clone(),
+                span,
+            }
+        })
+        .collect();
     let mut html = r.html;
     if let Some(stripped) = html
         .strip_prefix("<p>")
@@ -235,6 +252,7 @@ fn render_answer(
         question: entry.question.trim().to_string(),
         text: markdown::html_to_text(&html),
         html,
+        links,
     }
 }
 
@@ -269,6 +287,18 @@ pub fn check_anchors_and_backlinks(site: &Site, derived: &mut Derived) -> Vec<Di
 pub fn recheck_anchors_into(site: &Site, derived: &Derived, i: PageId) -> Vec<Diagnostic> {
     let mut sources: Vec<Target> = vec![Target::Page(i)];
     sources.extend(derived.backlinks(i).iter().map(|&b| Target::Page(b)));
+    let this = Target::Page(i);
+    sources.extend(
+        site.page_ids()
+            .filter(|&p| {
+                derived.faq(p).iter().flat_map(|a| &a.links).any(|l| {
+                    matches!(l.kind, LinkKind::Internal { target, .. } if site.link_target(target) == this)
+                })
+            })
+            .map(Target::Page),
+    );
+    let mut seen = std::collections::HashSet::new();
+    sources.retain(|s| seen.insert(*s));
     sources.extend(site.section_ids().map(Target::Section));
     sources
         .into_iter()
@@ -298,11 +328,18 @@ fn check_source(site: &Site, derived: &Derived, src: Target) -> (Vec<PageId>, Ve
     let own = derived.body(src);
     let mut diags = Vec::new();
     let mut targets = Vec::new();
-    for link in &own.links {
+    // A page's FAQ answers link like its body does.
+    let faq_links = match src {
+        Target::Page(p) => derived.faq(p).iter().flat_map(|a| &a.links).collect(),
+        Target::Section(_) => Vec::new(),
+    };
+    let body_links = own.links.len();
+    for (k, link) in own.links.iter().chain(faq_links).enumerate() {
         let (target_ids, anchor, target) = match &link.kind {
             LinkKind::Internal { target, anchor } => {
                 let t = site.link_target(*target);
-                if let (Target::Page(p), Target::Page(_)) = (t, src) {
+                // Backlinks come from bodies only.
+                if let (Target::Page(p), Target::Page(_), true) = (t, src, k < body_links) {
                     targets.push(p);
                 }
                 match anchor {

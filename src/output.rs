@@ -164,6 +164,7 @@ impl OutputWriter {
                 .in_file(out)
                 .hint("check the permissions of the output folder"));
             }
+            lock_open().push((staging.clone(), writer.created_out));
             writer.staging = Some(staging);
         }
         Ok(writer)
@@ -203,10 +204,16 @@ impl OutputWriter {
     }
 
     /// Moves staged files into place, removes stale files fascia wrote before, and saves the manifest.
-    pub fn commit(self) -> io::Result<WriteStats> {
+    ///
+    /// Every target is checked before the first file moves (a file where a
+    /// folder is needed, a folder where a file goes, a symbolic link on the
+    /// way), so those conflicts leave the output folder as it was. An error of
+    /// the file system during the move itself says so in [`CommitError::changed`].
+    pub fn commit(self) -> Result<WriteStats, CommitError> {
         let Some(staging) = self.staging.clone() else {
             return Ok(WriteStats::default());
         };
+        lock_open().retain(|(s, _)| *s != staging);
         let new = self.new.into_inner().expect("no panics while locked");
         let mut pending = self.pending.into_inner().expect("no panics while locked");
         pending.sort();
@@ -215,7 +222,33 @@ impl OutputWriter {
         for rel in &pending {
             journal.insert(rel.clone(), UNKNOWN.into());
         }
-        save_manifest(&self.out, &journal)?;
+        let ready = pending
+            .iter()
+            .try_for_each(|rel| check_target(&self.out, rel))
+            .and_then(|()| save_manifest(&self.out, &journal));
+        if let Err(error) = ready {
+            let _ = fs::remove_dir_all(&staging);
+            if self.created_out {
+                let _ = fs::remove_dir(&self.out);
+            }
+            return Err(CommitError {
+                error,
+                changed: false,
+            });
+        }
+        Self::move_in(&self.out, &self.old, &staging, &new, &pending).map_err(|error| CommitError {
+            error,
+            changed: true,
+        })
+    }
+
+    fn move_in(
+        out: &Path,
+        old: &BTreeMap<String, String>,
+        staging: &Path,
+        new: &BTreeMap<String, String>,
+        pending: &[String],
+    ) -> io::Result<WriteStats> {
         let mut stats = WriteStats {
             written: pending.len(),
             unchanged: new.len() - pending.len(),
@@ -224,8 +257,8 @@ impl OutputWriter {
         let mut safe_dirs = HashSet::new();
         for (n, rel) in pending.iter().enumerate() {
             fault_point(n);
-            let target = self.out.join(rel);
-            ensure_real_dirs(&self.out, rel, &mut safe_dirs)?;
+            let target = out.join(rel);
+            ensure_real_dirs(out, rel, &mut safe_dirs)?;
             if fs::symlink_metadata(&target).is_ok_and(|m| m.is_dir()) {
                 return Err(io::Error::other(format!(
                     "{} is a folder; cannot write a file there",
@@ -234,26 +267,92 @@ impl OutputWriter {
             }
             fs::rename(staging.join(rel), &target)?;
         }
-        for rel in self.old.keys().filter(|k| !new.contains_key(*k)) {
-            if is_plain_file(&self.out, rel) && fs::remove_file(self.out.join(rel)).is_ok() {
+        for rel in old.keys().filter(|k| !new.contains_key(k.as_str())) {
+            if is_plain_file(out, rel) && fs::remove_file(out.join(rel)).is_ok() {
                 stats.removed += 1;
-                remove_empty_parents(&self.out, rel);
+                remove_empty_parents(out, rel);
             }
         }
-        save_manifest(&self.out, &new)?;
-        let _ = fs::remove_dir_all(&staging);
+        save_manifest(out, new)?;
+        let _ = fs::remove_dir_all(staging);
         Ok(stats)
     }
 
     /// Throws away what was staged; the output folder is as it was.
     pub fn abort(self) {
         if let Some(staging) = &self.staging {
+            lock_open().retain(|(s, _)| s != staging);
             let _ = fs::remove_dir_all(staging);
             if self.created_out {
                 let _ = fs::remove_dir(&self.out);
             }
         }
     }
+}
+
+/// Staging folders of writers not yet committed or aborted, and whether
+/// their output folder was created by this build.
+static OPEN: Mutex<Vec<(PathBuf, bool)>> = Mutex::new(Vec::new());
+
+fn lock_open() -> std::sync::MutexGuard<'static, Vec<(PathBuf, bool)>> {
+    OPEN.lock().unwrap_or_else(|e| e.into_inner())
+}
+
+/// Removes the staging folder of every writer still open (and an output folder
+/// this build created), for a process about to exit in the middle of a build:
+/// the output folder is then as it was.
+pub fn abandon_open_staging() {
+    for (staging, created_out) in lock_open().drain(..) {
+        let _ = fs::remove_dir_all(&staging);
+        if let (true, Some(out)) = (created_out, staging.parent()) {
+            let _ = fs::remove_dir(out);
+        }
+    }
+}
+
+/// Why a commit failed, and whether the output folder had begun to change.
+#[derive(Debug)]
+pub struct CommitError {
+    /// What went wrong.
+    pub error: io::Error,
+    /// True when files had begun to move: the journal in the manifest lets the
+    /// next build repair them.
+    pub changed: bool,
+}
+
+/// Checks, without changing anything, that `rel` can be moved into `out`:
+/// every folder on its way is a real folder or missing, and the file itself
+/// is not a folder.
+fn check_target(out: &Path, rel: &str) -> io::Result<()> {
+    let mut p = out.to_path_buf();
+    let segments: Vec<&str> = rel.split('/').collect();
+    for (i, seg) in segments.iter().enumerate() {
+        p.push(seg);
+        let last = i + 1 == segments.len();
+        match fs::symlink_metadata(&p) {
+            Err(_) => return Ok(()),
+            Ok(m) if m.file_type().is_symlink() && !last => {
+                return Err(io::Error::other(format!(
+                    "{} is a symbolic link; fascia does not write through links",
+                    p.display()
+                )))
+            }
+            Ok(m) if last && m.is_dir() => {
+                return Err(io::Error::other(format!(
+                    "{} is a folder; cannot write a file there",
+                    p.display()
+                )))
+            }
+            Ok(m) if !last && !m.is_dir() => {
+                return Err(io::Error::other(format!(
+                    "{} is a file; cannot create a folder there",
+                    p.display()
+                )))
+            }
+            Ok(_) => {}
+        }
+    }
+    Ok(())
 }
 
 /// Writes the manifest atomically (temporary file, then rename), unless it is already so.

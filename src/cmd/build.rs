@@ -1,12 +1,27 @@
 //! `fascia build` and `fascia check`.
 
+use std::sync::Arc;
+
 use crate::console::Console;
 use crate::diagnostics::Severity;
-use crate::pipeline::{self, BuildOptions};
+use crate::pipeline::{self, BuildOptions, TimeoutHook};
+
+/// A render past its time limit cannot be stopped, so the command stops: it
+/// removes its staging folder, reports the error and exits 1 at once.
+fn exit_on_timeout(opts: &BuildOptions, out: Console) -> BuildOptions {
+    let mut opts = opts.clone();
+    opts.on_timeout = Some(TimeoutHook(Arc::new(move |d| {
+        pipeline::abandon_open_staging();
+        out.diagnostics(std::slice::from_ref(d));
+        out.error("stopped: a render ran past its time limit; the output was not changed");
+        std::process::exit(1);
+    })));
+    opts
+}
 
 /// Builds the site; returns the process exit code.
 pub fn build(opts: &BuildOptions, out: Console, timings: bool) -> i32 {
-    let (report, _) = pipeline::build(opts);
+    let (report, _) = pipeline::build(&exit_on_timeout(opts, out));
     out.report(&report, timings, "Built")
 }
 
@@ -27,7 +42,7 @@ pub struct CheckOptions {
 /// `external`, then checks every external link over the network; returns
 /// the process exit code.
 pub fn check(opts: &BuildOptions, out: Console, check: &CheckOptions) -> i32 {
-    let mut opts = opts.clone();
+    let mut opts = exit_on_timeout(opts, out);
     opts.dry_run = true;
     opts.lint = true;
     let (mut report, built) = pipeline::build(&opts);

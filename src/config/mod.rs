@@ -70,6 +70,31 @@ pub struct Config {
     /// `[lint]`: the content lint's rules and levels.
     #[serde(default, skip_serializing)]
     pub lint: lint::LintConfig,
+    /// `[build]`: limits of a build.
+    #[serde(default)]
+    pub build: BuildConfig,
+}
+
+/// `[build]`: limits of a build.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct BuildConfig {
+    /// How long one output may take to render before the build stops with
+    /// an error naming its template and page, like Hugo's `timeout`.
+    #[serde(default = "default_render_timeout_ms")]
+    pub render_timeout_ms: u64,
+}
+
+impl Default for BuildConfig {
+    fn default() -> Self {
+        BuildConfig {
+            render_timeout_ms: default_render_timeout_ms(),
+        }
+    }
+}
+
+fn default_render_timeout_ms() -> u64 {
+    30_000
 }
 
 /// One taxonomy, e.g. `{ name = "tags", paginate_by = 20, feed = true }`.
@@ -346,6 +371,23 @@ pub fn toml_error(
         .map(|s| s.start + offset..s.end + offset)
         .unwrap_or(offset..offset);
     let message = e.message().trim().to_string();
+    // An unterminated multi-line string runs to the end of the text, where the
+    // error lands: point at its opening quotes instead.
+    for (kind, quotes) in [
+        ("multiline basic string", "\"\"\""),
+        ("multiline literal string", "'''"),
+    ] {
+        let before = source.get(offset..span.start).unwrap_or("");
+        if message.contains(kind) && before.matches(quotes).count() % 2 == 1 {
+            if let Some(open) = before.rfind(quotes) {
+                let at = offset + open;
+                return Diagnostic::error(Code::TomlSyntax, format!("unterminated {kind}"))
+                    .at(file, source, at..at + 3)
+                    .label("this string is never closed")
+                    .hint(format!("close it with {quotes}"));
+            }
+        }
+    }
     if let Some((field, hint)) = unknown_field_hint(&message) {
         return Diagnostic::error(Code::TomlUnknownField, format!("unknown field `{field}`"))
             .at(file, source, span)

@@ -141,11 +141,28 @@ impl Loader {
             );
             return (md_files, other_files);
         }
+        let site = self
+            .site
+            .root
+            .canonicalize()
+            .unwrap_or_else(|_| self.site.root.clone());
+        let mut outside = Vec::new();
         for entry in walkdir::WalkDir::new(&self.content_dir)
             .follow_links(true)
             .sort_by_file_name()
             .into_iter()
-            .filter_entry(|e| e.depth() == 0 || !is_editor_temp(&e.file_name().to_string_lossy()))
+            .filter_entry(|e| {
+                if e.depth() > 0 && is_editor_temp(&e.file_name().to_string_lossy()) {
+                    return false;
+                }
+                // A link out of the site is never read, published or served.
+                let leaves = (e.path_is_symlink() || e.depth() == 0)
+                    && e.path().canonicalize().is_ok_and(|r| !r.starts_with(&site));
+                if leaves {
+                    outside.push(e.path().to_path_buf());
+                }
+                !leaves
+            })
         {
             match entry {
                 Ok(e) if e.file_type().is_file() => {
@@ -163,6 +180,16 @@ impl Loader {
                 Ok(_) => {}
                 Err(e) => self.diags.push(walk_error(&self.site.root, &e)),
             }
+        }
+        for p in outside {
+            self.diags.push(
+                Diagnostic::warning(
+                    Code::ContentOutside,
+                    "this links to a place outside the site; it is skipped",
+                )
+                .in_file(p.strip_prefix(&self.site.root).unwrap_or(&p))
+                .hint("copy the file into the site instead of linking to it"),
+            );
         }
         (md_files, other_files)
     }
@@ -270,6 +297,8 @@ impl Loader {
         let slug = slug::slugify(meta.slug.as_deref().unwrap_or(stem));
         let path = match &meta.path {
             Some(p) => checked_url_path(&file, "path", p, &mut self.diags).unwrap_or_default(),
+            // An empty slug names the section's own URL (a duplicate, reported below).
+            None if slug.is_empty() => dir_path(&section_dir),
             None => format!("{}{slug}/", dir_path(&section_dir)),
         };
         if !check_aliases(&file, &mut meta.aliases, &mut self.diags) || path.is_empty() {
@@ -277,11 +306,23 @@ impl Loader {
             return;
         }
         if let Some(other) = self.seen_paths.insert(path.clone(), file.key.clone()) {
-            let at = meta
-                .path
-                .as_ref()
-                .and_then(|p| file.text.find(p.as_str()))
-                .map_or(0..0, |i| i..i + meta.path.as_ref().map_or(0, |p| p.len()));
+            let (field, value) = match (&meta.path, &meta.slug) {
+                (Some(p), _) => ("path", p.as_str()),
+                (None, Some(s)) => ("slug", s.as_str()),
+                (None, None) => ("", ""),
+            };
+            let at = Some(field)
+                .filter(|f| !f.is_empty())
+                .and_then(|_| file.text.find(&format!("{field} =")))
+                .or_else(|| file.text.find(&format!("{field}:")))
+                .map_or(0..0, |from| {
+                    let span = value_span(&file.text, from, value);
+                    if span.is_empty() {
+                        from..from + field.len()
+                    } else {
+                        span
+                    }
+                });
             self.diags.push(
                 Diagnostic::error(
                     Code::ContentDuplicatePath,
@@ -290,6 +331,8 @@ impl Loader {
                 .at(&file.display, &file.text, at)
                 .hint("give one of them a different `slug` or `path`"),
             );
+            // Links to it are not reported a second time.
+            self.site.broken.push(file.key.clone());
             return;
         }
         let idx = PageId(self.site.pages.len());

@@ -5,7 +5,7 @@
 pub mod citations;
 mod highlight;
 
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 use std::ops::Range;
 use std::path::{Path, PathBuf};
 
@@ -159,6 +159,7 @@ pub fn render(text: &str, offset: usize, cx: &MarkdownContext<'_>) -> Rendered {
         image: None,
         link_stack: Vec::new(),
         more_at: None,
+        next_suffix: HashMap::new(),
     };
     let mut skip = vec![false; events.len()];
     let mut urgency = vec![None; events.len()];
@@ -234,6 +235,9 @@ struct Walk<'a, 'c> {
     /// For each open link: true when it was written as raw HTML (target="_blank").
     link_stack: Vec<bool>,
     more_at: Option<usize>,
+    /// For each heading id base, the next suffix to try, so that many equal
+    /// headings take linear time.
+    next_suffix: HashMap<String, usize>,
 }
 
 impl<'a> Walk<'a, '_> {
@@ -443,7 +447,11 @@ impl<'a> Walk<'a, '_> {
         let Some(h) = self.heading.take() else {
             return;
         };
-        let id = unique_id(h.id.unwrap_or_else(|| slug::slugify(&h.text)), &self.r.ids);
+        let id = unique_id(
+            h.id.unwrap_or_else(|| slug::slugify(&h.text)),
+            &self.r.ids,
+            &mut self.next_suffix,
+        );
         self.r.ids.insert(id.clone());
         let class = if h.classes.is_empty() {
             String::new()
@@ -626,7 +634,9 @@ fn callout(kind: BlockQuoteKind) -> (&'static str, &'static str) {
     }
 }
 
-fn unique_id(base: String, used: &HashSet<String>) -> String {
+/// `base`, or `base-N` with the smallest N not yet used. `next` remembers
+/// where the search for each base stopped, so N equal headings cost O(N).
+fn unique_id(base: String, used: &HashSet<String>, next: &mut HashMap<String, usize>) -> String {
     let base = if base.is_empty() {
         "section".to_string()
     } else {
@@ -635,10 +645,14 @@ fn unique_id(base: String, used: &HashSet<String>) -> String {
     if !used.contains(&base) {
         return base;
     }
-    (1..)
-        .map(|n| format!("{base}-{n}"))
-        .find(|c| !used.contains(c))
-        .expect("an unused id exists")
+    let n = next.entry(base.clone()).or_insert(1);
+    loop {
+        let candidate = format!("{base}-{n}");
+        *n += 1;
+        if !used.contains(&candidate) {
+            return candidate;
+        }
+    }
 }
 
 fn nest(flat: Vec<(u32, String, String)>) -> Vec<Heading> {

@@ -188,7 +188,12 @@ fn medical_documents(
         image: None,
         audience: Some("Patient"),
     };
-    let mut docs = vec![script_json(&medical_web_page(&input))];
+    let mut doc = medical_web_page(&input);
+    let author = page.meta.authors.first().or(config.author.as_ref());
+    if let Some(a) = author {
+        doc["author"] = json!({"@type": "Person", "name": a});
+    }
+    let mut docs = vec![script_json(&doc)];
     // The breadcrumbs and FAQ of an ordinary page follow its Article.
     let mut rest = ordinary_documents(site, derived, id, ancestors);
     rest.remove(0);

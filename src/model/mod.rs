@@ -300,6 +300,19 @@ pub fn is_editor_temp(name: &str) -> bool {
         || name == "4913"
 }
 
+/// True for names a folder walk leaves out: editor temp files and, unless
+/// `dotfiles`, every name starting with `.`. With `dotfiles` (static files),
+/// `.nojekyll` or `.well-known/` are kept, while `.git`, `.DS_Store` and
+/// editor files such as `.page.md.swp` or `.#page.md` are still left out.
+pub fn is_skipped_name(name: &str, dotfiles: bool) -> bool {
+    match name.strip_prefix('.') {
+        Some(rest) if dotfiles && !rest.is_empty() => {
+            name == ".git" || name == ".DS_Store" || rest.starts_with('#') || is_editor_temp(rest)
+        }
+        _ => is_editor_temp(name),
+    }
+}
+
 /// TOML values as JSON for templates; datetimes become their text.
 pub fn toml_to_json(v: &toml::Value) -> serde_json::Value {
     use serde_json::Value as J;

@@ -6,11 +6,14 @@
 mod incremental;
 
 pub use crate::external::ExternalOptions;
+pub use crate::output::abandon_open_staging;
 pub use crate::render::Job;
 pub use incremental::{Session, Update};
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, Mutex, MutexGuard};
 use std::time::{Duration, Instant};
 
 use rayon::prelude::*;
@@ -46,6 +49,21 @@ pub struct BuildOptions {
     pub dry_run: bool,
     /// Run the content lint (`check` and `serve` do; `build` does not).
     pub lint: bool,
+    /// Called (from a watchdog thread) as soon as a render runs past
+    /// `[build] render_timeout_ms`, while the render itself may go on.
+    pub on_timeout: Option<TimeoutHook>,
+}
+
+/// What to do the moment a render runs past its time limit: `build` and
+/// `check` report and exit, `serve` shows the error in the open tabs. The
+/// render cannot be interrupted; when it ends, the build fails with the same error.
+#[derive(Clone)]
+pub struct TimeoutHook(pub Arc<dyn Fn(&Diagnostic) + Send + Sync>);
+
+impl std::fmt::Debug for TimeoutHook {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("TimeoutHook")
+    }
 }
 
 impl BuildOptions {
@@ -59,6 +77,7 @@ impl BuildOptions {
             force: false,
             dry_run: false,
             lint: false,
+            on_timeout: None,
         }
     }
 }
@@ -95,6 +114,9 @@ pub struct BuildReport {
     pub written: WriteStats,
     /// Where the output went.
     pub output: PathBuf,
+    /// A failed build had begun to move files into the output folder (a file
+    /// system error during the commit); the next build repairs them.
+    pub partly_written: bool,
     /// Per-stage times.
     pub timings: Timings,
     /// Lint findings that pages allow, listed by `check`.
@@ -162,6 +184,8 @@ pub struct Built {
     pub renderer: Renderer,
     /// Static files with their output paths.
     pub statics: Vec<(String, Vec<u8>)>,
+    /// Told when a render runs past its time limit.
+    pub on_timeout: Option<TimeoutHook>,
 }
 
 /// Loads the theme and static files and sets up the renderer; the problems
@@ -192,12 +216,24 @@ fn prepare(site: Site, derived: Derived, diags: &mut Vec<Diagnostic>) -> Option<
         })
         .collect();
     match Renderer::new(&site, &derived, &theme_files, hashes) {
-        Ok(renderer) => Some(Built {
-            site,
-            derived,
-            renderer,
-            statics,
-        }),
+        Ok(renderer) => {
+            // Every output path is known before anything renders: two claims on one
+            // file are an error, never a silent overwrite.
+            let jobs = renderer.jobs(&site, &derived);
+            let static_paths: Vec<&str> = statics.iter().map(|(p, _)| p.as_str()).collect();
+            let collisions = renderer.collisions(&site, &jobs, &static_paths);
+            if !collisions.is_empty() {
+                diags.extend(collisions);
+                return None;
+            }
+            Some(Built {
+                site,
+                derived,
+                renderer,
+                statics,
+                on_timeout: None,
+            })
+        }
         Err(d) => {
             diags.extend(d);
             None
@@ -219,7 +255,10 @@ pub fn prepare_site(opts: &BuildOptions, report: &mut BuildReport) -> Option<Bui
     let built = if error_count(&diags) > 0 {
         None
     } else {
-        prepare(site, derived, &mut diags)
+        prepare(site, derived, &mut diags).map(|mut b| {
+            b.on_timeout = opts.on_timeout.clone();
+            b
+        })
     };
     report.diagnostics = diags;
     built
@@ -227,16 +266,72 @@ pub fn prepare_site(opts: &BuildOptions, report: &mut BuildReport) -> Option<Bui
 
 impl Built {
     /// Renders `jobs` in parallel into `sink`, returning the problems found.
+    ///
+    /// A watchdog thread watches the running renders: one that runs past
+    /// `[build] render_timeout_ms` is reported at once (through the
+    /// [`TimeoutHook`]) and fails the build with `template::timeout`, naming
+    /// its template and page. Tera cannot be interrupted, so the render itself
+    /// runs on until it ends.
     pub fn render(&self, jobs: &[Job], sink: &dyn Sink) -> Vec<Diagnostic> {
-        jobs.par_iter()
-            .filter_map(|job| {
-                let (rel, bytes) = match self.renderer.render(&self.site, &self.derived, job) {
-                    Ok(x) => x,
-                    Err(d) => return Some(d),
-                };
-                sink.put(&rel, &bytes).err().map(|e| io_error(&rel, e))
-            })
-            .collect()
+        let limit = Duration::from_millis(self.site.config.build.render_timeout_ms.max(1));
+        let running: Mutex<HashMap<usize, Instant>> = Mutex::default();
+        let late: Mutex<Vec<Diagnostic>> = Mutex::default();
+        let done = AtomicBool::new(false);
+        let mut diags: Vec<Diagnostic> = std::thread::scope(|scope| {
+            let watchdog = scope.spawn(|| {
+                let tick = (limit / 4).clamp(Duration::from_millis(1), Duration::from_millis(100));
+                let mut reported = HashSet::new();
+                while !done.load(Ordering::Acquire) {
+                    std::thread::park_timeout(tick);
+                    let now = Instant::now();
+                    let over: Vec<usize> = lock(&running)
+                        .iter()
+                        .filter(|(i, &t)| now - t >= limit && !reported.contains(*i))
+                        .map(|(&i, _)| i)
+                        .collect();
+                    for i in over {
+                        reported.insert(i);
+                        let d = self.timeout_error(&jobs[i], limit);
+                        if let Some(hook) = &self.on_timeout {
+                            (hook.0)(&d);
+                        }
+                        lock(&late).push(d);
+                    }
+                }
+            });
+            let diags = jobs
+                .par_iter()
+                .enumerate()
+                .filter_map(|(i, job)| {
+                    lock(&running).insert(i, Instant::now());
+                    let result = self.renderer.render(&self.site, &self.derived, job);
+                    lock(&running).remove(&i);
+                    let (rel, bytes) = match result {
+                        Ok(x) => x,
+                        Err(d) => return Some(d),
+                    };
+                    sink.put(&rel, &bytes).err().map(|e| io_error(&rel, e))
+                })
+                .collect();
+            done.store(true, Ordering::Release);
+            watchdog.thread().unpark();
+            diags
+        });
+        diags.extend(late.into_inner().unwrap_or_else(|e| e.into_inner()));
+        crate::render::merge_template_errors(diags)
+    }
+
+    fn timeout_error(&self, job: &Job, limit: Duration) -> Diagnostic {
+        let (template, who) = self.renderer.describe(&self.site, job);
+        Diagnostic::error(
+            Code::TemplateTimeout,
+            format!(
+                "rendering {who} with `{template}` took longer than {} ms",
+                limit.as_millis()
+            ),
+        )
+        .in_file(self.renderer.origin(&template).unwrap_or(template))
+        .hint("look for a loop over a large range or a slow nested loop in the template; or raise `render_timeout_ms` under `[build]` in site.toml")
     }
 
     /// Renders every output and stores the static files that no output claimed.
@@ -332,7 +427,8 @@ fn write(opts: &BuildOptions, built: &Built, report: &mut BuildReport) -> bool {
                 true
             }
             Err(e) => {
-                diags.push(io_error(&report.output.display().to_string(), e));
+                report.partly_written = e.changed;
+                diags.push(io_error(&report.output.display().to_string(), e.error));
                 false
             }
         }
@@ -372,6 +468,10 @@ fn output_overlaps_site(out: &Path, root: &Path) -> Option<&'static str> {
     } else {
         None
     }
+}
+
+fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
+    m.lock().unwrap_or_else(|e| e.into_inner())
 }
 
 fn io_error(what: &str, e: std::io::Error) -> Diagnostic {

@@ -2,8 +2,10 @@
 //! site and renders every output in parallel.
 
 mod context;
+mod cycles;
 mod functions;
 mod listings;
+mod outputs;
 
 use context::{globals, section_link, shared_values};
 pub use context::{page_summary, SummaryChange};
@@ -101,7 +103,8 @@ pub struct Renderer {
     tera: Tera,
     globals: Map<String, Value>,
     shared: Arc<Shared>,
-    origins: HashMap<String, String>,
+    /// Each template's origin (shown in diagnostics) and text, by name.
+    origins: HashMap<String, (String, Arc<str>)>,
     /// Some template looks pages up by path, so any page may show any other.
     pub looks_up_pages: bool,
 }
@@ -118,7 +121,10 @@ impl Renderer {
         let mut origins = HashMap::new();
         for t in &theme.templates {
             latest.insert(&t.name, &t.text);
-            origins.insert(t.name.clone(), t.origin.clone());
+            origins.insert(
+                t.name.clone(),
+                (t.origin.clone(), Arc::from(t.text.as_str())),
+            );
         }
         let mut tera = Tera::default();
         // Tera's default also escapes `/`, which makes every URL unreadable for no gain.
@@ -126,6 +132,27 @@ impl Renderer {
         let mut diags = Vec::new();
         let mut sorted: Vec<(&str, &str)> = latest.into_iter().collect();
         sorted.sort_unstable();
+        let sources: Vec<cycles::Source<'_>> = sorted
+            .iter()
+            .map(|&(name, text)| cycles::Source {
+                name,
+                origin: origins.get(name).map_or(name, |(o, _)| o.as_str()),
+                text,
+            })
+            .collect();
+        let checked = cycles::check(&sources);
+        if !checked.errors.is_empty() {
+            return Err(checked.errors);
+        }
+        let sorted: Vec<(&str, &str)> = sorted
+            .into_iter()
+            .map(|(name, text)| {
+                (
+                    name,
+                    checked.rewritten.get(name).map_or(text, String::as_str),
+                )
+            })
+            .collect();
         if let Err(e) = tera.add_raw_templates(sorted) {
             diags.push(template_error(&e, &origins, None));
             return Err(diags);
@@ -209,6 +236,11 @@ impl Renderer {
         jobs.push(Job::NotFound);
         jobs.push(Job::Robots);
         jobs
+    }
+
+    /// Where template `name` comes from (`templates/page.html`), for diagnostics.
+    pub fn origin(&self, name: &str) -> Option<String> {
+        self.origins.get(name).map(|(o, _)| o.clone())
     }
 
     fn has(&self, name: &str) -> bool {
@@ -418,7 +450,7 @@ fn escape(input: &str) -> String {
 
 fn template_error(
     e: &tera::Error,
-    origins: &HashMap<String, String>,
+    origins: &HashMap<String, (String, Arc<str>)>,
     source: Option<&str>,
 ) -> Diagnostic {
     let mut chain = vec![e.to_string()];
@@ -432,15 +464,71 @@ fn template_error(
         .iter()
         .filter(|(name, _)| message.contains(&format!("'{name}'")))
         .max_by_key(|(name, _)| name.len())
-        .map(|(_, origin)| origin.clone());
-    let mut d = Diagnostic::error(Code::TemplateError, message);
-    if let Some(t) = template {
-        d = d.in_file(t);
+        .map(|(_, origin)| origin);
+    let mut d = Diagnostic::error(Code::TemplateError, message.clone());
+    if let Some((origin, text)) = template {
+        d = d.in_file(origin);
+        // Tera gives no line for run-time errors: point at the first use of the
+        // name it complains about (`Variable `x` not found`), when the template has it.
+        let named = message.split('`').nth(1).filter(|n| !n.is_empty());
+        let parse_error = message.contains(" --> ");
+        if let Some(at) = named.filter(|_| !parse_error).and_then(|n| {
+            let i = text.find(n)?;
+            Some(i..i + n.len())
+        }) {
+            d = d.at(origin, text, at).label("here");
+        }
     }
     if let Some(src) = source {
-        d = d.hint(format!("this happened while rendering {src}"));
+        d = d.hint(format!("{RENDERING}{src}"));
     }
     d
+}
+
+/// How the hint of a template error names the page it happened on.
+const RENDERING: &str = "this happened while rendering ";
+
+/// One template error per distinct message and template, with the number of
+/// outputs it happened in: a mistake in a layout is reported once, not once
+/// per page.
+pub fn merge_template_errors(diags: Vec<Diagnostic>) -> Vec<Diagnostic> {
+    let mut out: Vec<Diagnostic> = Vec::with_capacity(diags.len());
+    let mut groups: HashMap<(String, Option<std::path::PathBuf>), (usize, Vec<String>)> =
+        HashMap::new();
+    for d in diags {
+        if d.code != Code::TemplateError {
+            out.push(d);
+            continue;
+        }
+        let key = (d.message.clone(), d.file.clone());
+        let page = d
+            .hint
+            .as_deref()
+            .and_then(|h| h.strip_prefix(RENDERING))
+            .map(str::to_string);
+        match groups.get_mut(&key) {
+            Some((_, pages)) => pages.extend(page),
+            None => {
+                groups.insert(key, (out.len(), page.into_iter().collect()));
+                out.push(d);
+            }
+        }
+    }
+    for (_, (i, mut pages)) in groups {
+        pages.sort();
+        pages.dedup();
+        if pages.len() > 1 {
+            let d = &mut out[i];
+            d.message = format!("{} (in {} pages)", d.message, pages.len());
+            let shown: Vec<&str> = pages.iter().take(3).map(String::as_str).collect();
+            let more = if pages.len() > 3 { ", …" } else { "" };
+            d.hint = Some(format!(
+                "this happened while rendering {}{more}",
+                shown.join(", ")
+            ));
+        }
+    }
+    out
 }
 
 #[cfg(test)]

@@ -6,7 +6,7 @@ use std::path::{Path, PathBuf};
 use include_dir::{include_dir, Dir};
 
 use crate::diagnostics::{Code, Diagnostic};
-use crate::model::is_editor_temp;
+use crate::model::is_skipped_name;
 
 /// The default theme, embedded so a site without one still builds.
 pub static EMBEDDED_GUIDE: Dir<'_> = include_dir!("$CARGO_MANIFEST_DIR/themes/guide");
@@ -113,53 +113,88 @@ fn embedded(files: &mut ThemeFiles) {
     walk(&EMBEDDED_GUIDE, files);
 }
 
+/// True when `path` is (or lies under) a symbolic link whose target is outside `site`
+/// (which must be canonical), or a link that points nowhere.
+pub fn links_outside(path: &Path, site: &Path) -> bool {
+    path.canonicalize()
+        .map_or(true, |real| !real.starts_with(site))
+}
+
 /// Files under `dir` (following links that stay inside the site), with their
-/// `/`-separated path relative to `dir`; editor temp files are skipped.
+/// `/`-separated path relative to `dir`; editor temp files are skipped, and
+/// dotfiles too unless `dotfiles`. Links out of the site and links to nothing
+/// are skipped with a warning.
 fn files_under(
     dir: &Path,
     site: &Path,
     files: &mut ThemeFiles,
+    dotfiles: bool,
 ) -> Result<Vec<(PathBuf, String)>, walkdir::Error> {
     let mut out = Vec::new();
     if !dir.is_dir() {
         return Ok(out);
     }
+    let given = site;
     let site = site.canonicalize().unwrap_or_else(|_| site.to_path_buf());
-    for entry in walkdir::WalkDir::new(dir)
+    let shown = |p: &Path| {
+        p.strip_prefix(given)
+            .or_else(|_| p.strip_prefix(&site))
+            .unwrap_or(p)
+            .to_path_buf()
+    };
+    let outside = |p: &Path| {
+        Diagnostic::warning(
+            Code::StaticOutside,
+            "this file links to a place outside the site; it is not copied",
+        )
+        .in_file(shown(p))
+        .hint("copy the file into the site instead of linking to it")
+    };
+    let mut skipped = Vec::new();
+    let walker = walkdir::WalkDir::new(dir)
         .follow_links(true)
         .sort_by_file_name()
-    {
-        let entry = entry?;
+        .into_iter()
+        .filter_entry(|e| {
+            if e.depth() > 0 && is_skipped_name(&e.file_name().to_string_lossy(), dotfiles) {
+                return false;
+            }
+            // A link out of the site would publish (and serve) a file the author never
+            // meant to; its folder is not even walked.
+            if (e.path_is_symlink() || e.depth() == 0) && links_outside(e.path(), &site) {
+                skipped.push(outside(e.path()));
+                return false;
+            }
+            true
+        });
+    for entry in walker {
+        let entry = match entry {
+            Ok(e) => e,
+            // A link to nothing is skipped, not a reason to fail the whole build.
+            Err(e) if e.loop_ancestor().is_none() && e.path().is_some_and(Path::is_symlink) => {
+                let p = e.path().unwrap_or(dir);
+                files.warnings.push(
+                    Diagnostic::warning(
+                        Code::StaticRead,
+                        "this link points to nothing; it is skipped",
+                    )
+                    .in_file(shown(p))
+                    .hint("remove the link, or create the file it points to"),
+                );
+                continue;
+            }
+            Err(e) => return Err(e),
+        };
         if !entry.file_type().is_file() {
             continue;
         }
         let rel = entry.path().strip_prefix(dir).unwrap_or(entry.path());
-        if rel
-            .components()
-            .any(|c| is_editor_temp(&c.as_os_str().to_string_lossy()))
-        {
-            continue;
-        }
-        // A link out of the site would publish (and serve) a file the author never meant to.
-        if entry.path_is_symlink() || entry.path().ancestors().any(|a| a.is_symlink()) {
-            let real = entry.path().canonicalize().unwrap_or_default();
-            if !real.starts_with(&site) {
-                files.warnings.push(
-                    Diagnostic::warning(
-                        Code::StaticOutside,
-                        "this file links to a place outside the site; it is not copied",
-                    )
-                    .in_file(entry.path().strip_prefix(&site).unwrap_or(entry.path()))
-                    .hint("copy the file into the site instead of linking to it"),
-                );
-                continue;
-            }
-        }
         out.push((
             entry.path().to_path_buf(),
             rel.to_string_lossy().replace('\\', "/"),
         ));
     }
+    files.warnings.extend(skipped);
     Ok(out)
 }
 
@@ -169,7 +204,7 @@ fn read_dir_templates(
     site: &Path,
     files: &mut ThemeFiles,
 ) -> Result<(), Diagnostic> {
-    let found = files_under(dir, site, files).map_err(|e| {
+    let found = files_under(dir, site, files, false).map_err(|e| {
         Diagnostic::error(Code::ThemeRead, format!("cannot read templates: {e}")).in_file(shown)
     })?;
     for (path, name) in found {
@@ -187,7 +222,7 @@ fn read_dir_templates(
 }
 
 fn read_dir_statics(dir: &Path, site: &Path, files: &mut ThemeFiles) -> Result<(), Diagnostic> {
-    let found = files_under(dir, site, files).map_err(|e| {
+    let found = files_under(dir, site, files, true).map_err(|e| {
         Diagnostic::error(Code::StaticRead, format!("cannot read static files: {e}"))
             .in_file(dir.display().to_string())
     })?;

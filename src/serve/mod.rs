@@ -14,7 +14,7 @@ use tokio::sync::broadcast;
 
 use crate::console::Console;
 use crate::diagnostics::render_all;
-use crate::pipeline::{BuildOptions, Session};
+use crate::pipeline::{BuildOptions, Session, TimeoutHook};
 pub use memory::{Files, MemorySink};
 
 /// Options of `fascia serve`.
@@ -95,13 +95,22 @@ pub fn run(mut opts: ServeOptions, out: Console) -> i32 {
         IpAddr::V4(ip) => ip.to_string(),
     };
     let base_url = format!("http://{host}:{}", addr.port());
+    let store = Arc::new(RwLock::new(Store::default()));
+    let (tx, _) = broadcast::channel::<String>(64);
     let mut build = BuildOptions::new(&opts.root);
     build.base_url = Some(base_url.clone());
     build.drafts = opts.drafts;
     build.lint = true;
+    // A render past its time limit: the tabs show the error at once; the
+    // rebuild fails when the render ends, and the last good pages stay served.
+    let (hook_store, hook_tx) = (store.clone(), tx.clone());
+    build.on_timeout = Some(TimeoutHook(Arc::new(move |d| {
+        out.diagnostics(std::slice::from_ref(d));
+        let text = render_all(std::slice::from_ref(d), false);
+        hook_store.write().unwrap_or_else(|e| e.into_inner()).error = Some(text.clone());
+        let _ = hook_tx.send(message("error", Some(("text", serde_json::json!(text)))));
+    })));
 
-    let store = Arc::new(RwLock::new(Store::default()));
-    let (tx, _) = broadcast::channel::<String>(64);
     let mut session = Session::new(build);
     let started = Instant::now();
     let sink = MemorySink::default();

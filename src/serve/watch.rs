@@ -3,7 +3,7 @@
 
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
-use std::sync::{mpsc, Arc, RwLock};
+use std::sync::{mpsc, Arc, Mutex, RwLock};
 use std::time::{Duration, Instant};
 
 use notify::{PollWatcher, RecommendedWatcher, RecursiveMode};
@@ -16,33 +16,31 @@ use super::{message, MemorySink, ServeOptions, Store};
 use crate::config::CONFIG_FILE;
 use crate::console::Console;
 use crate::diagnostics::render_all;
-use crate::model::is_editor_temp;
+use crate::model::is_skipped_name;
 use crate::pipeline::{Job, Session, Update};
 
 /// Folders whose changes rebuild the site (with `site.toml` beside them).
 const WATCHED_DIRS: [&str; 4] = ["content", "templates", "themes", "static"];
 
+/// One of the two kinds of watcher.
+enum Watcher {
+    Native(Debouncer<RecommendedWatcher, RecommendedCache>),
+    Poll(Debouncer<PollWatcher, NoCache>),
+}
+
+impl Watcher {
+    fn watch(&mut self, path: &Path, mode: RecursiveMode) -> notify::Result<()> {
+        match self {
+            Watcher::Native(d) => d.watch(path, mode),
+            Watcher::Poll(d) => d.watch(path, mode),
+        }
+    }
+}
+
 /// Keeps the watcher alive; dropping it stops watching.
 pub struct Handle {
-    _native: Option<Debouncer<RecommendedWatcher, RecommendedCache>>,
-    _poll: Option<Debouncer<PollWatcher, NoCache>>,
+    _watcher: Arc<Mutex<Watcher>>,
 }
-
-impl Handle {
-    fn native(d: Debouncer<RecommendedWatcher, RecommendedCache>) -> Self {
-        Handle {
-            _native: Some(d),
-            _poll: None,
-        }
-    }
-    fn poll(d: Debouncer<PollWatcher, NoCache>) -> Self {
-        Handle {
-            _native: None,
-            _poll: Some(d),
-        }
-    }
-}
-
 /// Starts watching and a thread that rebuilds on every settled change.
 pub fn start(
     session: Session,
@@ -58,7 +56,7 @@ pub fn start(
         .map(|p| root.join(p))
         .filter(|p| p.exists())
         .collect();
-    let poll = |events_tx| -> notify::Result<Handle> {
+    let poll = |events_tx| -> notify::Result<Watcher> {
         let mut d = new_debouncer_opt::<_, PollWatcher, NoCache>(
             opts.debounce,
             None,
@@ -70,9 +68,9 @@ pub fn start(
             d.watch(p, RecursiveMode::Recursive)?;
         }
         d.watch(&root, RecursiveMode::NonRecursive)?;
-        Ok(Handle::poll(d))
+        Ok(Watcher::Poll(d))
     };
-    let handle = if opts.poll {
+    let watcher = if opts.poll {
         poll(events_tx)?
     } else {
         let native = new_debouncer_opt::<_, RecommendedWatcher, RecommendedCache>(
@@ -87,11 +85,12 @@ pub fn start(
                 d.watch(p, RecursiveMode::Recursive)?;
             }
             // site.toml through its folder: an editor's atomic save replaces the file itself.
+            // The same watch sees `static/` or `templates/` created later.
             d.watch(&root, RecursiveMode::NonRecursive)?;
             Ok(d)
         });
         match native {
-            Ok(d) => Handle::native(d),
+            Ok(d) => Watcher::Native(d),
             Err(e) => {
                 out.warning(format!(
                     "native file events are not available ({e}); polling instead"
@@ -100,9 +99,13 @@ pub fn start(
             }
         }
     };
+    let watcher = Arc::new(Mutex::new(watcher));
+    let handle = Handle {
+        _watcher: watcher.clone(),
+    };
     std::thread::Builder::new()
         .name("fascia-watch".into())
-        .spawn(move || rebuild_loop(session, events_rx, store, tx, out))
+        .spawn(move || rebuild_loop(session, events_rx, store, tx, out, watcher))
         .map_err(|e| notify::Error::generic(&e.to_string()))?;
     Ok(handle)
 }
@@ -113,6 +116,7 @@ fn rebuild_loop(
     store: Arc<RwLock<Store>>,
     tx: broadcast::Sender<String>,
     out: Console,
+    watcher: Arc<Mutex<Watcher>>,
 ) {
     let root = session.root().to_path_buf();
     while let Ok(first) = rx.recv() {
@@ -125,6 +129,21 @@ fn rebuild_loop(
         }
         if changed.is_empty() {
             continue;
+        }
+        // A watched folder created (or re-created) after `serve` started: watch it
+        // from now on. Whatever it already holds comes in with this full rebuild.
+        // Only these folders are watched recursively, never the whole site root,
+        // so `public/`, `.git/` or `target/` cost no watches at all.
+        for p in &changed {
+            let top = p.parent() == Some(root.as_path())
+                && p.file_name()
+                    .is_some_and(|n| WATCHED_DIRS.contains(&n.to_string_lossy().as_ref()));
+            if top && p.is_dir() {
+                let mut w = watcher.lock().unwrap_or_else(|e| e.into_inner());
+                if let Err(e) = w.watch(p, RecursiveMode::Recursive) {
+                    out.warning(format!("cannot watch {}: {e}", p.display()));
+                }
+            }
         }
         let started = Instant::now();
         let paths: Vec<PathBuf> = changed.into_iter().collect();
@@ -267,12 +286,14 @@ fn collect(root: &Path, result: DebounceEventResult, into: &mut BTreeSet<PathBuf
                         .components()
                         .next()
                         .map(|c| c.as_os_str().to_string_lossy());
+                    // The build copies dotfiles of static/ (`.well-known/`): watch them too.
+                    let dotfiles = first.as_deref() == Some("static");
                     let relevant = rel == Path::new(CONFIG_FILE)
                         || first.is_some_and(|f| WATCHED_DIRS.contains(&f.as_ref()));
                     !relevant
                         || rel
                             .components()
-                            .any(|c| is_editor_temp(&c.as_os_str().to_string_lossy()))
+                            .any(|c| is_skipped_name(&c.as_os_str().to_string_lossy(), dotfiles))
                 })
                 .unwrap_or(true);
             if !ignored {

@@ -36,6 +36,13 @@ case!(toml_unterminated_string, |t| {
         "title = \"Back pain",
     );
 });
+case!(toml_unterminated_multiline_string, |t| {
+    t.edit(
+        "content/conditions/back-pain.md",
+        "description = \"Lower back pain and what may help.\"",
+        "description = \"\"\"Lower back pain\nand what may help.",
+    );
+});
 case!(toml_bad_date, |t| {
     t.edit(
         "content/conditions/back-pain.md",
@@ -123,6 +130,41 @@ case!(taxonomy_unknown, |t| {
         "content/conditions/back-pain.md",
         "body_areas =",
         "body_area =",
+    );
+});
+case!(output_collision, |t| {
+    t.edit(
+        "content/conditions/back-pain.md",
+        "date = 2026-02-01",
+        "date = 2026-02-01\naliases = [\"/about/\"]",
+    );
+});
+case!(output_collision_with_a_static_file, |t| {
+    t.edit(
+        "content/conditions/back-pain.md",
+        "date = 2026-02-01",
+        "date = 2026-02-01\npath = \"style.css\"",
+    );
+});
+case!(template_cycle, |t| {
+    t.write(
+        "templates/partials/a.html",
+        "<p>{% include \"partials/b.html\" %}</p>",
+    );
+    t.write(
+        "templates/partials/b.html",
+        "{% include \"partials/a.html\" %}",
+    );
+});
+case!(template_timeout, |t| {
+    let config = std::fs::read_to_string(t.root().join("site.toml")).unwrap();
+    t.write(
+        "site.toml",
+        format!("{config}\n[build]\nrender_timeout_ms = 100\n"),
+    );
+    t.write(
+        "templates/404.html",
+        "{% extends \"base.html\" %}{% block content %}{% for a in range(end=3000) %}{% for b in range(end=3000) %}{% endfor %}{% endfor %}{% endblock %}",
     );
 });
 case!(template_error, |t| {
@@ -282,6 +324,7 @@ fn static_outside_is_a_warning() {
     );
 }
 
+/// A link to nothing in static/ is skipped with a warning; the build goes on.
 #[cfg(unix)]
 #[test]
 fn static_read_dangling_link() {
@@ -291,5 +334,24 @@ fn static_read_dangling_link() {
         t.root().join("static/dangling.css"),
     )
     .unwrap();
-    insta::assert_snapshot!("static_read", check(&t));
+    let out = t.run(&["check"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    insta::assert_snapshot!("static_read", stderr(&out));
+}
+
+/// A link in content/ to a place outside the site is skipped with a warning.
+#[cfg(unix)]
+#[test]
+fn content_outside_is_a_warning() {
+    let t = SiteTest::fixture("basic");
+    let outside = tempfile::tempdir().unwrap();
+    std::fs::write(outside.path().join("notes.md"), "+++\ntitle = \"x\"\n+++\n").unwrap();
+    std::os::unix::fs::symlink(
+        outside.path().join("notes.md"),
+        t.root().join("content/notes.md"),
+    )
+    .unwrap();
+    let out = t.run(&["check"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    insta::assert_snapshot!("content_outside", stderr(&out));
 }

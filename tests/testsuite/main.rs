@@ -13,6 +13,7 @@ mod corpus;
 mod diagnostics;
 mod errors;
 mod external;
+mod hardening;
 mod metadata;
 mod safety;
 mod schemaorg;

@@ -161,10 +161,11 @@ fn article_json_ld_breadcrumbs_and_head_tags() {
     let (_d, out) = bundled();
     let html = std::fs::read_to_string(out.join("conditions/knee-pain/index.html")).unwrap();
     let docs = json_ld(&html);
+    // A health page: MedicalWebPage in place of Article, with the same core fields.
     let article = docs
         .iter()
-        .find(|v| v["@type"] == "Article")
-        .expect("Article");
+        .find(|v| v["@type"] == "MedicalWebPage")
+        .expect("MedicalWebPage");
     assert_eq!(article["headline"], "Knee pain");
     assert!(article["datePublished"]
         .as_str()

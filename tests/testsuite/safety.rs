@@ -167,6 +167,23 @@ fn removal_never_follows_a_symbolic_link() {
     assert_intact(&victim);
 }
 
+/// A link planted inside the output folder where a page goes is never
+/// written through: the build fails before anything moves.
+#[cfg(unix)]
+#[test]
+fn writing_never_follows_a_symbolic_link() {
+    let (keep, victim) = victim();
+    let t = SiteTest::fixture("basic");
+    t.build_ok(&[]);
+    std::fs::remove_dir_all(t.public().join("about")).unwrap();
+    std::os::unix::fs::symlink(keep.path(), t.public().join("about")).unwrap();
+    let err = t.build_err(&[]);
+    assert!(err.contains("does not write through links"), "{err}");
+    assert!(err.contains("was not changed"), "{err}");
+    assert_intact(&victim);
+    assert_eq!(std::fs::read_dir(keep.path()).unwrap().count(), 1);
+}
+
 #[test]
 fn output_folder_may_not_be_or_hold_the_site() {
     let t = SiteTest::fixture("basic");

@@ -482,3 +482,229 @@ fn live_reload_works_from_the_site_folder_and_with_relative_or_absolute_roots() 
     );
     sees_an_edit(&server, &site, "Seen through an absolute root.");
 }
+
+/// Every file of a fresh `fascia build` of `root`, compared with what `port` serves.
+fn assert_served_equals_build(root: &Path, port: u16) {
+    let out = tempfile::tempdir().unwrap();
+    let built = Command::new(env!("CARGO_BIN_EXE_fascia"))
+        .args(["build", "--root", root.to_str().unwrap()])
+        .args(["--output", out.path().to_str().unwrap()])
+        .args(["--base-url", &format!("http://127.0.0.1:{port}")])
+        .output()
+        .unwrap();
+    assert!(
+        built.status.success(),
+        "{}",
+        String::from_utf8_lossy(&built.stderr)
+    );
+    for e in walkdir::WalkDir::new(out.path())
+        .into_iter()
+        .filter_map(Result::ok)
+    {
+        if !e.file_type().is_file() || e.file_name() == ".fascia-manifest.json" {
+            continue;
+        }
+        let rel = e.path().strip_prefix(out.path()).unwrap();
+        let rel = rel.to_string_lossy().replace('\\', "/");
+        let url = match rel.strip_suffix("index.html") {
+            Some(dir) => format!("/{dir}"),
+            None => format!("/{rel}"),
+        };
+        let served = request(port, &url, &[]);
+        assert_eq!(served.status, 200, "{url}");
+        assert!(
+            strip_script(&served.body) == std::fs::read(e.path()).unwrap(),
+            "{url} differs from the build"
+        );
+    }
+}
+
+/// M1: a failed full rebuild forgets the last good state; an unrelated edit while
+/// the site is broken keeps the error showing; the fix brings back exactly the build.
+#[test]
+fn a_broken_site_stays_broken_until_fixed_and_then_equals_a_build() {
+    let site = SiteTest::fixture("basic");
+    let server = start(site.root(), &[]);
+    let port = server.port;
+    let rx = events(port);
+    wait_for(&rx, "ok");
+
+    // 1) A related link to nothing: the full rebuild fails.
+    site.edit(
+        "content/conditions/back-pain.md",
+        "date = 2026-02-01",
+        "date = 2026-02-01\nrelated = [\"@/nope.md\"]",
+    );
+    let m = cycle(&rx);
+    assert!(m.contains("\"type\":\"error\""), "{m}");
+
+    // 2) An unrelated edit while it is broken: still an error, never `ok`.
+    site.edit(
+        "content/conditions/neck-pain.md",
+        "title = \"Neck pain\"",
+        "title = \"Stiff neck\"",
+    );
+    let m = cycle(&rx);
+    assert!(m.contains("\"type\":\"error\""), "{m}");
+    assert!(!m.contains("\"type\":\"ok\""), "{m}");
+    assert!(!m.contains("\"type\":\"reload\""), "{m}");
+    // A tab opened now is shown the error too.
+    let late = events(port);
+    let first = late.recv_timeout(Duration::from_secs(20)).unwrap();
+    assert!(first.contains("\"type\":\"error\""), "{first}");
+
+    // 3) The fix: the site builds, and serves what `fascia build` writes.
+    site.edit(
+        "content/conditions/back-pain.md",
+        "\nrelated = [\"@/nope.md\"]",
+        "",
+    );
+    let m = cycle(&rx);
+    assert!(m.contains("\"type\":\"ok\""), "{m}");
+    let page = request(port, "/conditions/neck-pain/", &[]);
+    assert!(String::from_utf8_lossy(&page.body).contains("Stiff neck"));
+    assert_served_equals_build(site.root(), port);
+}
+
+/// M2: a `static/` folder created after `serve` started is watched.
+#[test]
+fn a_static_folder_created_while_serving_is_watched() {
+    let site = SiteTest::fixture("basic");
+    std::fs::remove_dir_all(site.root().join("static")).unwrap();
+    // Without static/, the template's stylesheet is the theme's; keep the page simple.
+    site.write(
+        "templates/base.html",
+        "<!doctype html><html lang=\"en\"><head><title>t</title></head><body>{% block content %}{% endblock %}</body></html>",
+    );
+    let server = start(site.root(), &[]);
+    let rx = events(server.port);
+    wait_for(&rx, "ok");
+    site.write("static/new.css", "body { color: teal }");
+    let css = loop {
+        cycle(&rx);
+        let r = request(server.port, "/new.css", &[]);
+        if r.status == 200 {
+            break r;
+        }
+    };
+    assert_eq!(css.body, b"body { color: teal }");
+    // And a file added to it later is seen too.
+    site.write("static/later.css", "p { color: red }");
+    loop {
+        cycle(&rx);
+        if request(server.port, "/later.css", &[]).status == 200 {
+            break;
+        }
+    }
+}
+
+/// A connection that sends nothing is closed by the server after the idle timeout.
+#[test]
+fn idle_connections_are_closed() {
+    let site = SiteTest::fixture("basic");
+    let mut child = Command::new(env!("CARGO_BIN_EXE_fascia"))
+        .current_dir(site.root())
+        .args(["serve", "--port", "0"])
+        .env("NO_COLOR", "1")
+        .env("FASCIA_SERVE_IDLE_TIMEOUT_MS", "500")
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let mut lines = BufReader::new(child.stdout.take().unwrap()).lines();
+    let line = lines.next().unwrap().unwrap();
+    let port: u16 = line
+        .split("http://127.0.0.1:")
+        .nth(1)
+        .and_then(|r| r.split('/').next())
+        .and_then(|p| p.parse().ok())
+        .unwrap();
+    let server = Server { child, port };
+    let mut idle = TcpStream::connect(("127.0.0.1", port)).unwrap();
+    idle.set_read_timeout(Some(Duration::from_secs(10)))
+        .unwrap();
+    let started = std::time::Instant::now();
+    let mut buf = [0u8; 64];
+    // The server closes it: read returns 0 (or a reset), well before our own 10 s.
+    let n = idle.read(&mut buf).unwrap_or(0);
+    assert_eq!(n, 0);
+    assert!(
+        started.elapsed() < Duration::from_secs(5),
+        "closed only after {:?}",
+        started.elapsed()
+    );
+    // A keep-alive connection that goes quiet after a response is closed too.
+    let mut s = TcpStream::connect(("127.0.0.1", port)).unwrap();
+    s.set_read_timeout(Some(Duration::from_secs(10))).unwrap();
+    write!(s, "GET / HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\n\r\n").unwrap();
+    let mut all = Vec::new();
+    let started = std::time::Instant::now();
+    let _ = s.read_to_end(&mut all);
+    assert!(String::from_utf8_lossy(&all).starts_with("HTTP/1.1 200"));
+    assert!(started.elapsed() < Duration::from_secs(5));
+    // The server still answers.
+    assert_eq!(request(server.port, "/", &[]).status, 200);
+}
+
+/// M5: a dangling link and a link to /etc in static/ are skipped; every page is served.
+#[cfg(unix)]
+#[test]
+fn links_to_nothing_or_outside_in_static_do_not_break_serve() {
+    let site = SiteTest::fixture("basic");
+    std::os::unix::fs::symlink(
+        site.root().join("static/nothing.css"),
+        site.root().join("static/dangling.css"),
+    )
+    .unwrap();
+    std::os::unix::fs::symlink("/etc", site.root().join("static/etc")).unwrap();
+    let server = start(site.root(), &[]);
+    assert_eq!(request(server.port, "/", &[]).status, 200);
+    assert_eq!(request(server.port, "/style.css", &[]).status, 200);
+    assert_eq!(request(server.port, "/etc/passwd", &[]).status, 404);
+    assert_eq!(request(server.port, "/dangling.css", &[]).status, 404);
+}
+
+/// M3: a render past its time limit shows the error in the tabs at once, and
+/// the last good pages stay served (the render itself cannot be stopped).
+#[test]
+fn a_render_past_its_time_limit_shows_an_error_and_serve_goes_on() {
+    let site = SiteTest::fixture("basic");
+    let config = std::fs::read_to_string(site.root().join("site.toml")).unwrap();
+    site.write(
+        "site.toml",
+        format!("{config}\n[build]\nrender_timeout_ms = 300\n"),
+    );
+    let server = start(site.root(), &[]);
+    let rx = events(server.port);
+    wait_for(&rx, "ok");
+    site.write(
+        "templates/404.html",
+        "{% extends \"base.html\" %}{% block content %}{% for a in range(end=3000) %}{% for b in range(end=3000) %}{% endfor %}{% endfor %}{% endblock %}",
+    );
+    let m = wait_for(&rx, "error");
+    assert!(
+        m.contains("template::timeout") && m.contains("404.html"),
+        "{m}"
+    );
+    assert_eq!(request(server.port, "/", &[]).status, 200);
+    assert_eq!(
+        request(server.port, "/conditions/neck-pain/", &[]).status,
+        200
+    );
+}
+
+/// Dotfiles of static/ are published, so an edit of one is served too.
+#[test]
+fn an_edit_of_a_static_dotfile_is_served() {
+    let site = SiteTest::fixture("basic");
+    site.write("static/.well-known/security.txt", "Contact: a\n");
+    let server = start(site.root(), &[]);
+    let rx = events(server.port);
+    wait_for(&rx, "ok");
+    let r = request(server.port, "/.well-known/security.txt", &[]);
+    assert_eq!(r.body, b"Contact: a\n");
+    site.write("static/.well-known/security.txt", "Contact: b\n");
+    cycle(&rx);
+    let r = request(server.port, "/.well-known/security.txt", &[]);
+    assert_eq!(r.body, b"Contact: b\n");
+}
