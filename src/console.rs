@@ -102,7 +102,10 @@ impl Console {
                 a.file.display(),
                 a.count,
                 if a.count == 1 { "" } else { "s" },
-                a.reason.as_deref().map(|r| format!(": {r}")).unwrap_or_default()
+                a.reason
+                    .as_deref()
+                    .map(|r| format!(": {r}"))
+                    .unwrap_or_default()
             ));
         }
         let errors = error_count(&report.diagnostics);

@@ -6,12 +6,12 @@ use std::path::Path;
 
 use rayon::prelude::*;
 
+use crate::config::health::UrgencyLevel;
 use crate::derived::{Derived, FaqAnswer};
 use crate::diagnostics::{closest, Code, Diagnostic};
-use crate::config::health::UrgencyLevel;
 use crate::markdown::{self, LinkKind, MarkdownContext, MarkdownHealth, Rendered, Resolved};
-use crate::model::health::{PageHealth, Reference};
 use crate::model::front_matter::FaqEntry;
+use crate::model::health::{PageHealth, Reference};
 use crate::model::{PageId, Site, SourceFile, Target};
 
 /// Renders the bodies and FAQ answers of every page and section into `derived`.
@@ -26,8 +26,15 @@ pub fn render_bodies(site: &Site, derived: &mut Derived) -> Vec<Diagnostic> {
         .par_iter()
         .map(|s| {
             let health = markdown_health(site, None, &[]);
-            let (r, _, d) =
-                document_body(site, &s.file, s.body_offset, None, &static_dir, &[], &health);
+            let (r, _, d) = document_body(
+                site,
+                &s.file,
+                s.body_offset,
+                None,
+                &static_dir,
+                &[],
+                &health,
+            );
             (r, d)
         })
         .collect();

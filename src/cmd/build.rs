@@ -53,7 +53,10 @@ pub fn check(opts: &BuildOptions, out: Console, check: &CheckOptions) -> i32 {
             out.json_lines(&diags);
         } else {
             out.diagnostics(&diags);
-            out.error(format!("{} of {count} external link{s} failed", diags.len()));
+            out.error(format!(
+                "{} of {count} external link{s} failed",
+                diags.len()
+            ));
         }
         return 1;
     }

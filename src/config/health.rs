@@ -163,7 +163,6 @@ impl UrgencyLevel {
     }
 }
 
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -202,7 +201,6 @@ doctor = "See your GP"
         assert_eq!(t.labels.emergency, Labels::default().emergency);
         assert_eq!(t.urgent_help, HealthConfig::default().urgent_help);
     }
-
 
     #[test]
     fn labels_fill_placeholders() {

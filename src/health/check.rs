@@ -22,9 +22,9 @@ use std::path::Path;
 use std::sync::Arc;
 
 use crate::config::health::Reviewer;
-use crate::model::health::{Reference, Review};
-use crate::model::front_matter::PageDate;
 use crate::diagnostics::{closest, line_col, value_span, Code, Diagnostic};
+use crate::model::front_matter::PageDate;
+use crate::model::health::{Reference, Review};
 
 /// Checks a page's `[review]` and `[[references]]` against the site's
 /// reviewers and today's date. `source` is the whole page file.

@@ -31,7 +31,9 @@ pub fn pass(site: &Site, derived: &mut Derived, today: &PageDate) -> Vec<Diagnos
             let page = &site[id];
             let meta = &page.meta;
             let diags = page_diagnostics(site, derived, id, today);
-            let medical = meta.medical.unwrap_or_else(|| in_sections(site, page.section, &config.sections));
+            let medical = meta
+                .medical
+                .unwrap_or_else(|| in_sections(site, page.section, &config.sections));
             let reviewer_url = meta
                 .review
                 .as_ref()
@@ -63,7 +65,12 @@ pub fn pass(site: &Site, derived: &mut Derived, today: &PageDate) -> Vec<Diagnos
 
 /// The problems of one page's review, references and citations (also run
 /// by the incremental rebuild after a body edit).
-pub fn page_diagnostics(site: &Site, derived: &Derived, id: PageId, today: &PageDate) -> Vec<Diagnostic> {
+pub fn page_diagnostics(
+    site: &Site,
+    derived: &Derived,
+    id: PageId,
+    today: &PageDate,
+) -> Vec<Diagnostic> {
     let page = &site[id];
     let body = derived.page_body(id);
     let meta = &page.meta;
@@ -100,7 +107,10 @@ pub fn in_sections(site: &Site, section: SectionId, names: &[String]) -> bool {
     let dir = &site[section].dir;
     names.iter().any(|n| {
         let n = n.trim_matches('/');
-        dir == n || dir.strip_prefix(n).is_some_and(|rest| rest.starts_with('/'))
+        dir == n
+            || dir
+                .strip_prefix(n)
+                .is_some_and(|rest| rest.starts_with('/'))
     })
 }
 
@@ -114,7 +124,12 @@ fn resolve_url(site: &Site, url: &str) -> String {
 /// Each section's disclaimer as HTML: its own `disclaimer`, else the nearest
 /// ancestor's, else `[health] disclaimer`. Rendered once per distinct text.
 fn section_disclaimers(site: &Site) -> Vec<Option<Arc<str>>> {
-    let site_wide = site.config.health.disclaimer.as_deref().map(|d| render_disclaimer(site, d));
+    let site_wide = site
+        .config
+        .health
+        .disclaimer
+        .as_deref()
+        .map(|d| render_disclaimer(site, d));
     let mut out: Vec<Option<Arc<str>>> = Vec::with_capacity(site.sections.len());
     for id in site.section_ids() {
         let own = site[id].meta.disclaimer.as_deref();

@@ -16,8 +16,8 @@ use serde_json::{json, Value};
 use super::check::{is_overdue, next_review};
 use crate::config::health::Reviewer;
 use crate::markdown::citations::Numbering;
-use crate::model::health::{Reference, Review};
 use crate::model::front_matter::PageDate;
+use crate::model::health::{Reference, Review};
 
 /// `page.review`. `reviewer_url` is the reviewer's `url` made absolute (an
 /// `@/` link resolved by the caller), or `None`.

@@ -23,8 +23,8 @@ use std::ops::Range;
 use std::path::Path;
 use std::sync::Arc;
 
-use crate::model::front_matter::PageDate;
 use crate::diagnostics::{value_span, Code, Diagnostic, Severity};
+use crate::model::front_matter::PageDate;
 
 pub use crate::config::lint::{Allow, Level, LintConfig, PageLint, Rule};
 pub use crate::derived::Allowed;
@@ -211,7 +211,6 @@ fn floor(s: &str, mut i: usize) -> usize {
     }
     i
 }
-
 
 /// The result of [`run`].
 #[derive(Debug, Clone, Default)]
@@ -899,7 +898,6 @@ fn body_rules_for(out: &mut Out, i: usize, claim_words: &[String]) {
         }
     }
 }
-
 
 #[cfg(test)]
 mod tests;

@@ -37,7 +37,13 @@ pub fn pass(site: &Site, derived: &Derived, today: &PageDate) -> LintReport {
         if s.file.text.is_empty() {
             continue; // the implicit root has no file to lint
         }
-        let mut lp = LintPage::new(&s.file.key, &s.file.display, &s.file.text, s.body_offset, &s.dir);
+        let mut lp = LintPage::new(
+            &s.file.key,
+            &s.file.display,
+            &s.file.text,
+            s.body_offset,
+            &s.dir,
+        );
         lp.is_section_index = true;
         lp.title = s.meta.title.as_deref();
         lp.description = s.meta.description.as_deref();
@@ -75,7 +81,12 @@ fn links_of<'a>(
         })
         .collect();
     let answers = p.meta.faq.iter().map(|f| f.answer.as_str());
-    let named = p.meta.related.iter().map(String::as_str).chain(answers.flat_map(at_links));
+    let named = p
+        .meta
+        .related
+        .iter()
+        .map(String::as_str)
+        .chain(answers.flat_map(at_links));
     for entry in named {
         let key = entry.strip_prefix("@/").unwrap_or(entry);
         let key = key.split('#').next().unwrap_or(key);

@@ -736,8 +736,14 @@ mod tests {
 
     fn health() -> MarkdownHealth {
         MarkdownHealth {
-            titles: ["Call 999 now".into(), "Get help today".into(), "See a GP".into()],
-            references: ["nhs".to_string(), "nice".to_string()].into_iter().collect(),
+            titles: [
+                "Call 999 now".into(),
+                "Get help today".into(),
+                "See a GP".into(),
+            ],
+            references: ["nhs".to_string(), "nice".to_string()]
+                .into_iter()
+                .collect(),
         }
     }
 
@@ -803,7 +809,11 @@ mod tests {
         assert!(r.html.contains("id=\"cite-nice-1\""), "{}", r.html);
         assert!(r.html.contains("id=\"cite-nice-2\""), "{}", r.html);
         assert!(r.html.contains("<code>[@nhs]</code>"), "{}", r.html);
-        assert!(r.html.contains("[@nhs]\n</code>") || r.html.contains("[@nhs]"), "{}", r.html);
+        assert!(
+            r.html.contains("[@nhs]\n</code>") || r.html.contains("[@nhs]"),
+            "{}",
+            r.html
+        );
         assert!(r.html.contains("[@ home]"), "{}", r.html);
         // An id the page does not list stays as text and is reported.
         assert_eq!(r.unknown_citations.len(), 1);

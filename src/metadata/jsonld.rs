@@ -137,7 +137,13 @@ fn medical_documents(
     let mut references: Vec<Reference> = numbering
         .order()
         .iter()
-        .filter_map(|cited| page.meta.references.iter().find(|r| &r.id == cited).cloned())
+        .filter_map(|cited| {
+            page.meta
+                .references
+                .iter()
+                .find(|r| &r.id == cited)
+                .cloned()
+        })
         .collect();
     for r in &page.meta.references {
         if !references.iter().any(|o| o.id == r.id) {
@@ -146,8 +152,7 @@ fn medical_documents(
     }
     let review = page.meta.review.as_ref();
     let reviewer = review.and_then(|r| config.reviewers.get(&r.by));
-    let is_condition =
-        crate::health::in_sections(site, page.section, &health.condition_sections);
+    let is_condition = crate::health::in_sections(site, page.section, &health.condition_sections);
     let anatomy: Vec<String> = derived
         .terms(id)
         .iter()
@@ -155,14 +160,22 @@ fn medical_documents(
         .map(|&t| site[t].name.clone())
         .collect();
     let home = config.permalink("/");
-    let publisher = config.publisher.clone().unwrap_or_else(|| config.title.clone());
+    let publisher = config
+        .publisher
+        .clone()
+        .unwrap_or_else(|| config.title.clone());
     let input = MedicalPage {
         title: page.title(),
         description: page.meta.description.as_deref(),
         permalink: &page.permalink,
         language: &config.language,
         date_published: page.date.as_ref().map(|d| d.rfc3339()),
-        date_modified: page.meta.updated.as_ref().or(page.date.as_ref()).map(|d| d.rfc3339()),
+        date_modified: page
+            .meta
+            .updated
+            .as_ref()
+            .or(page.date.as_ref())
+            .map(|d| d.rfc3339()),
         last_reviewed: review.map(|r| r.last.ymd()),
         reviewer: reviewer.map(|r| (r, derived.health[id.0].reviewer_url.clone())),
         references: &references,

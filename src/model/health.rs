@@ -83,7 +83,6 @@ pub struct PageHealth {
     pub urgent_help: Option<String>,
 }
 
-
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -156,7 +156,12 @@ impl Session {
         } = built;
         let mut diags = links::render_page(site, derived, id);
         diags.extend(links::recheck_anchors_into(site, derived, id));
-        diags.extend(health::page_diagnostics(site, derived, id, &PageDate::today()));
+        diags.extend(health::page_diagnostics(
+            site,
+            derived,
+            id,
+            &PageDate::today(),
+        ));
         if error_count(&diags) > 0 {
             return Some(Err(diags));
         }

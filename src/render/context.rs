@@ -9,8 +9,8 @@ use serde_json::{json, Map, Value};
 use super::{escape, Renderer, Shared};
 use crate::derived::Derived;
 use crate::health::template;
-use crate::model::front_matter::PageDate;
 use crate::metadata::{jsonld, related::excerpt};
+use crate::model::front_matter::PageDate;
 use crate::model::{toml_to_json, Page, PageId, SectionId, Site};
 
 /// The summary fields an "Also interesting" entry shows.

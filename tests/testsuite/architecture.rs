@@ -29,7 +29,14 @@ const ALLOWED: &[(&str, &[&str])] = &[
     ),
     (
         "metadata",
-        &["model", "derived", "markdown", "health", "config", "diagnostics"],
+        &[
+            "model",
+            "derived",
+            "markdown",
+            "health",
+            "config",
+            "diagnostics",
+        ],
     ),
     (
         "render",

@@ -6,8 +6,8 @@ mod validate;
 
 use std::sync::OnceLock;
 
-use fascia::health::jsonld::{medical_web_page, Condition, MedicalPage};
 use fascia::config::health::{Reviewer, ReviewerKind};
+use fascia::health::jsonld::{medical_web_page, Condition, MedicalPage};
 use fascia::model::health::Reference;
 use serde_json::json;
 use validate::{validate, Vocab};

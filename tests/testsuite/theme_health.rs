@@ -4,10 +4,10 @@
 
 use std::collections::HashMap;
 
-use fascia::model::front_matter::PageDate;
-use fascia::markdown::citations::Numbering;
 use fascia::config::health::{Reviewer, ReviewerKind};
 use fascia::health::template;
+use fascia::markdown::citations::Numbering;
+use fascia::model::front_matter::PageDate;
 use fascia::model::health::{Reference, Review};
 use serde_json::{json, Value};
 use tera::{Context, Tera};
