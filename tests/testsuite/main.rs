@@ -13,6 +13,7 @@ mod corpus;
 mod diagnostics;
 mod errors;
 mod external;
+mod lint_fixtures;
 mod metadata;
 mod safety;
 mod schemaorg;
