@@ -13,6 +13,7 @@ mod corpus;
 mod diagnostics;
 mod errors;
 mod external;
+mod health_fixtures;
 mod lint_fixtures;
 mod metadata;
 mod safety;
