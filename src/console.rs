@@ -5,7 +5,9 @@
 use std::io::IsTerminal;
 use std::time::Duration;
 
-use crate::diagnostics::{error_count, render_all, summary, to_json_line, Diagnostic, Severity};
+use crate::diagnostics::{
+    error_count, render_all, report_order, summary, to_json_line, Diagnostic, Severity,
+};
 use crate::pipeline::BuildReport;
 
 /// How much to print and whether to colour it.
@@ -76,9 +78,10 @@ impl Console {
         eprintln!("error: {}", line.as_ref());
     }
 
-    /// Prints diagnostics as JSON, one object per line on stdout.
+    /// Prints diagnostics as JSON, one object per line on stdout, in the
+    /// order the human report lists them.
     pub fn json_lines(&self, diags: &[Diagnostic]) {
-        for d in diags {
+        for d in report_order(diags) {
             println!("{}", to_json_line(d));
         }
     }

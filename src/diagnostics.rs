@@ -397,8 +397,9 @@ pub fn unknown_field_hint(message: &str) -> Option<(String, String)> {
     Some((field.to_string(), hint))
 }
 
-/// Renders every diagnostic, errors first, followed by a one-line count.
-pub fn render_all(diags: &[Diagnostic], color: bool) -> String {
+/// The order every report lists diagnostics in, human or JSON: errors first,
+/// then by file and position (a stable sort, so ties keep their order).
+pub fn report_order(diags: &[Diagnostic]) -> Vec<&Diagnostic> {
     let mut sorted: Vec<&Diagnostic> = diags.iter().collect();
     sorted.sort_by(|a, b| {
         (a.severity, &a.file, a.span.as_ref().map(|s| s.start)).cmp(&(
@@ -407,8 +408,13 @@ pub fn render_all(diags: &[Diagnostic], color: bool) -> String {
             b.span.as_ref().map(|s| s.start),
         ))
     });
+    sorted
+}
+
+/// Renders every diagnostic in [`report_order`], each followed by a blank line.
+pub fn render_all(diags: &[Diagnostic], color: bool) -> String {
     let mut out = String::new();
-    for d in sorted {
+    for d in report_order(diags) {
         let _ = writeln!(out, "{}\n", d.render(color));
     }
     out

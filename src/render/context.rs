@@ -262,7 +262,8 @@ pub(super) fn shared_values(
     }
 }
 
-pub(super) fn globals(site: &Site) -> Map<String, Value> {
+/// What every template sees; `faq_page` says whether the FAQ page is written.
+pub(super) fn globals(site: &Site, faq_page: bool) -> Map<String, Value> {
     let cfg = &site.config;
     let nav: Vec<Value> = site[SectionId::ROOT]
         .subsections
@@ -282,7 +283,7 @@ pub(super) fn globals(site: &Site) -> Map<String, Value> {
             "extra": toml_to_json(&toml::Value::Table(cfg.extra.clone())),
             "author": cfg.author,
             "publisher": cfg.publisher,
-            "faq_page": cfg.faq.enabled,
+            "faq_page": faq_page,
             "faq_url": cfg.permalink(&format!("/{}/", cfg.faq.path.trim_matches('/'))),
             "generate_feed": cfg.generate_feed,
         }),

@@ -98,6 +98,13 @@ pub(crate) struct Shared {
     pub today: crate::model::front_matter::PageDate,
 }
 
+/// Whether the FAQ page is written: it is enabled, some page has questions and
+/// the theme has `faq.html`. Templates see it as `config.faq_page`, so they
+/// link to the page only when it exists.
+fn has_faq_page(site: &Site, derived: &Derived, has_template: bool) -> bool {
+    site.config.faq.enabled && derived.faq.iter().any(|f| !f.is_empty()) && has_template
+}
+
 /// The loaded templates plus the site-wide values, ready to render any job.
 pub struct Renderer {
     tera: Tera,
@@ -173,7 +180,8 @@ impl Renderer {
         }
         let shared = Arc::new(shared_values(site, derived, static_hashes));
         functions::register(&mut tera, &shared);
-        let globals = globals(site);
+        let has_faq_template = tera.get_template_names().any(|n| n == "faq.html");
+        let globals = globals(site, has_faq_page(site, derived, has_faq_template));
         let looks_up_pages = theme
             .templates
             .iter()
@@ -192,10 +200,7 @@ impl Renderer {
         // Site-wide listings first: they are the longest jobs, and started last they
         // would leave one core working alone at the end.
         let mut jobs = Vec::with_capacity(site.pages.len() + 64);
-        if site.config.faq.enabled
-            && derived.faq.iter().any(|f| !f.is_empty())
-            && self.has("faq.html")
-        {
+        if has_faq_page(site, derived, self.has("faq.html")) {
             jobs.push(Job::Faq);
         }
         jobs.push(Job::Sitemap);

@@ -14,7 +14,7 @@ const ALLOWED: &[(&str, &[&str])] = &[
     ("markdown", &["config", "diagnostics"]),
     ("output", &["diagnostics", "outpath"]),
     ("content", &["model", "config", "diagnostics", "outpath"]),
-    ("derived", &["model", "markdown"]),
+    ("derived", &["model", "markdown", "config"]),
     (
         "links",
         &["model", "derived", "markdown", "config", "diagnostics"],

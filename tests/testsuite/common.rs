@@ -104,6 +104,19 @@ impl SiteTest {
         stderr(&out)
     }
 
+    /// `fascia check ARGS`, whatever its exit code.
+    pub fn check(&self, args: &[&str]) -> Output {
+        let mut all = vec!["check"];
+        all.extend_from_slice(args);
+        self.run(&all)
+    }
+
+    /// What a run printed on stderr, with the temp folder shown as `[ROOT]`
+    /// and today's date (which reviews are compared with) made stable.
+    pub fn report(&self, out: &Output) -> String {
+        stable_dates(&stderr(out).replace(&self.root().display().to_string(), "[ROOT]"))
+    }
+
     /// Reads an output file.
     pub fn read(&self, rel: &str) -> String {
         std::fs::read_to_string(self.public().join(rel)).unwrap_or_else(|e| panic!("{rel}: {e}"))
@@ -116,6 +129,48 @@ pub fn stderr(o: &Output) -> String {
 
 pub fn stdout(o: &Output) -> String {
     String::from_utf8_lossy(&o.stdout).into_owned()
+}
+
+/// Each finding of a human report as `code file:line:col` (or just the code
+/// when it points at no file), in the order printed.
+pub fn findings(report: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut pending: Option<String> = None;
+    for line in report.lines() {
+        let head = line
+            .strip_prefix("error[")
+            .or_else(|| line.strip_prefix("warning["));
+        if let Some(code) = head.and_then(|h| h.split_once("]: ")).map(|(c, _)| c) {
+            out.extend(pending.replace(code.to_string()));
+        } else if let Some(at) = line.trim_start().strip_prefix("--> ") {
+            if let Some(code) = pending.take() {
+                out.push(format!("{code} {at}"));
+            }
+        }
+    }
+    out.extend(pending);
+    out
+}
+
+/// Replaces today's date with `[TODAY]` and the day count of "N days
+/// overdue" with `[N]`, so reports about reviews stay the same every day.
+pub fn stable_dates(text: &str) -> String {
+    let text = text.replace(
+        &fascia::model::front_matter::PageDate::today().ymd(),
+        "[TODAY]",
+    );
+    let mut out = String::with_capacity(text.len());
+    let mut rest = text.as_str();
+    while let Some(i) = rest.find(" days overdue") {
+        let before = &rest[..i];
+        let digits = before.len() - before.trim_end_matches(|c: char| c.is_ascii_digit()).len();
+        out.push_str(&before[..before.len() - digits]);
+        out.push_str(if digits > 0 { "[N]" } else { "" });
+        out.push_str(" days overdue");
+        rest = &rest[i + " days overdue".len()..];
+    }
+    out.push_str(rest);
+    out
 }
 
 pub fn copy_dir(from: &Path, to: &Path) {

@@ -14,6 +14,8 @@ mod diagnostics;
 mod errors;
 mod external;
 mod hardening;
+mod health_fixtures;
+mod lint_fixtures;
 mod metadata;
 mod safety;
 mod schemaorg;

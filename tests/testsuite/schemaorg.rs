@@ -2,7 +2,7 @@
 //! health JSON-LD builder against it.
 
 #[path = "../schemaorg/validate.rs"]
-mod validate;
+pub mod validate;
 
 use std::sync::OnceLock;
 
@@ -12,7 +12,8 @@ use fascia::model::health::Reference;
 use serde_json::json;
 use validate::{validate, Vocab};
 
-fn vocab() -> &'static Vocab {
+/// The schema.org vocabulary, loaded once for the whole test binary.
+pub fn vocab() -> &'static Vocab {
     static VOCAB: OnceLock<Vocab> = OnceLock::new();
     VOCAB.get_or_init(|| {
         Vocab::load(concat!(
