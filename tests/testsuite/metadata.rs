@@ -273,3 +273,44 @@ fn related_is_deterministic_and_never_self_or_draft() {
     assert!(!related.contains("neck-pain/\""), "lists itself");
     assert!(!related.contains("draft-page"), "lists a draft");
 }
+
+#[test]
+fn every_health_page_of_the_bundled_site_has_valid_medical_web_page_json_ld() {
+    let (_d, out) = bundled();
+    let mut checked = 0;
+    for (key, file) in articles(&out) {
+        let html = std::fs::read_to_string(&file).unwrap();
+        let docs = json_ld(&html);
+        let page = docs
+            .iter()
+            .find(|v| v["@type"] == "MedicalWebPage")
+            .unwrap_or_else(|| panic!("{key}: no MedicalWebPage"));
+        assert!(page["lastReviewed"].is_string(), "{key}");
+        assert!(page["reviewedBy"]["name"].is_string(), "{key}");
+        assert!(
+            page["citation"].as_array().is_some_and(|c| c.len() >= 2),
+            "{key}"
+        );
+        for doc in &docs {
+            let problems = crate::schemaorg::validate::validate(doc, crate::schemaorg::vocab());
+            assert!(problems.is_empty(), "{key}: {problems:?}");
+        }
+        // The page shows what the JSON-LD says.
+        assert!(html.contains("class=\"review-line\""), "{key}");
+        assert!(
+            html.contains("<h2 id=\"references-title\">References</h2>"),
+            "{key}"
+        );
+        checked += 1;
+    }
+    assert!(checked >= 26, "only {checked} health pages");
+    // Condition pages describe their condition and its anatomy.
+    let knee = std::fs::read_to_string(out.join("conditions/knee-pain/index.html")).unwrap();
+    let docs = json_ld(&knee);
+    let page = docs
+        .iter()
+        .find(|v| v["@type"] == "MedicalWebPage")
+        .unwrap();
+    assert_eq!(page["about"]["@type"], "MedicalCondition");
+    assert!(page["about"]["associatedAnatomy"].is_array(), "{page}");
+}
