@@ -247,6 +247,89 @@ struct Out<'p, 'a> {
     allows: Vec<Vec<AllowEntry>>,
 }
 
+/// Where findings go: straight into the report ([`Out`]), or recorded for
+/// one page while pages are analysed in parallel ([`PageOut`]).
+trait Emit<'p, 'a: 'p> {
+    fn pages(&self) -> &'p [LintPage<'a>];
+    fn config(&self) -> &'p LintConfig;
+    fn on(&self, rule: Rule) -> bool {
+        self.config().level(rule) != Level::Off
+    }
+    fn emit(
+        &mut self,
+        i: usize,
+        rule: Rule,
+        span: Range<usize>,
+        label: impl Into<String>,
+        message: String,
+        hint: String,
+    );
+}
+
+/// One finding recorded by [`PageOut`], replayed into [`Out`] in page order.
+struct Emission {
+    rule: Rule,
+    span: Range<usize>,
+    label: String,
+    message: String,
+    hint: String,
+}
+
+/// The findings of one page's body, computed on a worker thread.
+struct PageOut<'p, 'a> {
+    pages: &'p [LintPage<'a>],
+    config: &'p LintConfig,
+    emitted: Vec<Emission>,
+}
+
+impl<'p, 'a: 'p> Emit<'p, 'a> for PageOut<'p, 'a> {
+    fn pages(&self) -> &'p [LintPage<'a>] {
+        self.pages
+    }
+    fn config(&self) -> &'p LintConfig {
+        self.config
+    }
+    fn emit(
+        &mut self,
+        _i: usize,
+        rule: Rule,
+        span: Range<usize>,
+        label: impl Into<String>,
+        message: String,
+        hint: String,
+    ) {
+        if self.on(rule) {
+            self.emitted.push(Emission {
+                rule,
+                span,
+                label: label.into(),
+                message,
+                hint,
+            });
+        }
+    }
+}
+
+impl<'p, 'a: 'p> Emit<'p, 'a> for Out<'p, 'a> {
+    fn pages(&self) -> &'p [LintPage<'a>] {
+        self.pages
+    }
+    fn config(&self) -> &'p LintConfig {
+        self.config
+    }
+    fn emit(
+        &mut self,
+        i: usize,
+        rule: Rule,
+        span: Range<usize>,
+        label: impl Into<String>,
+        message: String,
+        hint: String,
+    ) {
+        Out::emit(self, i, rule, span, label, message, hint)
+    }
+}
+
 impl Out<'_, '_> {
     fn on(&self, rule: Rule) -> bool {
         self.config.level(rule) != Level::Off
@@ -401,7 +484,30 @@ pub fn run(pages: &[LintPage], config: &LintConfig, today: PageDate) -> LintRepo
         Rule::Claims,
         Rule::RequiredCallout,
     ];
-    let need_body = body_rules.iter().any(|&r| out.on(r));
+    // Required callouts only need the body when some section requires them.
+    let need_body = body_rules
+        .iter()
+        .filter(|&&r| r != Rule::RequiredCallout || !config.required_callout.sections.is_empty())
+        .any(|&r| out.on(r));
+    // The body rules read each page's Markdown: analyse pages in parallel,
+    // then report in page order as before.
+    let mut bodies: Vec<Vec<Emission>> = if need_body {
+        use rayon::prelude::*;
+        (0..pages.len())
+            .into_par_iter()
+            .map(|i| {
+                let mut po = PageOut {
+                    pages,
+                    config,
+                    emitted: Vec::new(),
+                };
+                body_rules_for(&mut po, i, &claim_words);
+                po.emitted
+            })
+            .collect()
+    } else {
+        Vec::new()
+    };
 
     // Pass 2: each page against the maps.
     for (i, p) in pages.iter().enumerate() {
@@ -632,7 +738,9 @@ pub fn run(pages: &[LintPage], config: &LintConfig, today: PageDate) -> LintRepo
         }
 
         if need_body {
-            body_rules_for(&mut out, i, &claim_words);
+            for e in std::mem::take(&mut bodies[i]) {
+                out.emit(i, e.rule, e.span, e.label, e.message, e.hint);
+            }
         }
     }
 
@@ -679,8 +787,8 @@ pub fn run(pages: &[LintPage], config: &LintConfig, today: PageDate) -> LintRepo
 }
 
 /// Reports the claim at `span` of page `i`.
-fn claim(out: &mut Out, i: usize, span: Range<usize>) {
-    let p = &out.pages[i];
+fn claim<'p, 'a: 'p>(out: &mut impl Emit<'p, 'a>, i: usize, span: Range<usize>) {
+    let p = &out.pages()[i];
     let word = one_line(&p.source[span.clone()], 40);
     out.emit(
         i,
@@ -693,10 +801,10 @@ fn claim(out: &mut Out, i: usize, span: Range<usize>) {
 }
 
 /// The rules that read the Markdown body of page `i`.
-fn body_rules_for(out: &mut Out, i: usize, claim_words: &[String]) {
-    let pages = out.pages;
+fn body_rules_for<'p, 'a: 'p>(out: &mut impl Emit<'p, 'a>, i: usize, claim_words: &[String]) {
+    let pages = out.pages();
     let p = &pages[i];
-    let config = out.config;
+    let config = out.config();
     let base = p.body_start();
     let a = text::analyze(p.body());
     let at = |r: &Range<usize>| base + r.start..base + r.end;
