@@ -95,13 +95,29 @@ pub struct Checked {
 /// Finds include cycles and bounds recursive macros.
 pub fn check(templates: &[Source<'_>]) -> Checked {
     let by_name: HashMap<&str, &Source<'_>> = templates.iter().map(|t| (t.name, t)).collect();
-    let mut diags = Vec::new();
+    let (edges, calls) = graph(templates, &by_name);
+    let diags = cycle_errors(&edges, &by_name);
+    let rewritten = depth_guards(templates, &by_name, &calls);
+    Checked {
+        errors: diags,
+        rewritten,
+    }
+}
 
-    // Templates: include, extends, import.
-    let mut edges: BTreeMap<&str, Vec<(&str, Range<usize>)>> = BTreeMap::new();
-    // Macros: (template, macro) → calls, with the call's span.
-    type Node<'a> = (&'a str, &'a str);
-    let mut calls: BTreeMap<Node<'_>, Vec<(Node<'_>, Range<usize>)>> = BTreeMap::new();
+/// A macro: (template, macro name).
+type Node<'a> = (&'a str, &'a str);
+/// Template → the templates it includes, extends or imports, with the tag's span.
+type Edges<'a> = BTreeMap<&'a str, Vec<(&'a str, Range<usize>)>>;
+/// Macro → the macros it calls, with the call's span.
+type Calls<'a> = BTreeMap<Node<'a>, Vec<(Node<'a>, Range<usize>)>>;
+
+/// Reads the include/extends/import graph and the macro call graph.
+fn graph<'a>(
+    templates: &[Source<'a>],
+    by_name: &HashMap<&'a str, &Source<'a>>,
+) -> (Edges<'a>, Calls<'a>) {
+    let mut edges: Edges<'a> = BTreeMap::new();
+    let mut calls: Calls<'a> = BTreeMap::new();
     for t in templates {
         let mut aliases: HashMap<&str, &str> = HashMap::new();
         aliases.insert("self", t.name);
@@ -152,7 +168,13 @@ pub fn check(templates: &[Source<'_>]) -> Checked {
         }
     }
 
-    for cycle in cycles(&edges) {
+    (edges, calls)
+}
+
+/// One error per include cycle, at the tag that closes it.
+fn cycle_errors(edges: &Edges<'_>, by_name: &HashMap<&str, &Source<'_>>) -> Vec<Diagnostic> {
+    let mut diags = Vec::new();
+    for cycle in cycles(edges) {
         let (first, span) = &cycle[0];
         let t = by_name[first];
         let path: Vec<&str> = cycle.iter().map(|(n, _)| *n).chain([*first]).collect();
@@ -168,14 +190,24 @@ pub fn check(templates: &[Source<'_>]) -> Checked {
                 .hint("rendering would never end; remove the tag that closes the loop"),
         );
     }
-    // Macros on a call cycle, and the calls between them, get the depth guard.
-    let recursive: HashSet<Node<'_>> = cycles(&calls)
+    diags
+}
+
+/// Macros on a call cycle, and the calls between them, get a hidden depth
+/// argument and a guard that stops them past [`MAX_MACRO_DEPTH`]; returns
+/// the rewritten templates.
+fn depth_guards(
+    templates: &[Source<'_>],
+    by_name: &HashMap<&str, &Source<'_>>,
+    calls: &Calls<'_>,
+) -> HashMap<String, String> {
+    let recursive: HashSet<Node<'_>> = cycles(calls)
         .into_iter()
         .flatten()
         .map(|(n, _)| n)
         .collect();
     let mut edits: BTreeMap<&str, Vec<(usize, String)>> = BTreeMap::new();
-    for ((file, name), targets) in &calls {
+    for ((file, name), targets) in calls {
         if !recursive.contains(&(*file, *name)) {
             continue;
         }
@@ -231,7 +263,7 @@ pub fn check(templates: &[Source<'_>]) -> Checked {
             ));
         }
     }
-    let rewritten = edits
+    edits
         .into_iter()
         .map(|(file, mut at)| {
             let mut text = by_name[file].text.to_string();
@@ -241,11 +273,7 @@ pub fn check(templates: &[Source<'_>]) -> Checked {
             }
             (file.to_string(), text)
         })
-        .collect();
-    Checked {
-        errors: diags,
-        rewritten,
-    }
+        .collect()
 }
 
 /// The offset of the `)` closing the first `(` at or after `from`, and whether
