@@ -133,44 +133,7 @@ impl Renderer {
                 },
             ),
             Job::NotFound => ("/404.html".into(), Claim::built_in("404 page")),
-            Job::Alias(from, to) => {
-                let file = site
-                    .pages
-                    .iter()
-                    .filter(|p| &p.permalink == to)
-                    .find(|p| p.meta.aliases.contains(from))
-                    .map(|p| &p.file)
-                    .or_else(|| {
-                        site.sections
-                            .iter()
-                            .filter(|s| &s.permalink == to)
-                            .find(|s| s.meta.aliases.contains(from))
-                            .map(|s| &s.file)
-                    });
-                let claim = match file {
-                    Some(f) => {
-                        let mut c = Claim::file(f, None);
-                        // Point at the alias as written (it was normalised when loading).
-                        if let (Some(at), Some(from_at)) = (&mut c.at, find_key(&f.text, "aliases"))
-                        {
-                            let bare = from.trim_matches('/');
-                            let span = value_span(&f.text, from_at, from);
-                            at.2 = if span.is_empty() {
-                                value_span(&f.text, from_at, bare)
-                            } else {
-                                span
-                            };
-                        }
-                        c.who = format!("an alias in {}", c.who);
-                        c
-                    }
-                    None => Claim {
-                        who: format!("an alias of {to}"),
-                        at: None,
-                    },
-                };
-                (from.clone(), claim)
-            }
+            Job::Alias(from, to) => (from.clone(), alias_claim(site, from, to)),
             Job::Sitemap => ("/sitemap.xml".into(), Claim::built_in("sitemap.xml")),
             Job::Robots => ("/robots.txt".into(), Claim::built_in("robots.txt")),
             Job::Feed => ("/atom.xml".into(), Claim::built_in("atom.xml")),
@@ -261,4 +224,44 @@ impl Renderer {
         }
         diags
     }
+}
+
+/// Who asked for the alias `from` of the page or section at `to`, pointing at
+/// the alias as written.
+fn alias_claim(site: &Site, from: &str, to: &str) -> Claim {
+    let file = site
+        .pages
+        .iter()
+        .filter(|p| p.permalink == to)
+        .find(|p| p.meta.aliases.iter().any(|a| a == from))
+        .map(|p| &p.file)
+        .or_else(|| {
+            site.sections
+                .iter()
+                .filter(|s| s.permalink == to)
+                .find(|s| s.meta.aliases.iter().any(|a| a == from))
+                .map(|s| &s.file)
+        });
+    let claim = match file {
+        Some(f) => {
+            let mut c = Claim::file(f, None);
+            // Point at the alias as written (it was normalised when loading).
+            if let (Some(at), Some(from_at)) = (&mut c.at, find_key(&f.text, "aliases")) {
+                let bare = from.trim_matches('/');
+                let span = value_span(&f.text, from_at, from);
+                at.2 = if span.is_empty() {
+                    value_span(&f.text, from_at, bare)
+                } else {
+                    span
+                };
+            }
+            c.who = format!("an alias in {}", c.who);
+            c
+        }
+        None => Claim {
+            who: format!("an alias of {to}"),
+            at: None,
+        },
+    };
+    claim
 }
