@@ -68,33 +68,9 @@ pub fn run(mut opts: ServeOptions, out: Console) -> i32 {
             return 1;
         }
     }
-    let Some((listener, addr)) = bind(opts.bind, opts.port) else {
-        out.error(format!(
-            "no free port from {} to {}",
-            opts.port,
-            opts.port.saturating_add(50)
-        ));
+    let Some((listener, addr, base_url)) = listen(&opts, out) else {
         return 1;
     };
-    if opts.port != 0 && addr.port() != opts.port {
-        out.status(format!(
-            "Port {} is taken; using {} instead.",
-            opts.port,
-            addr.port()
-        ));
-    }
-    if !opts.bind.is_loopback() {
-        out.warning(format!(
-            "serving on {}, which other machines can reach. The preview server is for local use only.",
-            opts.bind
-        ));
-    }
-    let host = match addr.ip() {
-        IpAddr::V6(ip) => format!("[{ip}]"),
-        IpAddr::V4(ip) if ip.is_unspecified() => "127.0.0.1".to_string(),
-        IpAddr::V4(ip) => ip.to_string(),
-    };
-    let base_url = format!("http://{host}:{}", addr.port());
     let store = Arc::new(RwLock::new(Store::default()));
     let (tx, _) = broadcast::channel::<String>(64);
     let mut build = BuildOptions::new(&opts.root);
@@ -112,26 +88,7 @@ pub fn run(mut opts: ServeOptions, out: Console) -> i32 {
     })));
 
     let mut session = Session::new(build);
-    let started = Instant::now();
-    let sink = MemorySink::default();
-    match session.full(&sink) {
-        Ok(warnings) => {
-            out.diagnostics(&warnings);
-            let files = sink.into_files();
-            let pages = files.keys().filter(|k| k.ends_with(".html")).count();
-            store.write().unwrap_or_else(|e| e.into_inner()).files = files;
-            out.status(format!(
-                "Built {pages} HTML files in {} ms",
-                started.elapsed().as_millis()
-            ));
-        }
-        Err(diags) => {
-            out.diagnostics(&diags);
-            out.status("The first build failed; serving the error until it is fixed.");
-            store.write().unwrap_or_else(|e| e.into_inner()).error =
-                Some(render_all(&diags, false));
-        }
-    }
+    first_build(&mut session, &store, out);
 
     let watcher = match watch::start(session, store.clone(), tx.clone(), &opts, out) {
         Ok(w) => w,
@@ -166,6 +123,62 @@ pub fn run(mut opts: ServeOptions, out: Console) -> i32 {
         Err(e) => {
             out.error(format!("the server stopped: {e}"));
             1
+        }
+    }
+}
+
+/// Binds the port (or the next free one) and says where the site is served.
+fn listen(opts: &ServeOptions, out: Console) -> Option<(TcpListener, SocketAddr, String)> {
+    let Some((listener, addr)) = bind(opts.bind, opts.port) else {
+        out.error(format!(
+            "no free port from {} to {}",
+            opts.port,
+            opts.port.saturating_add(50)
+        ));
+        return None;
+    };
+    if opts.port != 0 && addr.port() != opts.port {
+        out.status(format!(
+            "Port {} is taken; using {} instead.",
+            opts.port,
+            addr.port()
+        ));
+    }
+    if !opts.bind.is_loopback() {
+        out.warning(format!(
+            "serving on {}, which other machines can reach. The preview server is for local use only.",
+            opts.bind
+        ));
+    }
+    let host = match addr.ip() {
+        IpAddr::V6(ip) => format!("[{ip}]"),
+        IpAddr::V4(ip) if ip.is_unspecified() => "127.0.0.1".to_string(),
+        IpAddr::V4(ip) => ip.to_string(),
+    };
+    let base_url = format!("http://{host}:{}", addr.port());
+    Some((listener, addr, base_url))
+}
+
+/// The first full build into memory; a failure is served as the error page.
+fn first_build(session: &mut Session, store: &Arc<RwLock<Store>>, out: Console) {
+    let started = Instant::now();
+    let sink = MemorySink::default();
+    match session.full(&sink) {
+        Ok(warnings) => {
+            out.diagnostics(&warnings);
+            let files = sink.into_files();
+            let pages = files.keys().filter(|k| k.ends_with(".html")).count();
+            store.write().unwrap_or_else(|e| e.into_inner()).files = files;
+            out.status(format!(
+                "Built {pages} HTML files in {} ms",
+                started.elapsed().as_millis()
+            ));
+        }
+        Err(diags) => {
+            out.diagnostics(&diags);
+            out.status("The first build failed; serving the error until it is fixed.");
+            store.write().unwrap_or_else(|e| e.into_inner()).error =
+                Some(render_all(&diags, false));
         }
     }
 }
