@@ -39,24 +39,7 @@ pub fn build(content: &Site, config: &Config) -> (Vec<Taxonomy>, PageTerms, Vec<
         let pi = PageId(pi);
         for (name, values) in &page.meta.taxonomies {
             let Some(&ti) = by_name.get(name.as_str()) else {
-                let at = page
-                    .file
-                    .text
-                    .find(&format!("{name} "))
-                    .or_else(|| page.file.text.find(name.as_str()))
-                    .unwrap_or(0);
-                let mut d = Diagnostic::error(
-                    Code::TaxonomyUnknown,
-                    format!("`{name}` is not a taxonomy of this site"),
-                )
-                .at(&page.file.display, &page.file.text, at..at + name.len());
-                d = match closest(name, config.taxonomies.iter().map(|t| t.name.as_str())) {
-                    Some(best) => d.hint(format!("did you mean `{best}`?")),
-                    None => d.hint(format!(
-                        "declare it in site.toml: taxonomies = [{{ name = \"{name}\" }}]"
-                    )),
-                };
-                diags.push(d);
+                diags.push(unknown_taxonomy(page, name, config));
                 continue;
             };
             for value in values {
@@ -87,7 +70,34 @@ pub fn build(content: &Site, config: &Config) -> (Vec<Taxonomy>, PageTerms, Vec<
             }
         }
     }
-    // Sort terms by name and remap the page references.
+    sort_terms(&mut taxonomies, &mut page_terms, content);
+    (taxonomies, page_terms, diags)
+}
+
+/// The error for a taxonomy a page names but `site.toml` does not declare.
+fn unknown_taxonomy(page: &crate::model::Page, name: &str, config: &Config) -> Diagnostic {
+    let at = page
+        .file
+        .text
+        .find(&format!("{name} "))
+        .or_else(|| page.file.text.find(name))
+        .unwrap_or(0);
+    let d = Diagnostic::error(
+        Code::TaxonomyUnknown,
+        format!("`{name}` is not a taxonomy of this site"),
+    )
+    .at(&page.file.display, &page.file.text, at..at + name.len());
+    match closest(name, config.taxonomies.iter().map(|t| t.name.as_str())) {
+        Some(best) => d.hint(format!("did you mean `{best}`?")),
+        None => d.hint(format!(
+            "declare it in site.toml: taxonomies = [{{ name = \"{name}\" }}]"
+        )),
+    }
+}
+
+/// Sorts each taxonomy's terms by name (remapping the pages' term ids) and
+/// each term's pages newest first, then by title.
+fn sort_terms(taxonomies: &mut [Taxonomy], page_terms: &mut PageTerms, content: &Site) {
     for (ti, tax) in taxonomies.iter_mut().enumerate() {
         let mut order: Vec<usize> = (0..tax.terms.len()).collect();
         order.sort_by(|&a, &b| {
@@ -123,5 +133,4 @@ pub fn build(content: &Site, config: &Config) -> (Vec<Taxonomy>, PageTerms, Vec<
             });
         }
     }
-    (taxonomies, page_terms, diags)
 }
