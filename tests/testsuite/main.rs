@@ -13,5 +13,6 @@ mod diagnostics;
 mod errors;
 mod external;
 mod metadata;
+mod rig;
 mod safety;
 mod serve;
