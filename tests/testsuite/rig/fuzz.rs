@@ -36,7 +36,7 @@ pub fn scale() -> u32 {
 
 /// Runs `test` on `cases` values of `strategy` from a fixed seed; on failure,
 /// panics with the shrunk input and the seed to replay it.
-fn fuzz<S: Strategy>(
+pub fn fuzz<S: Strategy>(
     name: &str,
     cases: u32,
     seed: u64,

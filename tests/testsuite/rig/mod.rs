@@ -9,10 +9,12 @@
 //! proptest strategies on stable, seeded from the repository's own files and
 //! mutated, so a failure shrinks to a small input and replays from its seed.
 
+mod bad_inputs;
 mod fuzz;
 mod incremental;
+mod out_paths;
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 /// The repository root.
 pub fn repo() -> &'static Path {
@@ -146,7 +148,10 @@ pub fn mutate(seed: &[u8], muts: &[Mutation]) -> Vec<u8> {
                 let at = at(p);
                 let end = (at + 1 + n % 8).min(b.len());
                 let run = b[at..end].to_vec();
-                let times = times % 20_000;
+                // Capped: longer runs of repeated headings hit a known quadratic
+                // case (see bad_inputs::identical_headings_render_in_linear_time);
+                // huge lines come from the 1 MB line of the bad-input corpus.
+                let times = times % 1_000;
                 let mut rep = Vec::with_capacity(run.len() * times);
                 for _ in 0..times {
                     rep.extend_from_slice(&run);
@@ -209,6 +214,41 @@ impl Rng {
     pub fn chance(&mut self, percent: u64) -> bool {
         self.next() % 100 < percent
     }
+    /// A random mutation, as the strategy above would make it.
+    pub fn mutation(&mut self) -> Mutation {
+        let p = self.next() as usize;
+        match self.below(16) {
+            0..=3 => Mutation::Flip(p, self.next() as u8),
+            4..=9 => Mutation::Insert(p, self.next() as usize),
+            10..=12 => Mutation::Delete(p, self.next() as usize),
+            13 => Mutation::Truncate(p),
+            14 => Mutation::Repeat(p, self.next() as usize, self.next() as usize),
+            _ => Mutation::BadUtf8(p),
+        }
+    }
+}
+
+/// Every regular file under `dir`, relative, with its bytes; symbolic links are
+/// listed by their target (never followed).
+pub fn tree(dir: &Path) -> std::collections::BTreeMap<PathBuf, Vec<u8>> {
+    walkdir::WalkDir::new(dir)
+        .into_iter()
+        .filter_map(Result::ok)
+        .filter(|e| !e.file_type().is_dir())
+        .map(|e| {
+            let rel = e.path().strip_prefix(dir).unwrap().to_path_buf();
+            let bytes = if e.file_type().is_symlink() {
+                std::fs::read_link(e.path())
+                    .unwrap()
+                    .to_string_lossy()
+                    .as_bytes()
+                    .to_vec()
+            } else {
+                std::fs::read(e.path()).unwrap()
+            };
+            (rel, bytes)
+        })
+        .collect()
 }
 
 /// Wall time of one part of the rig, printed with its figures.
