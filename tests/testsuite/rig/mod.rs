@@ -13,6 +13,7 @@ mod bad_inputs;
 mod fuzz;
 mod incremental;
 mod out_paths;
+mod traversal;
 
 use std::path::{Path, PathBuf};
 
