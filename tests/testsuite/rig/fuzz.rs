@@ -191,7 +191,7 @@ fn fuzz_markdown_render() {
     let statics = repo().join("tests/fixtures/basic/static");
     fuzz(
         "markdown render (@/ links, callouts)",
-        300,
+        600,
         0x3a9c,
         (
             mutated(seeds, 8),
@@ -352,7 +352,7 @@ pub fn stays_inside(rel: &str) -> bool {
 fn fuzz_output_paths() {
     fuzz(
         "output paths (url_path, segment, output_file, is_safe_rel)",
-        6000,
+        3000,
         0x0a7,
         (path_text(), path_text()),
         |(raw, seg)| {
@@ -400,7 +400,7 @@ fn fuzz_manifest_load() {
     let entries = proptest::collection::btree_map(path_text(), "[0-9a-f]{16}", 0..6);
     fuzz(
         "manifest load",
-        1500,
+        1000,
         0x3a41f,
         (entries, mutations(3)),
         |(map, muts)| {
@@ -466,4 +466,30 @@ fn fuzz_jsonld_escaper() {
         prop_assert_eq!(back, value);
         Ok(())
     });
+}
+
+/// The "more" anchor and heading ids share one namespace: a heading called
+/// "Continue reading" must not give the page two elements with one id.
+#[test]
+#[ignore = "known bug: a heading `Continue reading` duplicates the more anchor's id"]
+fn more_anchor_id_is_unique() {
+    let text = "Intro.\n\n<!-- more -->\n\n## Continue reading\n\nRest.\n";
+    let source: Arc<str> = text.into();
+    let options = MarkdownConfig::default();
+    let cx = MarkdownContext {
+        options: &options,
+        resolve: &|_| None,
+        file: Path::new("content/more.md"),
+        source: &source,
+        asset_dir: None,
+        static_dir: None,
+        raw_html: true,
+    };
+    let r = markdown::render(text, 0, &cx, &mut Vec::new());
+    assert_eq!(
+        r.html.matches("id=\"continue-reading\"").count(),
+        1,
+        "{}",
+        r.html
+    );
 }

@@ -85,7 +85,7 @@ impl Run {
             return vec![path];
         }
         let n = self.n();
-        match self.rng.below(20) {
+        match self.rng.below(23) {
             0..=5 => {
                 let key = self.pick_page();
                 let text = self.read(&key) + &format!("\nEdited paragraph {n}.\n");
@@ -254,6 +254,31 @@ impl Run {
                 let p = self.write(&key, &text);
                 self.fix = Some((p.clone(), before.into_bytes()));
                 vec![p]
+            }
+            19 | 20 => {
+                // Renames a heading: anchors into this page may now be missing.
+                let key = self.pick_page();
+                let text = self.read(&key);
+                let body_at = body_start(&text);
+                if !text[body_at..].contains("\n## ") && !text[body_at..].starts_with("## ") {
+                    return self.edit_again();
+                }
+                let text = format!(
+                    "{}{}",
+                    &text[..body_at],
+                    text[body_at..].replacen("## ", &format!("## Renamed {n} "), 1)
+                );
+                self.log.push(format!("rename a heading in {key}"));
+                vec![self.write(&key, &text)]
+            }
+            21 => {
+                // New first words: the summary and excerpt change.
+                let key = self.pick_page();
+                let text = self.read(&key);
+                let body_at = body_start(&text);
+                let text = format!("{}First words {n}. {}", &text[..body_at], &text[body_at..]);
+                self.log.push(format!("prepend to the body of {key}"));
+                vec![self.write(&key, &text)]
             }
             _ => {
                 let key = self.pick_page();
