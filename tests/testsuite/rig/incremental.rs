@@ -1,11 +1,13 @@
-//! Incremental = full: random edit sequences on a copy of the `basic` fixture,
-//! each edit followed by `Session::rebuild` (and `follow_up` for the pending
-//! listings) as `serve` does, applied to an in-memory copy of the served files
-//! the way `serve` applies them (a full update replaces everything, a partial
-//! one overlays). After each sequence the served files must equal a fresh full
-//! build into memory, and a failed rebuild must match a failing full build.
+//! Incremental = full: random edit sequences on a copy of the `basic` fixture
+//! (and a few on the bundled site), each edit followed by `Session::rebuild`
+//! (and `follow_up` for the pending listings) as `serve` does, applied to an
+//! in-memory copy of the served files the way `serve` applies them (a full
+//! update replaces everything, a partial one overlays). Right after each
+//! incremental rebuild and at the end of each sequence, the served files must
+//! equal a fresh full build into memory, and a failed rebuild must match a
+//! failing full build.
 //!
-//! `FASCIA_RIG_SEQUENCE=N` replays sequence N alone, with its edits printed.
+//! `FASCIA_RIG_SEQUENCE=N` replays sequence N alone; a failure lists its edits.
 
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
@@ -385,6 +387,7 @@ fn difference(served: &Files, full: &Files) -> String {
 struct Stats {
     rebuilds: usize,
     partial: usize,
+    compared: usize,
     failed: usize,
     ended_failing: usize,
 }
@@ -430,6 +433,13 @@ fn sequence(n: u64, kind: Kind, stats: &mut Stats) -> Result<(), String> {
         .map_err(|d| format!("the fixture fails: {d:?}"))?;
     let mut served: Files = sink.into_files();
     let mut ok = true;
+    let fail = |run: &Run, why: String| {
+        Err(format!(
+            "sequence {n} (replay with FASCIA_RIG_SEQUENCE={n}, or FASCIA_RIG_BUNDLED_SEQUENCE={n} \
+             for the bundled site):\n{}\n{why}",
+            run.log.join("\n")
+        ))
+    };
     let steps = 3 + run.rng.below(4);
     for _ in 0..steps {
         let mut changed = run.edit();
@@ -440,12 +450,14 @@ fn sequence(n: u64, kind: Kind, stats: &mut Stats) -> Result<(), String> {
         changed.sort();
         changed.dedup();
         let sink = MemorySink::default();
+        let mut partial = false;
         ok = match session.rebuild(&changed, &sink) {
             Ok((Update::Full, _)) => {
                 served = sink.into_files();
                 true
             }
             Ok((Update::Partial(jobs), _)) => {
+                partial = true;
                 stats.partial += 1;
                 served.extend(sink.into_files());
                 let more = MemorySink::default();
@@ -457,17 +469,26 @@ fn sequence(n: u64, kind: Kind, stats: &mut Stats) -> Result<(), String> {
         };
         run.log
             .push(format!("  -> rebuild {}", if ok { "ok" } else { "failed" }));
+        // The incremental path is where bugs would be: compare right after it, so
+        // a later full rebuild cannot hide them.
+        if partial && ok {
+            stats.compared += 1;
+            match fresh(&root) {
+                Some(full) if served != full => return fail(&run, difference(&served, &full)),
+                None => {
+                    return fail(
+                        &run,
+                        "the incremental rebuild succeeded, a full build fails".into(),
+                    )
+                }
+                _ => {}
+            }
+        }
         stats.rebuilds += 1;
         stats.failed += usize::from(!ok);
     }
     stats.ended_failing += usize::from(!ok);
-    let fail = |run: &Run, why: String| {
-        Err(format!(
-            "sequence {n} (replay with FASCIA_RIG_SEQUENCE={n}, or FASCIA_RIG_BUNDLED_SEQUENCE={n} \
-             for the bundled site):\n{}\n{why}",
-            run.log.join("\n")
-        ))
-    };
+    stats.compared += 1;
     match (ok, fresh(&root)) {
         (true, Some(full)) if served != full => fail(&run, difference(&served, &full)),
         (true, None) => fail(
@@ -494,9 +515,11 @@ fn run_range(range: std::ops::Range<u64>, kind: Kind, part: &str) {
     report(
         &format!("incremental = full ({part})"),
         &format!(
-            "{} sequences compared with a full build ({} rebuilds: {} incremental, {} failed as \
+            "{} sequences, {} comparisons with a fresh full build (at the end of each sequence \
+             and after each incremental rebuild; {} rebuilds: {} incremental, {} failed as \
              intended; {} sequences end on a broken site), {} differ",
             range.end - range.start,
+            stats.compared,
             stats.rebuilds,
             stats.partial,
             stats.failed,
