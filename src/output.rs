@@ -79,7 +79,9 @@ pub struct OutputWriter {
 }
 
 /// Reads a manifest; `Err` with a reason when it exists but cannot be trusted.
-fn read_manifest(path: &Path) -> Result<Option<BTreeMap<String, String>>, String> {
+/// `Ok(Some(map))` only when every entry names a path strictly inside the
+/// output folder. Public for the fuzz target in `tests/testsuite/rig/fuzz.rs`.
+pub fn read_manifest(path: &Path) -> Result<Option<BTreeMap<String, String>>, String> {
     let text = match fs::read_to_string(path) {
         Ok(t) => t,
         Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(None),

@@ -17,6 +17,7 @@ mod hardening;
 mod health_fixtures;
 mod lint_fixtures;
 mod metadata;
+mod rig;
 mod safety;
 mod schemaorg;
 mod serve;
