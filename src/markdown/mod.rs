@@ -161,6 +161,8 @@ pub fn render(text: &str, offset: usize, cx: &MarkdownContext<'_>) -> Rendered {
         more_at: None,
         next_suffix: HashMap::new(),
     };
+    // The `<!-- more -->` anchor keeps its id: a heading "Continue reading" gets another.
+    let reserved = text.contains(MORE) && walk.r.ids.insert("continue-reading".into());
     let mut skip = vec![false; events.len()];
     let mut urgency = vec![None; events.len()];
     if cx.health.is_some() {
@@ -171,6 +173,10 @@ pub fn render(text: &str, offset: usize, cx: &MarkdownContext<'_>) -> Rendered {
             walk.pending_urgency = urgency[i];
             walk.event(ev, offset + range.start..offset + range.end);
         }
+    }
+    if reserved && walk.more_at.is_none() {
+        // The marker was not one (in code, or inside other HTML): no anchor after all.
+        walk.r.ids.remove("continue-reading");
     }
     walk.finish(text.len())
 }

@@ -443,27 +443,24 @@ fn mutated_site_toml_and_symlinks_never_panic_nor_write_outside() {
 /// Found by this rig (batch 47 before repeats were capped): a page with many
 /// headings that slug to the same id renders in quadratic time, because
 /// `markdown::unique_id` tries `base-1`, `base-2`, … from 1 for every heading.
-/// 19,000 `## .` headings took over 2 minutes (debug). Ignored until fixed:
-/// `cargo test --test testsuite rig::bad_inputs::identical_headings -- --ignored`.
+/// 19,000 `## .` headings took over 2 minutes (debug). Fixed: a counter per id.
 #[test]
-#[ignore = "known bug: quadratic heading ids (see the doc comment)"]
 fn identical_headings_render_in_linear_time() {
     use fascia::config::MarkdownConfig;
     use fascia::markdown::{render, MarkdownContext};
     let text = "## .\n\n".repeat(3_000);
-    let source: std::sync::Arc<str> = text.as_str().into();
+
     let options = MarkdownConfig::default();
     let cx = MarkdownContext {
         options: &options,
         resolve: &|_| None,
-        file: Path::new("content/many.md"),
-        source: &source,
         asset_dir: None,
         static_dir: None,
         raw_html: true,
+        health: None,
     };
     let started = Instant::now();
-    let r = render(&text, 0, &cx, &mut Vec::new());
+    let r = render(&text, 0, &cx);
     assert_eq!(r.heading_count, 3_000);
     let took = started.elapsed();
     assert!(
@@ -476,9 +473,8 @@ fn identical_headings_render_in_linear_time() {
 /// (`static::outside`), but `content/` follows it and publishes the file: a
 /// site built from untrusted content (a pull request preview) can publish any
 /// file the build can read, as `content/leak.txt -> ~/.ssh/id_rsa` would.
-/// Ignored until fixed: `cargo test --test testsuite rig::bad_inputs -- --ignored`.
+/// Fixed: such links are skipped with `content::outside`.
 #[test]
-#[ignore = "known bug: content/ publishes files linked from outside the site"]
 fn content_links_outside_the_site_are_not_published() {
     let lab = Lab::new();
     std::os::unix::fs::symlink(

@@ -301,13 +301,9 @@ fn every_output_path_stays_inside_the_output_folder() {
 }
 
 /// Found by the property above: an alias that lands on another output (here a
-/// section alias `/`, onto the home page; equally a page `path` onto a pager,
-/// `sitemap.xml` or `faq/`) is not refused. Two jobs then write one file: the
-/// winner depends on the thread schedule, and in a debug build
-/// `OutputWriter::commit` panics on `new.len() - pending.len()` (exit 101).
-/// Ignored until fixed: `cargo test --test testsuite rig::out_paths -- --ignored`.
+/// section alias `/`, onto the home page) used to make two jobs write one file.
+/// It is an error naming both sources.
 #[test]
-#[ignore = "known bug: an alias onto another output is not refused"]
 fn alias_onto_another_output_is_refused() {
     let t = SiteTest::fixture("basic");
     t.edit(
@@ -322,5 +318,5 @@ fn alias_onto_another_output_is_refused() {
         "{}",
         crate::common::stderr(&out)
     );
-    assert!(crate::common::stderr(&out).contains("content::duplicate-path"));
+    assert!(crate::common::stderr(&out).contains("output::collision"));
 }
