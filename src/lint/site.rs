@@ -2,15 +2,14 @@
 //! rules in [`super::run`]. It never renders templates.
 
 use crate::derived::Derived;
-use crate::markdown::LinkKind;
+use crate::markdown::{LinkKind, LinkRef};
 use crate::model::front_matter::PageDate;
-use crate::model::{PageId, Site, Target};
+use crate::model::{PageId, Site};
 
 use super::{run, LintPage, LintReport};
 
 /// Runs every lint rule over the site.
 pub fn pass(site: &Site, derived: &Derived, today: &PageDate) -> LintReport {
-    let key_of = |t: Target| site.file(t).key.as_str();
     let mut pages: Vec<LintPage> = Vec::with_capacity(site.pages.len() + site.sections.len());
     for id in site.page_ids() {
         let p = &site[id];
@@ -24,7 +23,7 @@ pub fn pass(site: &Site, derived: &Derived, today: &PageDate) -> LintReport {
         lp.title = p.meta.title.as_deref();
         lp.description = p.meta.description.as_deref();
         lp.faq_questions = p.meta.faq.iter().map(|f| f.question.as_str()).collect();
-        lp.links_to = links_of(site, derived, id, &key_of);
+        lp.links_to = links_of(site, derived, id);
         lp.health = derived.health[id.0].medical;
         lp.has_review = p.meta.review.is_some();
         lp.review_next = derived.health[id.0].review_next.clone();
@@ -47,15 +46,7 @@ pub fn pass(site: &Site, derived: &Derived, today: &PageDate) -> LintReport {
         lp.is_section_index = true;
         lp.title = s.meta.title.as_deref();
         lp.description = s.meta.description.as_deref();
-        lp.links_to = derived
-            .section_body(id)
-            .links
-            .iter()
-            .filter_map(|l| match l.kind {
-                LinkKind::Internal { target, .. } => Some(key_of(site.link_target(target))),
-                _ => None,
-            })
-            .collect();
+        lp.links_to = internal_keys(site, &derived.section_body(id).links).collect();
         lp.allow = s.meta.lint.as_ref().map_or(&[], |l| &l.allow);
         pages.push(lp);
     }
@@ -64,44 +55,27 @@ pub fn pass(site: &Site, derived: &Derived, today: &PageDate) -> LintReport {
 
 /// The keys a page links to by hand: `@/` links in its body and FAQ answers,
 /// and its `related` picks.
-fn links_of<'a>(
-    site: &'a Site,
-    derived: &Derived,
-    id: PageId,
-    key_of: &impl Fn(Target) -> &'a str,
-) -> Vec<&'a str> {
+fn links_of<'a>(site: &'a Site, derived: &'a Derived, id: PageId) -> Vec<&'a str> {
     let p = &site[id];
-    let mut out: Vec<&str> = derived
-        .page_body(id)
-        .links
-        .iter()
-        .filter_map(|l| match l.kind {
-            LinkKind::Internal { target, .. } => Some(key_of(site.link_target(target))),
-            _ => None,
-        })
-        .collect();
-    let answers = p.meta.faq.iter().map(|f| f.answer.as_str());
-    let named = p
-        .meta
-        .related
-        .iter()
-        .map(String::as_str)
-        .chain(answers.flat_map(at_links));
-    for entry in named {
+    let answers = derived.faq(id).iter().flat_map(|a| &a.links);
+    let mut out: Vec<&str> =
+        internal_keys(site, derived.page_body(id).links.iter().chain(answers)).collect();
+    for entry in &p.meta.related {
         let key = entry.strip_prefix("@/").unwrap_or(entry);
-        let key = key.split('#').next().unwrap_or(key);
         if let Some(t) = site.resolve(key) {
-            out.push(key_of(t));
+            out.push(&site.file(t).key);
         }
     }
     out
 }
 
-/// The `@/…` link targets written in a piece of Markdown (FAQ answers).
-fn at_links(text: &str) -> impl Iterator<Item = &str> {
-    text.match_indices("](@/").map(move |(i, _)| {
-        let rest = &text[i + 2..];
-        let end = rest.find([')', ' ', '"']).unwrap_or(rest.len());
-        &rest[..end]
+/// The `@/` keys of the pages and sections that `links` point at.
+fn internal_keys<'a>(
+    site: &'a Site,
+    links: impl IntoIterator<Item = &'a LinkRef>,
+) -> impl Iterator<Item = &'a str> {
+    links.into_iter().filter_map(move |l| match l.kind {
+        LinkKind::Internal { target, .. } => Some(site.file(site.link_target(target)).key.as_str()),
+        _ => None,
     })
 }

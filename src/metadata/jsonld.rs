@@ -66,14 +66,8 @@ fn ordinary_documents(
     if let Some(d) = page.meta.updated.as_ref().or(page.date.as_ref()) {
         article["dateModified"] = json!(d.rfc3339());
     }
-    let author = page
-        .meta
-        .authors
-        .first()
-        .cloned()
-        .or_else(|| config.author.clone());
-    if let Some(a) = author {
-        article["author"] = json!({"@type": "Person", "name": a});
+    if let Some(a) = author(site, page) {
+        article["author"] = a;
     }
     let publisher = config
         .publisher
@@ -119,6 +113,12 @@ fn ordinary_documents(
         })));
     }
     docs
+}
+
+/// The page's first author, else the site's, as a schema.org `Person`.
+fn author(site: &Site, page: &crate::model::Page) -> Option<Value> {
+    let name = page.meta.authors.first().or(site.config.author.as_ref())?;
+    Some(json!({"@type": "Person", "name": name}))
 }
 
 /// A health page: `MedicalWebPage` in place of `Article`, then the same
@@ -189,9 +189,8 @@ fn medical_documents(
         audience: Some("Patient"),
     };
     let mut doc = medical_web_page(&input);
-    let author = page.meta.authors.first().or(config.author.as_ref());
-    if let Some(a) = author {
-        doc["author"] = json!({"@type": "Person", "name": a});
+    if let Some(a) = author(site, page) {
+        doc["author"] = a;
     }
     let mut docs = vec![script_json(&doc)];
     // The breadcrumbs and FAQ of an ordinary page follow its Article.
