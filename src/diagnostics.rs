@@ -45,6 +45,7 @@ codes! {
     ConfigMissing => "config::missing",
     ConfigTaxonomy => "config::taxonomy",
     ConfigUnsafePath => "config::unsafe-path",
+    ConfigZolaUnsupported => "config::zola-unsupported",
     ContentDuplicatePath => "content::duplicate-path",
     ContentMissing => "content::missing",
     ContentUnsafePath => "content::unsafe-path",

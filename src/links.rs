@@ -320,13 +320,19 @@ fn check_source(site: &Site, derived: &Derived, src: Target) -> (Vec<PageId>, Ve
             Some(t) => format!("content/{}", site.file(t).key),
             None => "this page".to_string(),
         };
-        let mut d = Diagnostic::error(
-            Code::LinkMissingAnchor,
-            format!("`#{anchor}` is not a heading id on {whose}"),
-        )
+        let message = format!("`#{anchor}` is not a heading id on {whose}");
+        // `[link_checker] internal_level`; unset, a same-page `#id` only warns
+        // (GitHub-style fragments such as `#-features` are common in READMEs).
+        let mut d = if site.config.link_checker.anchor_is_error(target.is_none()) {
+            Diagnostic::error(Code::LinkMissingAnchor, message)
+        } else {
+            Diagnostic::warning(Code::LinkMissingAnchor, message)
+        }
         .at(&file.display, &file.text, link.span.clone())
         .label("no heading has this id");
-        if let Some(best) = closest(anchor, target_ids.iter().map(|s| s.as_str())) {
+        if let Some(best) = closest(anchor, target_ids.iter().map(|s| s.as_str()))
+            .or_else(|| same_words(anchor, target_ids))
+        {
             d = d.hint(format!("did you mean `#{best}`?"));
         } else if !target_ids.is_empty() {
             let mut ids: Vec<&str> = target_ids.iter().map(|s| s.as_str()).collect();
@@ -339,4 +345,18 @@ fn check_source(site: &Site, derived: &Derived, src: Target) -> (Vec<PageId>, Ve
     targets.sort_unstable();
     targets.dedup();
     (targets, diags)
+}
+
+/// The shortest id that holds the words of `anchor`: GitHub drops emoji from
+/// ids (`#-features` for "✨ Features") where fascia spells them
+/// (`sparkles-features`), too far apart for [`closest`].
+fn same_words<'a>(anchor: &str, ids: &'a std::collections::HashSet<String>) -> Option<&'a str> {
+    let core = anchor.trim_matches('-').to_lowercase();
+    if core.len() < 3 {
+        return None;
+    }
+    ids.iter()
+        .filter(|id| id.to_lowercase().contains(&core))
+        .min_by(|a, b| a.len().cmp(&b.len()).then_with(|| a.cmp(b)))
+        .map(String::as_str)
 }

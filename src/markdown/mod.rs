@@ -136,6 +136,10 @@ const MORE: &str = "<!-- more -->";
 /// back as data (`missing` links, `unknown_citations`) for the caller to
 /// explain, so this never needs to know about pages.
 pub fn render(text: &str, offset: usize, cx: &MarkdownContext<'_>) -> Rendered {
+    render_text(text, offset, cx)
+}
+
+fn options(cx: &MarkdownContext<'_>) -> Options {
     let mut opts = Options::ENABLE_TABLES
         | Options::ENABLE_FOOTNOTES
         | Options::ENABLE_STRIKETHROUGH
@@ -145,6 +149,11 @@ pub fn render(text: &str, offset: usize, cx: &MarkdownContext<'_>) -> Rendered {
     if cx.options.smart_punctuation {
         opts |= Options::ENABLE_SMART_PUNCTUATION;
     }
+    opts
+}
+
+fn render_text(text: &str, offset: usize, cx: &MarkdownContext<'_>) -> Rendered {
+    let opts = options(cx);
     let events: Vec<(Event, Range<usize>)> =
         TextMergeWithOffset::new(Parser::new_ext(text, opts).into_offset_iter()).collect();
     let mut walk = Walk {
@@ -443,7 +452,10 @@ impl<'a> Walk<'a, '_> {
         let Some(h) = self.heading.take() else {
             return;
         };
-        let id = unique_id(h.id.unwrap_or_else(|| slug::slugify(&h.text)), &self.r.ids);
+        let id = unique_id(
+            h.id.unwrap_or_else(|| self.cx.options.anchors.apply(&h.text)),
+            &self.r.ids,
+        );
         self.r.ids.insert(id.clone());
         let class = if h.classes.is_empty() {
             String::new()
@@ -466,12 +478,27 @@ impl<'a> Walk<'a, '_> {
         span: Range<usize>,
     ) {
         let (url, external) = link_target(&dest_url, span, self.cx, &mut self.r);
-        if external && self.cx.options.external_links_target_blank {
+        let o = self.cx.options;
+        let wants_attrs = o.external_links_target_blank
+            || o.external_links_no_follow
+            || o.external_links_no_referrer;
+        if external && wants_attrs {
             let mut html = format!("<a href=\"{}\"", href(&url));
             if !title.is_empty() {
                 html.push_str(&format!(" title=\"{}\"", esc(&title)));
             }
-            html.push_str(" target=\"_blank\" rel=\"noopener\">");
+            let mut rel = Vec::new();
+            if o.external_links_target_blank {
+                html.push_str(" target=\"_blank\"");
+                rel.push("noopener");
+            }
+            if o.external_links_no_follow {
+                rel.push("nofollow");
+            }
+            if o.external_links_no_referrer {
+                rel.push("noreferrer");
+            }
+            html.push_str(&format!(" rel=\"{}\">", rel.join(" ")));
             self.events.push(Event::Html(html.into()));
             self.link_stack.push(true);
         } else {

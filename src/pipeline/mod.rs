@@ -123,7 +123,9 @@ pub fn load(
     if let Some(b) = &opts.base_url {
         config.base_url = b.trim_end_matches('/').to_string();
     }
+    let config_warnings = std::mem::take(&mut config.warnings);
     let (mut site, mut diags, read) = content::load(&opts.root, config, opts.drafts);
+    diags.extend(config_warnings);
     let mut derived = Derived::default();
     let (taxonomies, terms, d) = content::taxonomies::build(&site, &site.config);
     site.taxonomies = taxonomies;

@@ -268,6 +268,7 @@ fn collect(root: &Path, result: DebounceEventResult, into: &mut BTreeSet<PathBuf
                         .next()
                         .map(|c| c.as_os_str().to_string_lossy());
                     let relevant = rel == Path::new(CONFIG_FILE)
+                        || rel == Path::new(crate::config::zola::ZOLA_CONFIG_FILE)
                         || first.is_some_and(|f| WATCHED_DIRS.contains(&f.as_ref()));
                     !relevant
                         || rel
