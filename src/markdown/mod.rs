@@ -4,6 +4,7 @@
 
 pub mod citations;
 mod highlight;
+pub mod shortcodes;
 
 use std::collections::HashSet;
 use std::ops::Range;
@@ -77,6 +78,8 @@ pub struct Rendered {
     pub unknown_citations: Vec<(String, Range<usize>)>,
     /// `@/` links whose file the resolver did not know; the caller explains them.
     pub missing: Vec<MissingLink>,
+    /// Shortcode calls that failed, with their place in the file.
+    pub shortcode_problems: Vec<shortcodes::ShortcodeProblem>,
 }
 
 /// An `@/` link to a file that does not exist (or is a draft, or failed to load).
@@ -118,6 +121,8 @@ pub struct MarkdownContext<'a> {
     /// Urgency callouts and citations; without it `> [!EMERGENCY]` is a plain
     /// quote and `[@id]` plain text.
     pub health: Option<&'a MarkdownHealth>,
+    /// Shortcode templates and their caller; without them `{{ x() }}` is text.
+    pub shortcodes: Option<&'a shortcodes::Shortcodes<'a>>,
 }
 
 /// What a health page's Markdown needs: the titles of the urgency callouts
@@ -136,7 +141,37 @@ const MORE: &str = "<!-- more -->";
 /// back as data (`missing` links, `unknown_citations`) for the caller to
 /// explain, so this never needs to know about pages.
 pub fn render(text: &str, offset: usize, cx: &MarkdownContext<'_>) -> Rendered {
-    render_text(text, offset, cx)
+    let Some(sc) = cx.shortcodes.filter(|_| shortcodes::may_contain(text)) else {
+        return render_text(text, offset, cx);
+    };
+    let ex = shortcodes::expand(text, options(cx), sc);
+    let mut r = render_text(&ex.text, offset, cx);
+    // Positions in the expanded text back to positions in the file.
+    let back = |p: usize| offset + ex.remap(p.saturating_sub(offset));
+    let span_back = |s: &Range<usize>| {
+        let start = back(s.start);
+        start..back(s.end).max(start)
+    };
+    for l in &mut r.links {
+        l.span = span_back(&l.span);
+    }
+    for m in &mut r.missing {
+        m.span = span_back(&m.span);
+    }
+    for (_, s) in &mut r.unknown_citations {
+        *s = span_back(s);
+    }
+    r.html = ex.insert_html(&r.html);
+    r.summary = r.summary.map(|s| ex.insert_html(&s));
+    r.shortcode_problems = ex
+        .problems
+        .into_iter()
+        .map(|mut p| {
+            p.span = offset + p.span.start..offset + p.span.end;
+            p
+        })
+        .collect();
+    r
 }
 
 fn options(cx: &MarkdownContext<'_>) -> Options {
@@ -753,6 +788,7 @@ mod tests {
             static_dir: None,
             raw_html: true,
             health,
+            shortcodes: None,
         };
         render(text, 0, &cx)
     }

@@ -26,6 +26,7 @@ use crate::metadata::related;
 use crate::model::front_matter::PageDate;
 use crate::model::Site;
 use crate::output::{OutputWriter, Sink, WriteStats};
+use crate::render::shortcodes::ShortcodeTemplates;
 use crate::render::theme::{self, StaticSource};
 use crate::render::Renderer;
 
@@ -136,6 +137,7 @@ pub fn load(
     timings.parse = loaded - timings.load;
 
     let t = Instant::now();
+    diags.extend(load_shortcodes(&site, &mut derived));
     diags.extend(links::render_bodies(&site, &mut derived));
     timings.markdown = t.elapsed();
 
@@ -151,6 +153,27 @@ pub fn load(
     }
     timings.metadata = t.elapsed();
     (Some((site, derived)), diags)
+}
+
+/// Loads the shortcode templates of the theme and the site into `derived`,
+/// for the links pass. A theme that cannot be read is reported when rendering.
+fn load_shortcodes(site: &Site, derived: &mut Derived) -> Option<Diagnostic> {
+    let files = theme::collect(&site.root, site.config.theme.as_deref()).ok()?;
+    match ShortcodeTemplates::new(site, &files.templates) {
+        Ok(t) => {
+            derived.shortcodes = crate::derived::ShortcodeTemplates(
+                t.map(|t| std::sync::Arc::new(t) as std::sync::Arc<_>),
+            );
+            None
+        }
+        Err(e) => Some(
+            Diagnostic::error(
+                Code::TemplateError,
+                format!("a shortcode template does not parse: {e}"),
+            )
+            .in_file("templates/shortcodes"),
+        ),
+    }
 }
 
 /// A loaded site with its derived data, templates and static files: what a

@@ -92,6 +92,7 @@ pub(super) fn register(tera: &mut Tera, shared: &Arc<Shared>) {
                 static_dir: None,
                 raw_html: true,
                 health: None,
+                shortcodes: None,
             };
             let rendered = markdown::render(text, 0, &cx);
             if let Some(m) = rendered.missing.first() {

@@ -8,6 +8,7 @@ mod listings;
 use context::{globals, section_link, shared_values};
 pub use context::{page_summary, SummaryChange};
 use listings::{faq_groups, pager_count, sitemap_entries};
+pub mod shortcodes;
 pub mod theme;
 
 use std::collections::HashMap;

@@ -482,3 +482,33 @@ fn live_reload_works_from_the_site_folder_and_with_relative_or_absolute_roots() 
     );
     sees_an_edit(&server, &site, "Seen through an absolute root.");
 }
+
+#[test]
+fn editing_a_shortcode_template_re_renders_the_pages_that_use_it() {
+    let site = SiteTest::fixture("basic");
+    site.write("templates/shortcodes/note.html", "<b>first {{ nth }}</b>");
+    site.edit(
+        "content/conditions/neck-pain.md",
+        "Stiffness.",
+        "Stiffness. {{ note() }}",
+    );
+    let server = start(site.root(), &[]);
+    let rx = events(server.port);
+    wait_for(&rx, "ok");
+    let page = request(server.port, "/conditions/neck-pain/", &[]);
+    assert!(String::from_utf8_lossy(&page.body).contains("<b>first 1</b>"));
+    // A template change is a full rebuild: the shortcodes are loaded again.
+    site.write("templates/shortcodes/note.html", "<b>second {{ nth }}</b>");
+    wait_for(&rx, "reload");
+    let page = request(server.port, "/conditions/neck-pain/", &[]);
+    assert!(String::from_utf8_lossy(&page.body).contains("<b>second 1</b>"));
+    // And a body edit (the incremental path) keeps using them.
+    site.edit(
+        "content/conditions/neck-pain.md",
+        "{{ note() }}",
+        "{{ note() }} {{ note() }}",
+    );
+    wait_for(&rx, "reload");
+    let page = request(server.port, "/conditions/neck-pain/", &[]);
+    assert!(String::from_utf8_lossy(&page.body).contains("<b>second 2</b>"));
+}

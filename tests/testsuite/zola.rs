@@ -213,3 +213,134 @@ fn init_from_zola_writes_an_equivalent_site_toml() {
     let again = t.run(&["init", "--from-zola", "."]);
     assert_eq!(again.status.code(), Some(1));
 }
+
+/// The basic fixture with shortcodes of the site's own beside the theme's.
+fn shortcode_site() -> SiteTest {
+    let t = SiteTest::fixture("basic");
+    t.write(
+        "templates/shortcodes/note.md",
+        "**{{ text }}** (note {{ nth }} on {{ page.title }})",
+    );
+    t.write(
+        "templates/shortcodes/args.html",
+        "<span class=\"args\">{{ s }}|{{ n + 1 }}|{{ f }}|{{ yes }}|{{ list | join(sep=\",\") }}</span>",
+    );
+    t
+}
+
+#[test]
+fn shortcodes_render_with_their_arguments_body_nth_and_page() {
+    let t = shortcode_site();
+    t.write(
+        "content/conditions/knee-pain/index.md",
+        r#"+++
+title = "Knee pain"
+date = 2026-01-01
++++
+
+{{ figure(src="roller.svg", alt="A foam roller under the thigh", caption="Roll *slowly*.") }}
+
+{{ note(text="First") }} and {{ note(text='Second') }}.
+
+{{ args(s="a \"q\"", n=3, f=1.5, yes=true, list=["x", 2]) }}
+
+{% details(summary="How long?") %}
+Hold for **20 seconds**. See [neck](@/conditions/neck-pain.md).
+{% end %}
+
+{{ video(youtube="abc123", title="Rolling the thigh") }}
+
+Literally: {{/* note(text="x") */}} and {%/* details() */%}, and `{{ note(text="code") }}`:
+
+```
+{{ nope() }}
+```
+"#,
+    );
+    let out = t.build_ok(&[]);
+    assert!(!stderr(&out).contains("shortcode"), "{}", stderr(&out));
+    let html = t.read("conditions/knee-pain/index.html");
+    assert!(
+        html.contains("<img src=\"https://example.org/conditions/knee-pain/roller.svg\" alt=\"A foam roller under the thigh\""),
+        "{html}"
+    );
+    assert!(
+        html.contains("<figcaption>Roll <em>slowly</em>.</figcaption>"),
+        "{html}"
+    );
+    assert!(html.contains("<strong>First</strong> (note 1 on Knee pain) and <strong>Second</strong> (note 2 on Knee pain)."), "{html}");
+    assert!(
+        html.contains("<span class=\"args\">a &quot;q&quot;|4|1.5|true|x,2</span>"),
+        "{html}"
+    );
+    assert!(html.contains("<summary>How long?</summary>"), "{html}");
+    assert!(html.contains("Hold for <strong>20 seconds</strong>. See <a href=\"https://example.org/conditions/neck-pain/\">neck</a>"), "{html}");
+    // The video loads nothing from a third party until the reader follows the link.
+    assert!(
+        html.contains("href=\"https://www.youtube-nocookie.com/embed/abc123?autoplay=1\""),
+        "{html}"
+    );
+    assert!(
+        !html.contains("<iframe") && !html.contains("<script src"),
+        "{html}"
+    );
+    // Written literally (then smart punctuation curls the quotes, as in any text).
+    assert!(
+        html.contains("Literally: {{ note(text=“x”) }} and {% details() %}"),
+        "{html}"
+    );
+    assert!(
+        html.contains("<code>{{ note(text=\"code\") }}</code>"),
+        "{html}"
+    );
+    assert!(html.contains("{{ nope() }}"), "{html}");
+}
+
+#[test]
+fn a_site_shortcode_overrides_the_theme_and_md_ones_are_markdown() {
+    let t = shortcode_site();
+    t.write(
+        "templates/shortcodes/details.html",
+        "<div class=\"mine\">{{ summary }}</div>",
+    );
+    t.write(
+        "content/notes.md",
+        "+++\ntitle = \"Notes\"\n+++\n\n{% details(summary=\"S\") %}body{% end %}\n\n## Heading\n\n[x](#heading)\n",
+    );
+    let out = t.build_ok(&[]);
+    assert!(!stderr(&out).contains("missing-anchor"), "{}", stderr(&out));
+    assert!(t
+        .read("notes/index.html")
+        .contains("<div class=\"mine\">S</div>"));
+}
+
+#[test]
+fn shortcode_errors_point_at_the_call() {
+    let t = shortcode_site();
+    t.write(
+        "content/notes.md",
+        "+++\ntitle = \"Notes\"\n+++\n\nText {{ figur(src=\"a.png\") }}.\n\n{{ note(text=bare) }}\n\nThe [link](#nowhere).\n\n{{ figure(src=\"a.png\") }}\n\n{% details(summary=\"S\") %}\nno end\n",
+    );
+    let err = check_err(&t);
+    assert!(
+        err.contains("error[shortcode::unknown]: no shortcode `figur`"),
+        "{err}"
+    );
+    assert!(err.contains("content/notes.md:5:6"), "{err}");
+    assert!(err.contains("did you mean `figure`?"), "{err}");
+    assert!(
+        err.contains("error[shortcode::argument]: shortcode `note`: `bare` is not a value"),
+        "{err}"
+    );
+    assert!(err.contains("content/notes.md:7:1"), "{err}");
+    // Positions after a call still point at the file (the anchor warning).
+    assert!(err.contains("content/notes.md:9:5"), "{err}");
+    assert!(err.contains("error[shortcode::template]: shortcode `figure` failed in (built in) themes/guide/templates/shortcodes/figure.html, called from content/notes.md"), "{err}");
+    assert!(err.contains("`alt` is required"), "{err}");
+    assert!(err.contains("content/notes.md:11:1"), "{err}");
+    assert!(
+        err.contains("error[shortcode::unclosed]: the block shortcode `details` is never closed"),
+        "{err}"
+    );
+    assert!(err.contains("content/notes.md:13:1"), "{err}");
+}
