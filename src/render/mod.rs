@@ -95,7 +95,18 @@ pub(crate) struct Shared {
     pub markdown: crate::config::MarkdownConfig,
     /// The date of this build, for "review overdue".
     pub today: crate::model::front_matter::PageDate,
+    /// The site root: `load_data` reads only below it.
+    pub root: std::path::PathBuf,
+    /// `[translations]` of the default language, for `trans`.
+    pub translations: toml::Table,
+    /// The default language.
+    pub language: String,
+    /// Taxonomies by name: the taxonomy value, and each term's value and pages.
+    pub taxonomies: HashMap<String, TaxonomyEntry>,
 }
+
+/// A taxonomy for `get_taxonomy`: its value, and each term's value and pages.
+pub(crate) type TaxonomyEntry = (Value, Vec<(Value, Vec<PageId>)>);
 
 /// The loaded templates plus the site-wide values, ready to render any job.
 pub struct Renderer {
@@ -148,10 +159,11 @@ impl Renderer {
         let shared = Arc::new(shared_values(site, derived, static_hashes));
         functions::register(&mut tera, &shared);
         let globals = globals(site);
-        let looks_up_pages = theme
-            .templates
-            .iter()
-            .any(|t| t.text.contains("get_page") || t.text.contains("get_section"));
+        let looks_up_pages = theme.templates.iter().any(|t| {
+            ["get_page", "get_section", "get_taxonomy"]
+                .iter()
+                .any(|f| t.text.contains(f))
+        });
         Ok(Renderer {
             tera,
             globals,

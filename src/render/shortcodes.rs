@@ -3,7 +3,8 @@
 //! Tera of their own. The links pass calls them through
 //! [`ShortcodeRenderer`] before any page is rendered, so a shortcode sees its
 //! page's front matter and URLs but none of the template functions that need
-//! the rendered site (`get_page`, `get_section`…).
+//! the rendered site (`get_page`, `get_section`…); `load_data` and the
+//! `markdown` filter are there.
 
 use std::collections::HashMap;
 
@@ -101,6 +102,10 @@ impl ShortcodeTemplates {
                 Ok(json!(html))
             },
         );
+        let root = site.root.clone();
+        tera.register_function("load_data", move |args: &HashMap<String, Value>| {
+            super::functions::load_data(&root, args)
+        });
         Ok(Some(ShortcodeTemplates {
             tera,
             kinds,

@@ -344,3 +344,98 @@ fn shortcode_errors_point_at_the_call() {
     );
     assert!(err.contains("content/notes.md:13:1"), "{err}");
 }
+
+const ZOLA_TEMPLATE: &str = r#"lower={{ page.lower.title }};higher={{ page.higher.title }};words={{ page.word_count }};rt={{ page.reading_time }};
+path={{ current_path }};extra={{ config.extra.disclaimer }};lang={{ config.default_language }};
+{% set tags = get_taxonomy(kind="tags") %}tags={% for t in tags.items %}{{ t.name }}:{{ t.pages | length }},{% endfor %};
+{% set term = get_taxonomy_term(kind="tags", term="neck") %}term={{ term.name }}:{{ term.pages.0.title }};
+{% set root = get_section(path="_index.md") %}subs={% for s in root.subsections %}{% set sub = get_section(path=s) %}{{ sub.title }},{% endfor %};
+{% set d = load_data(path="data/x.toml") %}toml={{ d.a }};
+{% set j = load_data(path="data/x.json") %}json={{ j.b }};
+{% set c = load_data(path="data/x.csv") %}csv={{ c.headers.1 }}={{ c.records.0.1 }};
+{% set y = load_data(path="data/x.yaml") %}yaml={{ y.c }};
+trans={{ trans(key="hello") }};
+"#;
+
+fn template_site() -> SiteTest {
+    let t = SiteTest::fixture("basic");
+    t.write("templates/zola.html", ZOLA_TEMPLATE);
+    t.edit(
+        "content/conditions/knee-pain/index.md",
+        "date = 2026-01-01",
+        "date = 2026-01-01\ntemplate = \"zola.html\"",
+    );
+    t.write("data/x.toml", "a = \"from toml\"\n");
+    t.write("data/x.json", "{\"b\": \"from json\"}");
+    t.write("data/x.csv", "name,value\r\nx,\"from, csv\"\r\n");
+    t.write("data/x.yaml", "c: from yaml\n");
+    let config = std::fs::read_to_string(t.root().join("site.toml")).unwrap();
+    t.write(
+        "site.toml",
+        format!("{config}\n[translations]\nhello = \"Hi\"\n"),
+    );
+    t
+}
+
+#[test]
+fn zola_template_variables_and_functions() {
+    let t = template_site();
+    t.build_ok(&[]);
+    let html = t.read("conditions/knee-pain/index.html");
+    // Sorted by title: Back pain, Knee pain, Neck pain.
+    assert!(
+        html.contains("lower=Back pain;higher=Neck pain;words="),
+        "{html}"
+    );
+    assert!(html.contains(";rt=1;"), "{html}");
+    assert!(
+        html.contains("path=/conditions/knee-pain/;extra=Not medical advice.;lang=en;"),
+        "{html}"
+    );
+    assert!(
+        html.contains("tags=desk work:1,knee:1,neck:2,posture:1,;"),
+        "{html}"
+    );
+    assert!(html.contains("term=neck:Neck pain;"), "{html}");
+    assert!(html.contains("subs=Conditions,;"), "{html}");
+    assert!(html.contains("toml=from toml;"), "{html}");
+    assert!(html.contains("json=from json;"), "{html}");
+    assert!(html.contains("csv=value=from, csv;"), "{html}");
+    assert!(html.contains("yaml=from yaml;"), "{html}");
+    assert!(html.contains("trans=Hi;"), "{html}");
+}
+
+#[test]
+fn load_data_refuses_paths_that_leave_the_site() {
+    let outside = tempfile::tempdir().unwrap();
+    std::fs::write(outside.path().join("secret.toml"), "a = \"secret\"\n").unwrap();
+    for path in [
+        "../secret.toml".to_string(),
+        outside.path().join("secret.toml").display().to_string(),
+        "data/link.toml".to_string(),
+    ] {
+        let t = template_site();
+        #[cfg(unix)]
+        std::os::unix::fs::symlink(
+            outside.path().join("secret.toml"),
+            t.root().join("data/link.toml"),
+        )
+        .unwrap();
+        // From a shortcode, where content chooses the path.
+        t.write(
+            "templates/shortcodes/data.html",
+            "{% set d = load_data(path=file) %}{{ d.a }}",
+        );
+        t.write(
+            "content/notes.md",
+            format!(
+                "+++\ntitle = \"Notes\"\n+++\n\n{{{{ data(file=\"{}\") }}}}\n",
+                path.replace('\\', "/")
+            ),
+        );
+        let err = t.build_err(&[]);
+        assert!(err.contains("outside the site folder"), "{path}: {err}");
+        assert!(err.contains("content/notes.md:5:1"), "{path}: {err}");
+        assert!(!err.contains("secret\""), "{err}");
+    }
+}
