@@ -77,6 +77,10 @@ pub struct Config {
     /// `[link_checker]`: how missing anchors are reported (Zola's table).
     #[serde(default)]
     pub link_checker: LinkCheckerConfig,
+    /// Unknown top-level front matter fields: `"error"` (the default), or
+    /// `"warn"` to leave them out as Zola does (the default for a Zola `config.toml`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub unknown_front_matter: Option<LinkLevel>,
     /// `[slugify]`: how heading ids are made (Zola's table; only `anchors`).
     #[serde(default)]
     pub slugify: SlugifyConfig,

@@ -96,6 +96,9 @@ fn map(text: &str, file: &Path) -> Result<(Table, Config), Vec<Diagnostic>> {
     for (key, value) in &zola {
         m.top(key, value);
     }
+    // Zola ignores front matter fields it does not know; so does fascia here.
+    m.out
+        .insert("unknown_front_matter".into(), Value::String("warn".into()));
     let mut warnings = std::mem::take(&mut m.warnings);
     warnings.sort_by_key(|d| d.span.as_ref().map_or(usize::MAX, |s| s.start));
     let mut config = Config::from_table(m.out.clone(), text, file)?;
@@ -215,6 +218,11 @@ impl Mapper<'_> {
                         );
                     }
                 }
+                "highlighting" => self.warn(
+                    Some("markdown"),
+                    k,
+                    "fascia highlights code with CSS classes; the theme's stylesheet colours them",
+                ),
                 _ => self.warn(Some("markdown"), k, "fascia has no such Markdown option"),
             }
         }
@@ -278,6 +286,7 @@ fn key_span(text: &str, table: Option<&str>, key: &str) -> Option<std::ops::Rang
         Some(t) => {
             let header = format!("[{t}]");
             text.find(&header)
+                .or_else(|| text.find(&format!("[{t}.")))
                 .or_else(|| text.find(&format!("{t} =")))
                 .or_else(|| text.find(&format!("{t}=")))
                 .unwrap_or(0)
@@ -291,6 +300,7 @@ fn key_span(text: &str, table: Option<&str>, key: &str) -> Option<std::ops::Rang
         let at = pos + indent;
         let is_key = trimmed.starts_with(key) && trimmed[key.len()..].trim_start().starts_with('=');
         let is_header = trimmed.starts_with(&format!("[{key}]"))
+            || table.is_some_and(|t| trimmed.starts_with(&format!("[{t}.{key}]")))
             || trimmed.starts_with(&format!("[[{key}]]"))
             || table.is_none() && trimmed.starts_with(&format!("[{key}."));
         if is_key {

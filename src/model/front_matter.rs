@@ -370,6 +370,71 @@ pub fn parse<T: DeserializeOwned>(
     }
 }
 
+/// Like [`parse`], but unknown top-level fields are warnings, as Zola ignores
+/// them: each is reported where it is written and left out, and the rest is
+/// parsed with every position unchanged. Used when `front_matter_unknown =
+/// "warn"` (the default for a Zola `config.toml`).
+pub fn parse_lenient<T: DeserializeOwned>(
+    split: &Split<'_>,
+    file: &Path,
+    source: &Arc<str>,
+) -> Result<(T, Vec<Diagnostic>), Diagnostic> {
+    let mut front = split.front.to_string();
+    let mut warnings = Vec::new();
+    loop {
+        let attempt = Split {
+            front: &front,
+            ..split.clone()
+        };
+        let err = match parse::<T>(&attempt, file, source) {
+            Ok(v) => return Ok((v, warnings)),
+            Err(e) => e,
+        };
+        let unknown = matches!(err.code, Code::TomlUnknownField | Code::YamlUnknownField);
+        let Some(span) = err.span.clone().filter(|_| unknown && warnings.len() < 64) else {
+            return Err(err);
+        };
+        let at = span.start.saturating_sub(split.front_offset);
+        // Only fields at the top level, at the start of their line.
+        if at > front.len() || !(at == 0 || front[..at].ends_with('\n')) {
+            return Err(err);
+        }
+        let end = entry_end(&front, at);
+        let blank: String = front[at..end]
+            .chars()
+            .map(|c| if c == '\n' || c == '\r' { c } else { ' ' })
+            .collect();
+        front.replace_range(at..end, &blank);
+        let mut w = err;
+        w.severity = crate::diagnostics::Severity::Warning;
+        w.label = Some("left out".into());
+        w.hint = Some(
+            "Zola ignores unknown fields, and so does fascia for this site; put custom values under [extra] (or set front_matter_unknown = \"error\")"
+                .into(),
+        );
+        warnings.push(w);
+    }
+}
+
+/// The end of the entry starting at `at`: the next line that starts a new
+/// top-level entry (not indented, not closing a bracket, not a YAML list item).
+fn entry_end(front: &str, at: usize) -> usize {
+    let mut pos = front[at..].find('\n').map_or(front.len(), |i| at + i + 1);
+    while pos < front.len() {
+        let line_end = front[pos..].find('\n').map_or(front.len(), |i| pos + i + 1);
+        let line = &front[pos..line_end];
+        let starts_entry = line
+            .chars()
+            .next()
+            .is_some_and(|c| !c.is_whitespace() && !"]}-#".contains(c));
+        if starts_entry {
+            return pos;
+        }
+        pos = line_end;
+    }
+    front.len()
+}
+
 fn yaml_error(
     e: &serde_yaml_ng::Error,
     split: &Split<'_>,
@@ -457,6 +522,26 @@ mod tests {
         let s = split(yaml, Path::new("a.md"), &src).unwrap();
         let e = parse::<PageFrontMatter>(&s, Path::new("a.md"), &src).unwrap_err();
         assert_eq!(e.line_col(), Some((4, 1)));
+    }
+
+    #[test]
+    fn lenient_parsing_leaves_unknown_fields_out_and_keeps_positions() {
+        let text =
+            "+++\ntitle = \"a\"\nsort_by = \"weight\"\nlist = [\n  1,\n]\nweight = \"x\"\n+++\n";
+        let src: Arc<str> = text.into();
+        let s = split(text, Path::new("a.md"), &src).unwrap();
+        let e = parse_lenient::<PageFrontMatter>(&s, Path::new("a.md"), &src).unwrap_err();
+        // The two unknown fields were left out; the real error keeps its place.
+        assert_eq!(e.line_col(), Some((7, 10)));
+        let ok = "+++\ntitle = \"a\"\nsort_by = \"weight\"\ninsert_anchor_links = \"right\"\n[extra]\nx = 1\n+++\n";
+        let src: Arc<str> = ok.into();
+        let s = split(ok, Path::new("a.md"), &src).unwrap();
+        let (fm, w) = parse_lenient::<PageFrontMatter>(&s, Path::new("a.md"), &src).unwrap();
+        assert_eq!(fm.title.as_deref(), Some("a"));
+        assert_eq!(fm.extra["x"].as_integer(), Some(1));
+        let at: Vec<_> = w.iter().map(|d| d.line_col()).collect();
+        assert_eq!(at, [Some((3, 1)), Some((4, 1))]);
+        assert!(w.iter().all(|d| !d.is_error()));
     }
 
     #[test]

@@ -195,7 +195,8 @@ pub(super) fn toc_value(toc: &[crate::markdown::Heading], permalink: &str) -> Va
 
 pub(super) fn section_link(site: &Site, si: SectionId) -> Value {
     let s = &site[si];
-    json!({"title": s.title(), "permalink": s.permalink, "path": s.path})
+    json!({"title": s.title(), "permalink": s.permalink, "path": s.path,
+           "relative_path": s.file.key})
 }
 
 /// The summary every listing, `get_page` and "Also interesting" use.
@@ -344,6 +345,9 @@ pub(super) fn globals(site: &Site) -> Map<String, Value> {
             "default_language": cfg.language,
             "generate_feeds": cfg.generate_feed,
             "feed_filenames": ["atom.xml"],
+            "feed_filename": "atom.xml",
+            "languages": {},
+            "markdown": cfg.markdown,
             "build_search_index": false,
             "mode": "build",
         }),

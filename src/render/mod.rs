@@ -333,17 +333,35 @@ impl Renderer {
         json!({"name": t.config.name, "permalink": t.permalink, "path": t.path})
     }
 
+    /// The first of `names` the templates have (Zola's per-taxonomy
+    /// `tags/list.html` and `taxonomy_single.html` before fascia's names).
+    fn pick(&self, names: &[String]) -> String {
+        names
+            .iter()
+            .find(|n| self.has(n))
+            .unwrap_or(&names[names.len() - 1])
+            .clone()
+    }
+
     fn taxonomy_list(&self, site: &Site, id: TaxonomyId) -> Prepared {
         let t = &site[id];
+        let all = self.shared.summaries();
         let terms: Vec<Value> = t
             .terms
             .iter()
             .map(|term| {
+                let pages: Vec<Value> = term.pages.iter().map(|&p| all[p.0].clone()).collect();
                 json!({"name": term.name, "slug": term.slug, "permalink": term.permalink,
-                       "path": term.path, "count": term.pages.len()})
+                       "path": term.path, "count": term.pages.len(),
+                       "page_count": term.pages.len(), "pages": pages})
             })
             .collect();
-        Prepared::new("taxonomy_list.html", t.path.clone())
+        drop(all);
+        let template = self.pick(&[
+            format!("{}/list.html", t.config.name),
+            "taxonomy_list.html".into(),
+        ]);
+        Prepared::new(template, t.path.clone())
             .with("taxonomy", Self::taxonomy_value(site, id))
             .with("terms", Value::Array(terms))
     }
@@ -360,8 +378,14 @@ impl Renderer {
             "page",
         );
         let term_value = json!({"name": term.name, "slug": term.slug, "permalink": term.permalink,
-            "path": term.path, "count": term.pages.len(), "pages": paginator["pages"].clone()});
-        Prepared::new("taxonomy_term.html", path)
+            "path": term.path, "count": term.pages.len(), "page_count": term.pages.len(),
+            "pages": paginator["pages"].clone()});
+        let template = self.pick(&[
+            format!("{}/single.html", t.config.name),
+            "taxonomy_single.html".into(),
+            "taxonomy_term.html".into(),
+        ]);
+        Prepared::new(template, path)
             .with("taxonomy", Self::taxonomy_value(site, id.taxonomy))
             .with("term", term_value)
             .with("paginator", paginator)

@@ -178,6 +178,12 @@ fn a_config_toml_only_site_builds_with_one_warning_per_ignored_key() {
     }
     assert!(err.contains("config.toml:7:1"), "{err}");
     assert_eq!(err.matches("config::zola-unsupported]").count(), 3, "{err}");
+    // Zola ignores front matter fields it does not know: a warning here.
+    assert!(
+        err.contains("warning[toml::unknown-field]: unknown field `insert_anchor_links`"),
+        "{err}"
+    );
+    assert!(err.contains("content/blog/second.md:4:1"), "{err}");
     // The GitHub-style fragment only warns (internal_level = "warn").
     assert!(
         err.contains("warning[link::missing-anchor]: `#-features`"),
@@ -438,4 +444,37 @@ fn load_data_refuses_paths_that_leave_the_site() {
         assert!(err.contains("content/notes.md:5:1"), "{path}: {err}");
         assert!(!err.contains("secret\""), "{err}");
     }
+}
+
+#[test]
+fn zola_taxonomy_templates_and_section_paths() {
+    let t = SiteTest::fixture("zola");
+    t.write(
+        "templates/tags/list.html",
+        "{% for term in terms %}{{ term.name }}={{ term.pages | length }};{% endfor %}",
+    );
+    t.write(
+        "templates/tags/single.html",
+        "term={{ term.name }}:{% for p in term.pages %}{{ p.title }},{% endfor %}",
+    );
+    t.write(
+        "templates/page.html",
+        "{% set parent = get_section(path=page.ancestors | reverse | first) %}parent={{ parent.title }};\
+         {% if page.lower %}lower={{ page.lower.title }};{% endif %}{% if page.higher %}higher={{ page.higher.title }};{% endif %}",
+    );
+    t.build_ok(&[]);
+    assert_eq!(t.read("tags/index.html"), "intro=2;more=1;");
+    assert_eq!(
+        t.read("tags/intro/index.html"),
+        "term=intro:Second post,First post,"
+    );
+    // Sorted by date, newest first: the older post is `lower`.
+    assert_eq!(
+        t.read("blog/second/index.html"),
+        "parent=Blog;lower=First post;"
+    );
+    assert_eq!(
+        t.read("blog/first/index.html"),
+        "parent=Blog;higher=Second post;"
+    );
 }
