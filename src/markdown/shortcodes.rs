@@ -174,12 +174,14 @@ pub fn expand(text: &str, opts: Options, sc: &Shortcodes<'_>) -> Expanded {
     let mut i = 0;
     let bytes = text.as_bytes();
     while i + 1 < bytes.len() {
-        let open = &text[i..i + 2];
-        if (open != "{{" && open != "{%") || in_code(i) {
+        // Bytes, not text: `i` steps through multi-byte characters too.
+        let open = &bytes[i..i + 2];
+        if (open != b"{{" && open != b"{%") || in_code(i) {
             i += 1;
             continue;
         }
-        let block = open == "{%";
+        let block = open == b"{%";
+        let open = if block { "{%" } else { "{{" };
         let close = if block { "%}" } else { "}}" };
         // `{{/* name() */}}`: the call, written literally.
         if text[i + 2..].starts_with("/*") {
@@ -659,6 +661,16 @@ mod tests {
     }
 
     #[test]
+    fn text_around_calls_may_be_any_unicode() {
+        let e = run("é✨ {{ box(t=\"ü\") }} ñ {% ✨ {{ ✨ }} {{ note(text=\"x\") }}");
+        assert!(e.problems.is_empty(), "{:?}", e.problems);
+        assert_eq!(e.html.len(), 1);
+        assert!(e.text.starts_with("é✨ "), "{}", e.text);
+        assert!(e.text.ends_with("{% ✨ {{ ✨ }} **x**"), "{}", e.text);
+        let _ = call_ranges("é{{ ✨ {%ü", Options::empty());
+    }
+
+    #[test]
     fn literal_calls() {
         let e = run("{{/* box(a=1) */}} and {%/* details() */%}");
         assert_eq!(e.text, "{{ box(a=1) }} and {% details() %}");
@@ -702,6 +714,24 @@ mod tests {
                 "{% end %}"
             ]
         );
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn expand_never_panics_and_maps_back_in_bounds(
+            s in "[{}%()=,\"'`\\[\\] a-c/*_1\n✨é-]{0,60}"
+        ) {
+            let e = run(&s);
+            for p in 0..=e.text.len() {
+                proptest::prop_assert!(e.remap(p) <= s.len());
+            }
+            for p in &e.problems {
+                proptest::prop_assert!(p.span.start <= p.span.end && p.span.end <= s.len());
+            }
+            for r in call_ranges(&s, Options::empty()) {
+                proptest::prop_assert!(s.is_char_boundary(r.start) && s.is_char_boundary(r.end));
+            }
+        }
     }
 
     fn text_find(t: &str, n: &str) -> usize {
