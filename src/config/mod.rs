@@ -207,6 +207,9 @@ pub struct MarkdownConfig {
     /// External links get `rel="noreferrer"`.
     #[serde(default)]
     pub external_links_no_referrer: bool,
+    /// A class for external links (Zola's `external_links_class`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub external_links_class: Option<String>,
     /// How heading ids are made: `[slugify] anchors`, copied here when loading.
     #[serde(skip)]
     pub anchors: SlugifyStrategy,
@@ -220,6 +223,7 @@ impl Default for MarkdownConfig {
             external_links_target_blank: false,
             external_links_no_follow: false,
             external_links_no_referrer: false,
+            external_links_class: None,
             anchors: SlugifyStrategy::On,
         }
     }

@@ -199,7 +199,8 @@ impl Mapper<'_> {
                 | "smart_punctuation"
                 | "external_links_target_blank"
                 | "external_links_no_follow"
-                | "external_links_no_referrer" => {
+                | "external_links_no_referrer"
+                | "external_links_class" => {
                     out.insert(k.clone(), v.clone());
                 }
                 "render_emoji"

@@ -516,11 +516,15 @@ impl<'a> Walk<'a, '_> {
         let o = self.cx.options;
         let wants_attrs = o.external_links_target_blank
             || o.external_links_no_follow
-            || o.external_links_no_referrer;
+            || o.external_links_no_referrer
+            || o.external_links_class.is_some();
         if external && wants_attrs {
             let mut html = format!("<a href=\"{}\"", href(&url));
             if !title.is_empty() {
                 html.push_str(&format!(" title=\"{}\"", esc(&title)));
+            }
+            if let Some(class) = &o.external_links_class {
+                html.push_str(&format!(" class=\"{}\"", esc(class)));
             }
             let mut rel = Vec::new();
             if o.external_links_target_blank {
@@ -533,7 +537,11 @@ impl<'a> Walk<'a, '_> {
             if o.external_links_no_referrer {
                 rel.push("noreferrer");
             }
-            html.push_str(&format!(" rel=\"{}\">", rel.join(" ")));
+            if rel.is_empty() {
+                html.push('>');
+            } else {
+                html.push_str(&format!(" rel=\"{}\">", rel.join(" ")));
+            }
             self.events.push(Event::Html(html.into()));
             self.link_stack.push(true);
         } else {
@@ -817,6 +825,34 @@ mod tests {
         assert!(r.html.contains("<h2 id=\"hello-1\">"));
         assert_eq!(r.toc.len(), 2);
         assert_eq!(r.toc[0].children[0].id, "sub");
+    }
+
+    #[test]
+    fn external_links_get_zola_target_rel_and_class() {
+        let resolve = |_: &str| None;
+        let options = MarkdownConfig {
+            external_links_target_blank: true,
+            external_links_no_follow: true,
+            external_links_no_referrer: true,
+            external_links_class: Some("external".into()),
+            ..MarkdownConfig::default()
+        };
+        let cx = MarkdownContext {
+            options: &options,
+            resolve: &resolve,
+            asset_dir: None,
+            static_dir: None,
+            raw_html: true,
+            health: None,
+            shortcodes: None,
+        };
+        let r = render("[a](https://x.org) [b](#c)", 0, &cx);
+        assert!(
+            r.html.contains("<a href=\"https://x.org\" class=\"external\" target=\"_blank\" rel=\"noopener nofollow noreferrer\">a</a>"),
+            "{}",
+            r.html
+        );
+        assert!(r.html.contains("<a href=\"#c\">b</a>"), "{}", r.html);
     }
 
     #[test]

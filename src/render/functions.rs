@@ -107,6 +107,11 @@ pub(super) fn register(tera: &mut Tera, shared: &Arc<Shared>) {
         load_data(&s.root, args)
     });
     let s = shared.clone();
+    tera.register_function(
+        "get_image_metadata",
+        move |args: &HashMap<String, Value>| get_image_metadata(&s.root, args),
+    );
+    let s = shared.clone();
     tera.register_function("trans", move |args: &HashMap<String, Value>| {
         let key = str_arg(args, "key", "trans")?;
         if let Some(lang) = args.get("lang").and_then(Value::as_str) {
@@ -256,28 +261,8 @@ pub(super) fn load_data(
             "load_data: fascia reads local files only; a build never uses the network",
         ));
     }
-    let refuse = || {
-        Error::msg(format!(
-            "load_data: `{path}` is outside the site folder; only files inside it can be read"
-        ))
-    };
-    let rel = std::path::Path::new(path.trim_start_matches("@/"));
-    if rel.is_absolute()
-        || rel.components().any(|c| {
-            !matches!(
-                c,
-                std::path::Component::Normal(_) | std::path::Component::CurDir
-            )
-        })
-    {
-        return Err(refuse());
-    }
-    let root = site_root
-        .canonicalize()
-        .unwrap_or_else(|_| site_root.to_path_buf());
     // As in Zola: relative to the site root, else to content/.
-    let candidates = [root.join(rel), root.join("content").join(rel)];
-    let Some(file) = candidates.iter().find(|c| c.is_file()) else {
+    let Some(real) = site_file(site_root, path, &["", "content"], "load_data")? else {
         if !required {
             return Ok(Value::Null);
         }
@@ -285,12 +270,7 @@ pub(super) fn load_data(
             "load_data: no file `{path}` in the site"
         )));
     };
-    let real = file
-        .canonicalize()
-        .map_err(|e| Error::msg(format!("load_data: `{path}`: {e}")))?;
-    if !real.starts_with(&root) {
-        return Err(refuse());
-    }
+    let rel = std::path::Path::new(path);
     let text = std::fs::read_to_string(&real)
         .map_err(|e| Error::msg(format!("load_data: cannot read `{path}`: {e}")))?;
     let format = args
@@ -312,6 +292,94 @@ pub(super) fn load_data(
         "csv" => csv(&text).map_err(bad),
         _ => Ok(json!(text)),
     }
+}
+
+/// The file `path` names, looked up under each of `dirs` of the site root, or
+/// `None`. A path that leaves the site (`..`, absolute, or a link out) is an
+/// error: content chooses these paths through shortcodes.
+fn site_file(
+    site_root: &std::path::Path,
+    path: &str,
+    dirs: &[&str],
+    func: &str,
+) -> Result<Option<std::path::PathBuf>> {
+    let refuse = || {
+        Error::msg(format!(
+            "{func}: `{path}` is outside the site folder; only files inside it can be read"
+        ))
+    };
+    let rel = std::path::Path::new(path.trim_start_matches("@/"));
+    if rel.is_absolute()
+        || rel.components().any(|c| {
+            !matches!(
+                c,
+                std::path::Component::Normal(_) | std::path::Component::CurDir
+            )
+        })
+    {
+        return Err(refuse());
+    }
+    let root = site_root
+        .canonicalize()
+        .unwrap_or_else(|_| site_root.to_path_buf());
+    let Some(file) = dirs
+        .iter()
+        .map(|d| root.join(d).join(rel))
+        .find(|c| c.is_file())
+    else {
+        return Ok(None);
+    };
+    let real = file
+        .canonicalize()
+        .map_err(|e| Error::msg(format!("{func}: `{path}`: {e}")))?;
+    if !real.starts_with(&root) {
+        return Err(refuse());
+    }
+    Ok(Some(real))
+}
+
+/// Zola's `get_image_metadata(path, allow_missing)`: `{width, height, format,
+/// mime}` of an image under `static/`, `content/` or the site root (only
+/// inside the site folder, as for `load_data`).
+pub(super) fn get_image_metadata(
+    site_root: &std::path::Path,
+    args: &HashMap<String, Value>,
+) -> Result<Value> {
+    let path = str_arg(args, "path", "get_image_metadata")?;
+    let allow_missing = args
+        .get("allow_missing")
+        .and_then(Value::as_bool)
+        .unwrap_or(false);
+    if markdown::is_external(path) {
+        return Err(Error::msg(
+            "get_image_metadata: fascia reads local files only; a build never uses the network",
+        ));
+    }
+    let dirs = ["static", "content", ""];
+    let Some(file) = site_file(site_root, path, &dirs, "get_image_metadata")? else {
+        if allow_missing {
+            return Ok(Value::Null);
+        }
+        return Err(Error::msg(format!(
+            "get_image_metadata: no image `{path}` under static/ or content/"
+        )));
+    };
+    let size = imagesize::size(&file)
+        .map_err(|e| Error::msg(format!("get_image_metadata: `{path}`: {e}")))?;
+    let format = file
+        .extension()
+        .map(|e| e.to_string_lossy().to_ascii_lowercase())
+        .unwrap_or_default();
+    let mime = match format.as_str() {
+        "jpg" | "jpeg" => "image/jpeg",
+        "png" => "image/png",
+        "gif" => "image/gif",
+        "webp" => "image/webp",
+        "svg" => "image/svg+xml",
+        "avif" => "image/avif",
+        _ => "application/octet-stream",
+    };
+    Ok(json!({"width": size.width, "height": size.height, "format": format, "mime": mime}))
 }
 
 /// CSV as Zola gives it: `{headers: [...], records: [[...], ...]}`.

@@ -106,6 +106,11 @@ impl ShortcodeTemplates {
         tera.register_function("load_data", move |args: &HashMap<String, Value>| {
             super::functions::load_data(&root, args)
         });
+        let root = site.root.clone();
+        tera.register_function(
+            "get_image_metadata",
+            move |args: &HashMap<String, Value>| super::functions::get_image_metadata(&root, args),
+        );
         Ok(Some(ShortcodeTemplates {
             tera,
             kinds,

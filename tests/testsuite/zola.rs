@@ -361,6 +361,7 @@ path={{ current_path }};extra={{ config.extra.disclaimer }};lang={{ config.defau
 {% set c = load_data(path="data/x.csv") %}csv={{ c.headers.1 }}={{ c.records.0.1 }};
 {% set y = load_data(path="data/x.yaml") %}yaml={{ y.c }};
 trans={{ trans(key="hello") }};
+{% set m = get_image_metadata(path="pic.png") %}img={{ m.width }}x{{ m.height }}:{{ m.mime }};
 "#;
 
 fn template_site() -> SiteTest {
@@ -375,6 +376,10 @@ fn template_site() -> SiteTest {
     t.write("data/x.json", "{\"b\": \"from json\"}");
     t.write("data/x.csv", "name,value\r\nx,\"from, csv\"\r\n");
     t.write("data/x.yaml", "c: from yaml\n");
+    // The start of a 3×2 PNG: signature and IHDR.
+    let mut png = b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR".to_vec();
+    png.extend_from_slice(&[0, 0, 0, 3, 0, 0, 0, 2, 8, 6, 0, 0, 0]);
+    t.write("static/pic.png", png);
     let config = std::fs::read_to_string(t.root().join("site.toml")).unwrap();
     t.write(
         "site.toml",
@@ -409,6 +414,7 @@ fn zola_template_variables_and_functions() {
     assert!(html.contains("csv=value=from, csv;"), "{html}");
     assert!(html.contains("yaml=from yaml;"), "{html}");
     assert!(html.contains("trans=Hi;"), "{html}");
+    assert!(html.contains("img=3x2:image/png;"), "{html}");
 }
 
 #[test]
@@ -444,6 +450,21 @@ fn load_data_refuses_paths_that_leave_the_site() {
         assert!(err.contains("content/notes.md:5:1"), "{path}: {err}");
         assert!(!err.contains("secret\""), "{err}");
     }
+    // get_image_metadata the same way.
+    let t = template_site();
+    t.write(
+        "templates/shortcodes/img.html",
+        "{% set m = get_image_metadata(path=file) %}{{ m.width }}",
+    );
+    t.write(
+        "content/notes.md",
+        "+++\ntitle = \"Notes\"\n+++\n\n{{ img(file=\"../../etc/x.png\") }}\n",
+    );
+    let err = t.build_err(&[]);
+    assert!(
+        err.contains("get_image_metadata: `../../etc/x.png` is outside the site folder"),
+        "{err}"
+    );
 }
 
 #[test]
