@@ -512,3 +512,19 @@ fn editing_a_shortcode_template_re_renders_the_pages_that_use_it() {
     let page = request(server.port, "/conditions/neck-pain/", &[]);
     assert!(String::from_utf8_lossy(&page.body).contains("<b>second 2</b>"));
 }
+
+#[test]
+fn a_zola_config_toml_is_watched_like_site_toml() {
+    let site = SiteTest::fixture("zola");
+    let server = start(site.root(), &[]);
+    let rx = events(server.port);
+    wait_for(&rx, "ok");
+    site.edit(
+        "config.toml",
+        "title = \"Zola fixture\"",
+        "title = \"Renamed\"",
+    );
+    wait_for(&rx, "reload");
+    let page = request(server.port, "/blog/first/", &[]);
+    assert!(String::from_utf8_lossy(&page.body).contains("Renamed"));
+}
