@@ -7,6 +7,7 @@ use std::sync::Arc;
 
 use crate::config::lint::Rule;
 
+use crate::markdown::shortcodes::ShortcodeRenderer;
 use crate::markdown::Rendered;
 use crate::model::front_matter::PageDate;
 use crate::model::{PageId, SectionId, Target, TermId};
@@ -44,6 +45,19 @@ pub struct Derived {
     pub health: Vec<PageHealthInfo>,
     /// Lint findings that pages allow (the `lint` pass), so `check` can list them.
     pub allowed: Vec<Allowed>,
+    /// The shortcode templates bodies are rendered with (set before the `links` pass).
+    pub shortcodes: ShortcodeTemplates,
+}
+
+/// The shortcode templates of the site and its theme, when it has any.
+#[derive(Clone, Default)]
+pub struct ShortcodeTemplates(pub Option<Arc<dyn ShortcodeRenderer + Send + Sync>>);
+
+impl std::fmt::Debug for ShortcodeTemplates {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let names = self.0.as_ref().map(|r| r.names()).unwrap_or_default();
+        f.debug_tuple("ShortcodeTemplates").field(&names).finish()
+    }
 }
 
 impl Derived {

@@ -5,10 +5,12 @@ use std::ops::Range;
 use std::path::Path;
 
 use rayon::prelude::*;
+use serde_json::json;
 
 use crate::config::health::UrgencyLevel;
-use crate::derived::{Derived, FaqAnswer};
+use crate::derived::{Derived, FaqAnswer, ShortcodeTemplates};
 use crate::diagnostics::{closest, Code, Diagnostic};
+use crate::markdown::shortcodes::{ProblemKind, ShortcodeProblem, ShortcodeRenderer, Shortcodes};
 use crate::markdown::{
     self, LinkKind, LinkRef, MarkdownContext, MarkdownHealth, Rendered, Resolved,
 };
@@ -21,21 +23,22 @@ pub fn render_bodies(site: &Site, derived: &mut Derived) -> Vec<Diagnostic> {
     let static_dir = site.root.join("static");
     let page_results: Vec<(Rendered, Vec<FaqAnswer>, Vec<Diagnostic>)> = (0..site.pages.len())
         .into_par_iter()
-        .map(|i| page_body(site, &static_dir, PageId(i)))
+        .map(|i| page_body(site, derived, &static_dir, PageId(i)))
         .collect();
     let section_results: Vec<(Rendered, Vec<Diagnostic>)> = site
         .sections
         .par_iter()
         .map(|s| {
             let health = markdown_health(site, None, &[]);
+            let caller = json!({ "section": section_value(s) });
             let (r, _, d) = document_body(
                 site,
                 &s.file,
                 s.body_offset,
-                None,
-                &static_dir,
+                (None, &static_dir),
                 &[],
                 &health,
+                (&derived.shortcodes, caller),
             );
             (r, d)
         })
@@ -59,7 +62,7 @@ pub fn render_bodies(site: &Site, derived: &mut Derived) -> Vec<Diagnostic> {
 
 /// Re-renders one page after an edit of its body (the incremental rebuild).
 pub fn render_page(site: &Site, derived: &mut Derived, i: PageId) -> Vec<Diagnostic> {
-    let (r, faq, diags) = page_body(site, &site.root.join("static"), i);
+    let (r, faq, diags) = page_body(site, derived, &site.root.join("static"), i);
     derived.page_bodies[i.0] = r;
     derived.faq[i.0] = faq;
     diags
@@ -77,20 +80,54 @@ fn resolver(site: &Site) -> impl Fn(&str) -> Option<Resolved> + Sync + '_ {
 
 fn page_body(
     site: &Site,
+    derived: &Derived,
     static_dir: &Path,
     i: PageId,
 ) -> (Rendered, Vec<FaqAnswer>, Vec<Diagnostic>) {
     let p = &site[i];
     let health = markdown_health(site, p.meta.health.as_ref(), &p.meta.references);
+    let caller = json!({ "page": page_value(site, i) });
     document_body(
         site,
         &p.file,
         p.body_offset,
-        Some(&p.dir),
-        static_dir,
+        (Some(&p.dir), static_dir),
         &p.meta.faq,
         &health,
+        (&derived.shortcodes, caller),
     )
+}
+
+/// What a shortcode sees of its page before rendering: the front matter and
+/// URLs, not the content, table of contents or anything computed later.
+fn page_value(site: &Site, i: PageId) -> serde_json::Value {
+    let p = &site[i];
+    json!({
+        "title": p.title(),
+        "description": p.meta.description,
+        "path": p.path,
+        "permalink": p.permalink,
+        "slug": p.slug,
+        "date": p.date.as_ref().map(|d| d.ymd()),
+        "relative_path": p.file.key,
+        "taxonomies": p.meta.taxonomies,
+        "extra": crate::model::toml_to_json(&toml::Value::Table(p.meta.extra.clone())),
+        "assets": p.assets.iter().filter_map(|a| a.file_name())
+            .map(|f| format!("{}{}", p.path, f.to_string_lossy())).collect::<Vec<_>>(),
+        "lang": site.config.language,
+    })
+}
+
+/// What a shortcode sees of its section before rendering.
+fn section_value(s: &crate::model::Section) -> serde_json::Value {
+    json!({
+        "title": s.title(),
+        "description": s.meta.description,
+        "path": s.path,
+        "permalink": s.permalink,
+        "relative_path": s.file.key,
+        "extra": crate::model::toml_to_json(&toml::Value::Table(s.meta.extra.clone())),
+    })
 }
 
 /// The urgency callout titles (with the page's numbers, else the site's) and
@@ -123,13 +160,17 @@ fn document_body(
     site: &Site,
     file: &SourceFile,
     body_offset: usize,
-    asset_dir: Option<&Path>,
-    static_dir: &Path,
+    (asset_dir, static_dir): (Option<&Path>, &Path),
     faq: &[FaqEntry],
     health: &MarkdownHealth,
+    (templates, caller): (&ShortcodeTemplates, serde_json::Value),
 ) -> (Rendered, Vec<FaqAnswer>, Vec<Diagnostic>) {
     let mut diags = Vec::new();
     let resolve = resolver(site);
+    let shortcodes = templates.0.as_deref().map(|renderer| Shortcodes {
+        renderer: renderer as &dyn ShortcodeRenderer,
+        caller,
+    });
     let cx = MarkdownContext {
         options: &site.config.markdown,
         resolve: &resolve,
@@ -137,15 +178,20 @@ fn document_body(
         static_dir: Some(static_dir),
         raw_html: true,
         health: Some(health),
+        shortcodes: shortcodes.as_ref(),
     };
     let rendered = markdown::render(&file.text[body_offset..], body_offset, &cx);
     for m in &rendered.missing {
         diags.extend(missing_link(site, file, &m.key, m.span.clone()));
     }
+    for p in &rendered.shortcode_problems {
+        diags.push(shortcode_problem(file, p));
+    }
     // Answers also go into JSON-LD as plain text; raw HTML in them is shown, never run.
     let answer_cx = MarkdownContext {
         raw_html: false,
         health: None,
+        shortcodes: None,
         ..cx
     };
     let faq = faq
@@ -153,6 +199,23 @@ fn document_body(
         .map(|entry| render_answer(site, entry, file, &answer_cx, &mut diags))
         .collect();
     (rendered, faq, diags)
+}
+
+/// The error for a shortcode call that failed, at the call.
+fn shortcode_problem(file: &SourceFile, p: &ShortcodeProblem) -> Diagnostic {
+    let (code, label) = match p.kind {
+        ProblemKind::Unknown => (Code::ShortcodeUnknown, "no template of this name"),
+        ProblemKind::Unclosed => (Code::ShortcodeUnclosed, "opened here"),
+        ProblemKind::BadArgument => (Code::ShortcodeArgument, "in this call"),
+        ProblemKind::Template => (Code::ShortcodeTemplate, "called here"),
+    };
+    let mut d = Diagnostic::error(code, p.message.clone())
+        .at(&file.display, &file.text, p.span.clone())
+        .label(label);
+    if let Some(h) = &p.hint {
+        d = d.hint(h.clone());
+    }
+    d
 }
 
 /// The error for an `@/` link the resolver did not know, made helpful: a draft
@@ -357,13 +420,19 @@ fn check_source(site: &Site, derived: &Derived, src: Target) -> (Vec<PageId>, Ve
             Some(t) => format!("content/{}", site.file(t).key),
             None => "this page".to_string(),
         };
-        let mut d = Diagnostic::error(
-            Code::LinkMissingAnchor,
-            format!("`#{anchor}` is not a heading id on {whose}"),
-        )
+        let message = format!("`#{anchor}` is not a heading id on {whose}");
+        // `[link_checker] internal_level`; unset, a same-page `#id` only warns
+        // (GitHub-style fragments such as `#-features` are common in READMEs).
+        let mut d = if site.config.link_checker.anchor_is_error(target.is_none()) {
+            Diagnostic::error(Code::LinkMissingAnchor, message)
+        } else {
+            Diagnostic::warning(Code::LinkMissingAnchor, message)
+        }
         .at(&file.display, &file.text, link.span.clone())
         .label("no heading has this id");
-        if let Some(best) = closest(anchor, target_ids.iter().map(|s| s.as_str())) {
+        if let Some(best) = closest(anchor, target_ids.iter().map(|s| s.as_str()))
+            .or_else(|| same_words(anchor, target_ids))
+        {
             d = d.hint(format!("did you mean `#{best}`?"));
         } else if !target_ids.is_empty() {
             let mut ids: Vec<&str> = target_ids.iter().map(|s| s.as_str()).collect();
@@ -376,4 +445,18 @@ fn check_source(site: &Site, derived: &Derived, src: Target) -> (Vec<PageId>, Ve
     targets.sort_unstable();
     targets.dedup();
     (targets, diags)
+}
+
+/// The shortest id that holds the words of `anchor`: GitHub drops emoji from
+/// ids (`#-features` for "✨ Features") where fascia spells them
+/// (`sparkles-features`), too far apart for [`closest`].
+fn same_words<'a>(anchor: &str, ids: &'a std::collections::HashSet<String>) -> Option<&'a str> {
+    let core = anchor.trim_matches('-').to_lowercase();
+    if core.len() < 3 {
+        return None;
+    }
+    ids.iter()
+        .filter(|id| id.to_lowercase().contains(&core))
+        .min_by(|a, b| a.len().cmp(&b.len()).then_with(|| a.cmp(b)))
+        .map(String::as_str)
 }

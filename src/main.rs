@@ -109,6 +109,10 @@ enum Command {
     Init {
         /// Folder for the new site.
         dir: PathBuf,
+        /// DIR is a Zola site: write its site.toml from config.toml (content
+        /// and templates stay as they are).
+        #[arg(long)]
+        from_zola: bool,
     },
     /// Start a new draft page, e.g. `fascia new content/conditions/neck-pain.md`.
     New {
@@ -197,7 +201,27 @@ fn main() -> ExitCode {
             },
             out,
         ),
-        Command::Init { dir } => report(
+        Command::Init {
+            dir,
+            from_zola: true,
+        } => report(
+            cmd::init_from_zola(&dir).map(|ignored| {
+                if ignored > 0 {
+                    out.warning(format!(
+                        "{ignored} key(s) of config.toml have no equivalent; they are listed at the top of site.toml"
+                    ));
+                }
+            }),
+            || {
+                format!(
+                    "Wrote {}/site.toml from config.toml. Build it with `fascia build --root {}`.",
+                    dir.display(),
+                    dir.display()
+                )
+            },
+            out,
+        ),
+        Command::Init { dir, .. } => report(
             cmd::init(&dir),
             || {
                 format!(

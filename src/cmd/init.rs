@@ -3,6 +3,8 @@
 use std::fs;
 use std::path::Path;
 
+use crate::config::{zola, CONFIG_FILE};
+
 const SITE: &str = r#"title = "My guide"
 description = "Self-massage guides written in plain words."
 base_url = "https://example.org"
@@ -63,4 +65,30 @@ pub fn init(dir: &Path) -> Result<(), String> {
         fs::write(path, text).map_err(|e| format!("cannot write {}: {e}", path.display()))?;
     }
     Ok(())
+}
+
+/// `fascia init --from-zola DIR`: writes `DIR/site.toml` equivalent to the Zola
+/// site's `config.toml`. Returns how many keys fascia ignores (listed at the
+/// top of the new file). Never overwrites a file.
+pub fn init_from_zola(dir: &Path) -> Result<usize, String> {
+    let target = dir.join(CONFIG_FILE);
+    if target.exists() {
+        return Err(format!(
+            "{} already exists; fascia init never overwrites files",
+            target.display()
+        ));
+    }
+    let source = dir.join(zola::ZOLA_CONFIG_FILE);
+    let text = fs::read_to_string(&source)
+        .map_err(|e| format!("cannot read {}: {e}", source.display()))?;
+    let (site, warnings) =
+        zola::site_toml(&text, Path::new(zola::ZOLA_CONFIG_FILE)).map_err(|diags| {
+            diags
+                .iter()
+                .map(|d| d.render(false))
+                .collect::<Vec<_>>()
+                .join("\n")
+        })?;
+    fs::write(&target, site).map_err(|e| format!("cannot write {}: {e}", target.display()))?;
+    Ok(warnings.len())
 }

@@ -5,5 +5,5 @@ mod init;
 mod new;
 
 pub use build::{build, check, CheckOptions};
-pub use init::init;
+pub use init::{init, init_from_zola};
 pub use new::new_page;

@@ -6,6 +6,7 @@ use std::sync::Arc;
 
 pub mod health;
 pub mod lint;
+pub mod zola;
 
 use serde::{Deserialize, Serialize};
 
@@ -61,6 +62,9 @@ pub struct Config {
     /// Free-form values passed to templates unchanged.
     #[serde(default)]
     pub extra: toml::Table,
+    /// Zola's `[translations]` of the default language, for `trans(key=…)`.
+    #[serde(default, skip_serializing_if = "toml::Table::is_empty")]
+    pub translations: toml::Table,
     /// `[health]`: medical pages, review interval, urgency callouts.
     #[serde(default, skip_serializing)]
     pub health: health::HealthConfig,
@@ -73,6 +77,20 @@ pub struct Config {
     /// `[build]`: limits of a build.
     #[serde(default)]
     pub build: BuildConfig,
+    /// `[link_checker]`: how missing anchors are reported (Zola's table).
+    #[serde(default)]
+    pub link_checker: LinkCheckerConfig,
+    /// Unknown top-level front matter fields: `"error"` (the default), or
+    /// `"warn"` to leave them out as Zola does (the default for a Zola `config.toml`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub unknown_front_matter: Option<LinkLevel>,
+    /// `[slugify]`: how heading ids are made (Zola's table; only `anchors`).
+    #[serde(default)]
+    pub slugify: SlugifyConfig,
+    /// Warnings found while reading the configuration (a Zola `config.toml`'s
+    /// keys fascia cannot honour); the build reports them and goes on.
+    #[serde(skip)]
+    pub warnings: Vec<Diagnostic>,
 }
 
 /// `[build]`: limits of a build.
@@ -95,6 +113,90 @@ impl Default for BuildConfig {
 
 fn default_render_timeout_ms() -> u64 {
     30_000
+}
+
+/// `[link_checker]`, as in Zola.
+#[derive(Debug, Clone, Default, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct LinkCheckerConfig {
+    /// How a link to a missing heading id is reported. Unset: `@/page.md#id`
+    /// is an error (as in Zola) and a same-page `#id` a warning; set, it
+    /// applies to both.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub internal_level: Option<LinkLevel>,
+    /// Accepted for Zola compatibility; `check --external` has its own rules.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub external_level: Option<LinkLevel>,
+    /// Accepted for Zola compatibility.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub skip_prefixes: Vec<String>,
+    /// Accepted for Zola compatibility.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub skip_anchor_prefixes: Vec<String>,
+}
+
+impl LinkCheckerConfig {
+    /// Whether a missing anchor is an error: `same_page` for `#id`, else `@/page.md#id`.
+    pub fn anchor_is_error(&self, same_page: bool) -> bool {
+        match self.internal_level {
+            Some(level) => level == LinkLevel::Error,
+            None => !same_page,
+        }
+    }
+}
+
+/// `"error"` or `"warn"`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum LinkLevel {
+    /// Stops the build.
+    Error,
+    /// Reported; the build goes on.
+    Warn,
+}
+
+/// `[slugify]`, as in Zola; fascia honours `anchors`.
+#[derive(Debug, Clone, Default, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct SlugifyConfig {
+    /// How heading ids are made from heading text.
+    #[serde(default)]
+    pub anchors: SlugifyStrategy,
+}
+
+/// Zola's slugify strategies.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum SlugifyStrategy {
+    /// Lowercase ASCII words joined by `-` ("✨ Features" → `features`).
+    #[default]
+    On,
+    /// Keeps the text and its case; whitespace becomes `_` and characters
+    /// unsafe in a URL fragment or file name are removed.
+    Safe,
+    /// The text as written, trimmed.
+    Off,
+}
+
+impl SlugifyStrategy {
+    /// The id for heading text `text`.
+    pub fn apply(self, text: &str) -> String {
+        match self {
+            SlugifyStrategy::On => slug::slugify(text),
+            SlugifyStrategy::Safe => {
+                let mut out = String::with_capacity(text.len());
+                for c in text.trim().chars() {
+                    if c.is_whitespace() {
+                        out.push('_');
+                    } else if !"<>:/|?*#\\()[]{}^`%\"'".contains(c) && !c.is_control() {
+                        out.push(c);
+                    }
+                }
+                out
+            }
+            SlugifyStrategy::Off => text.trim().to_string(),
+        }
+    }
 }
 
 /// One taxonomy, e.g. `{ name = "tags", paginate_by = 20, feed = true }`.
@@ -124,6 +226,18 @@ pub struct MarkdownConfig {
     /// External links open in a new tab with `rel="noopener"`.
     #[serde(default)]
     pub external_links_target_blank: bool,
+    /// External links get `rel="nofollow"`.
+    #[serde(default)]
+    pub external_links_no_follow: bool,
+    /// External links get `rel="noreferrer"`.
+    #[serde(default)]
+    pub external_links_no_referrer: bool,
+    /// A class for external links (Zola's `external_links_class`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub external_links_class: Option<String>,
+    /// How heading ids are made: `[slugify] anchors`, copied here when loading.
+    #[serde(skip)]
+    pub anchors: SlugifyStrategy,
 }
 
 impl Default for MarkdownConfig {
@@ -132,6 +246,10 @@ impl Default for MarkdownConfig {
             highlight_code: true,
             smart_punctuation: true,
             external_links_target_blank: false,
+            external_links_no_follow: false,
+            external_links_no_referrer: false,
+            external_links_class: None,
+            anchors: SlugifyStrategy::On,
         }
     }
 }
@@ -222,9 +340,36 @@ impl Config {
     /// Parses `site.toml` text; `file` is only used in diagnostics.
     pub fn parse(text: &str, file: &Path) -> Result<Config, Vec<Diagnostic>> {
         let source: Arc<str> = text.into();
-        let mut config: Config =
+        let config: Config =
             toml::from_str(text).map_err(|e| vec![toml_error(&e, file, &source, 0)])?;
+        config.finish(text, file, &source)
+    }
+
+    /// A configuration from a table mapped from another format (Zola's
+    /// `config.toml`); `text` is that file, for locating problems.
+    pub fn from_table(
+        table: toml::Table,
+        text: &str,
+        file: &Path,
+    ) -> Result<Config, Vec<Diagnostic>> {
+        let source: Arc<str> = text.into();
+        let config = Config::deserialize(toml::Value::Table(table)).map_err(|e| {
+            vec![Diagnostic::error(Code::TomlSyntax, e.message().trim().to_string()).in_file(file)]
+        })?;
+        config.finish(text, file, &source)
+    }
+
+    /// Checks and normalises a parsed configuration.
+    fn finish(
+        mut self,
+        text: &str,
+        file: &Path,
+        source: &Arc<str>,
+    ) -> Result<Config, Vec<Diagnostic>> {
+        let config = &mut self;
+        let source = source.clone();
         let mut diags = Vec::new();
+        config.markdown.anchors = config.slugify.anchors;
         config.base_url = config.base_url.trim_end_matches('/').to_string();
         if !(config.base_url.starts_with("http://") || config.base_url.starts_with("https://")) {
             let at = text.find(&config.base_url).unwrap_or(0);
@@ -250,7 +395,7 @@ impl Config {
         }
         config.check_paths(text, file, &source, &mut diags);
         if diags.is_empty() {
-            Ok(config)
+            Ok(self)
         } else {
             Err(diags)
         }
@@ -327,27 +472,37 @@ impl Config {
 
     /// Loads `site.toml` from a site root.
     pub fn load(root: &Path) -> Result<Config, Vec<Diagnostic>> {
-        let path = root.join(CONFIG_FILE);
-        let text = std::fs::read(&path).map_err(|e| {
-            vec![Diagnostic::error(
-                Code::ConfigMissing,
-                format!("cannot read {CONFIG_FILE}: {e}"),
-            )
-            .in_file(CONFIG_FILE)
-            .hint("run `fascia init DIR` to start a site, or pass `--root`")]
-        })?;
-        let text = String::from_utf8(text).map_err(|e| {
-            vec![
-                Diagnostic::error(Code::InputUtf8, format!("{CONFIG_FILE} is not valid UTF-8")).at(
-                    CONFIG_FILE,
-                    &Arc::from(String::from_utf8_lossy(e.as_bytes()).as_ref()),
-                    e.utf8_error().valid_up_to()..e.utf8_error().valid_up_to(),
-                ),
-            ]
-        })?;
+        if !root.join(CONFIG_FILE).exists() && root.join(zola::ZOLA_CONFIG_FILE).is_file() {
+            let file = zola::ZOLA_CONFIG_FILE;
+            let text = read_text(&root.join(file), file)?;
+            return zola::parse(&text, Path::new(file));
+        }
+        let text = read_text(&root.join(CONFIG_FILE), CONFIG_FILE)?;
         Config::parse(&text, Path::new(CONFIG_FILE))
     }
+}
 
+/// Reads a configuration file as UTF-8 text.
+fn read_text(path: &Path, name: &str) -> Result<String, Vec<Diagnostic>> {
+    let text = std::fs::read(path).map_err(|e| {
+        vec![
+            Diagnostic::error(Code::ConfigMissing, format!("cannot read {name}: {e}"))
+                .in_file(name)
+                .hint("run `fascia init DIR` to start a site, or pass `--root`"),
+        ]
+    })?;
+    String::from_utf8(text).map_err(|e| {
+        vec![
+            Diagnostic::error(Code::InputUtf8, format!("{name} is not valid UTF-8")).at(
+                name,
+                &Arc::from(String::from_utf8_lossy(e.as_bytes()).as_ref()),
+                e.utf8_error().valid_up_to()..e.utf8_error().valid_up_to(),
+            ),
+        ]
+    })
+}
+
+impl Config {
     /// The weight of one shared term of `taxonomy` in the related score.
     pub fn related_weight(&self, taxonomy: &str) -> u32 {
         self.related.weights.get(taxonomy).copied().unwrap_or(100)

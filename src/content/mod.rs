@@ -10,7 +10,7 @@ use std::sync::Arc;
 
 use rayon::prelude::*;
 
-use crate::config::Config;
+use crate::config::{Config, LinkLevel};
 use crate::diagnostics::{value_span, Code, Diagnostic};
 use crate::model::front_matter::{self, PageDate, PageFrontMatter, SectionFrontMatter, SortBy};
 use crate::model::{is_editor_temp, Page, PageId, Section, SectionId, Site, SourceFile, Target};
@@ -20,6 +20,8 @@ struct Parsed {
     file: SourceFile,
     kind: ParsedKind,
     body_offset: usize,
+    /// Unknown fields left out (`unknown_front_matter = "warn"`).
+    warnings: Vec<Diagnostic>,
 }
 
 enum ParsedKind {
@@ -59,24 +61,30 @@ pub fn load(
         .map(|rel| read_source(&loader.content_dir, rel))
         .collect();
     let read_time = started.elapsed();
+    let lenient = loader.site.config.unknown_front_matter == Some(LinkLevel::Warn);
     let results: Vec<Result<Parsed, Diagnostic>> = read
         .into_par_iter()
-        .map(|r| r.and_then(parse_source))
+        .map(|r| r.and_then(|f| parse_source(f, lenient)))
         .collect();
 
     // Sections first, so pages can find their parent.
     let mut pages = Vec::new();
-    for (r, rel) in results.into_iter().zip(&md_files) {
+    for (mut r, rel) in results.into_iter().zip(&md_files) {
+        if let Ok(p) = r.as_mut() {
+            loader.diags.append(&mut p.warnings);
+        }
         match r {
             Ok(Parsed {
                 file,
                 kind: ParsedKind::Section(meta),
                 body_offset,
+                ..
             }) => loader.add_section(file, *meta, body_offset),
             Ok(Parsed {
                 file,
                 kind: ParsedKind::Page(meta),
                 body_offset,
+                ..
             }) => pages.push((file, meta, body_offset)),
             Err(d) => {
                 loader.site.broken.push(to_key(rel));
@@ -404,26 +412,32 @@ pub fn read_source(content_dir: &Path, rel: &Path) -> Result<SourceFile, Diagnos
     })
 }
 
-fn parse_source(file: SourceFile) -> Result<Parsed, Diagnostic> {
+fn parse_source(file: SourceFile, lenient: bool) -> Result<Parsed, Diagnostic> {
     let split = front_matter::split(&file.text, &file.display, &file.text)?;
     let body_offset = split.body_offset;
-    let kind = if file.key.rsplit('/').next() == Some("_index.md") {
-        ParsedKind::Section(Box::new(front_matter::parse(
-            &split,
-            &file.display,
-            &file.text,
-        )?))
+    fn typed<T: serde::de::DeserializeOwned>(
+        split: &front_matter::Split<'_>,
+        file: &SourceFile,
+        lenient: bool,
+    ) -> Result<(T, Vec<Diagnostic>), Diagnostic> {
+        if lenient {
+            front_matter::parse_lenient(split, &file.display, &file.text)
+        } else {
+            front_matter::parse(split, &file.display, &file.text).map(|v| (v, Vec::new()))
+        }
+    }
+    let (kind, warnings) = if file.key.rsplit('/').next() == Some("_index.md") {
+        let (meta, w) = typed(&split, &file, lenient)?;
+        (ParsedKind::Section(Box::new(meta)), w)
     } else {
-        ParsedKind::Page(Box::new(front_matter::parse(
-            &split,
-            &file.display,
-            &file.text,
-        )?))
+        let (meta, w) = typed(&split, &file, lenient)?;
+        (ParsedKind::Page(Box::new(meta)), w)
     };
     Ok(Parsed {
         file,
         kind,
         body_offset,
+        warnings,
     })
 }
 

@@ -160,6 +160,7 @@ fn render_disclaimer(site: &Site, text: &str) -> Arc<str> {
         static_dir: None,
         raw_html: false,
         health: None,
+        shortcodes: None,
     };
     markdown::render(text, 0, &cx).html.into()
 }

@@ -131,9 +131,12 @@ pub fn analyze(markdown: &str) -> Analysis {
     // Open links, innermost last.
     let mut links: Vec<Link> = Vec::new();
 
+    // Shortcode calls (`{{ figure(…) }}`, `{% details(…) %}`, `{% end %}`):
+    // markup, not prose; sorted by position.
+    let calls = crate::markdown::shortcodes::call_ranges(markdown, options());
     let flush = |block: &mut Option<Block>, out: &mut Analysis, markers: &[Range<usize>]| {
         if let Some(b) = block.take() {
-            if let Some(p) = finish(b, markdown, markers) {
+            if let Some(p) = finish(b, markdown, markers, &calls) {
                 out.prose.push(p);
             }
         }
@@ -281,7 +284,12 @@ pub fn analyze(markdown: &str) -> Analysis {
     out
 }
 
-fn finish(b: Block, markdown: &str, markers: &[Range<usize>]) -> Option<Prose> {
+fn finish(
+    b: Block,
+    markdown: &str,
+    markers: &[Range<usize>],
+    calls: &[Range<usize>],
+) -> Option<Prose> {
     let start = b.pieces.iter().map(|r| r.start).min()?;
     let end = b.pieces.iter().map(|r| r.end).max()?;
     let mut bytes = vec![b' '; end - start];
@@ -292,6 +300,13 @@ fn finish(b: Block, markdown: &str, markers: &[Range<usize>]) -> Option<Prose> {
     // one, so only the last few can overlap it.
     for m in markers.iter().rev().take_while(|m| m.end > start) {
         let (s, e) = (m.start.max(start), m.end.min(end));
+        if s < e {
+            bytes[s - start..e - start].fill(b' ');
+        }
+    }
+    let first = calls.partition_point(|c| c.end <= start);
+    for c in calls[first..].iter().take_while(|c| c.start < end) {
+        let (s, e) = (c.start.max(start), c.end.min(end));
         if s < e {
             bytes[s - start..e - start].fill(b' ');
         }

@@ -4,6 +4,7 @@
 
 pub mod citations;
 mod highlight;
+pub mod shortcodes;
 
 use std::collections::{HashMap, HashSet};
 use std::ops::Range;
@@ -77,6 +78,8 @@ pub struct Rendered {
     pub unknown_citations: Vec<(String, Range<usize>)>,
     /// `@/` links whose file the resolver did not know; the caller explains them.
     pub missing: Vec<MissingLink>,
+    /// Shortcode calls that failed, with their place in the file.
+    pub shortcode_problems: Vec<shortcodes::ShortcodeProblem>,
 }
 
 /// An `@/` link to a file that does not exist (or is a draft, or failed to load).
@@ -118,6 +121,8 @@ pub struct MarkdownContext<'a> {
     /// Urgency callouts and citations; without it `> [!EMERGENCY]` is a plain
     /// quote and `[@id]` plain text.
     pub health: Option<&'a MarkdownHealth>,
+    /// Shortcode templates and their caller; without them `{{ x() }}` is text.
+    pub shortcodes: Option<&'a shortcodes::Shortcodes<'a>>,
 }
 
 /// What a health page's Markdown needs: the titles of the urgency callouts
@@ -136,6 +141,40 @@ const MORE: &str = "<!-- more -->";
 /// back as data (`missing` links, `unknown_citations`) for the caller to
 /// explain, so this never needs to know about pages.
 pub fn render(text: &str, offset: usize, cx: &MarkdownContext<'_>) -> Rendered {
+    let Some(sc) = cx.shortcodes.filter(|_| shortcodes::may_contain(text)) else {
+        return render_text(text, offset, cx);
+    };
+    let ex = shortcodes::expand(text, options(cx), sc);
+    let mut r = render_text(&ex.text, offset, cx);
+    // Positions in the expanded text back to positions in the file.
+    let back = |p: usize| offset + ex.remap(p.saturating_sub(offset));
+    let span_back = |s: &Range<usize>| {
+        let start = back(s.start);
+        start..back(s.end).max(start)
+    };
+    for l in &mut r.links {
+        l.span = span_back(&l.span);
+    }
+    for m in &mut r.missing {
+        m.span = span_back(&m.span);
+    }
+    for (_, s) in &mut r.unknown_citations {
+        *s = span_back(s);
+    }
+    r.html = ex.insert_html(&r.html);
+    r.summary = r.summary.map(|s| ex.insert_html(&s));
+    r.shortcode_problems = ex
+        .problems
+        .into_iter()
+        .map(|mut p| {
+            p.span = offset + p.span.start..offset + p.span.end;
+            p
+        })
+        .collect();
+    r
+}
+
+fn options(cx: &MarkdownContext<'_>) -> Options {
     let mut opts = Options::ENABLE_TABLES
         | Options::ENABLE_FOOTNOTES
         | Options::ENABLE_STRIKETHROUGH
@@ -145,6 +184,11 @@ pub fn render(text: &str, offset: usize, cx: &MarkdownContext<'_>) -> Rendered {
     if cx.options.smart_punctuation {
         opts |= Options::ENABLE_SMART_PUNCTUATION;
     }
+    opts
+}
+
+fn render_text(text: &str, offset: usize, cx: &MarkdownContext<'_>) -> Rendered {
+    let opts = options(cx);
     let events: Vec<(Event, Range<usize>)> =
         TextMergeWithOffset::new(Parser::new_ext(text, opts).into_offset_iter()).collect();
     let mut walk = Walk {
@@ -454,7 +498,7 @@ impl<'a> Walk<'a, '_> {
             return;
         };
         let id = unique_id(
-            h.id.unwrap_or_else(|| slug::slugify(&h.text)),
+            h.id.unwrap_or_else(|| self.cx.options.anchors.apply(&h.text)),
             &self.r.ids,
             &mut self.next_suffix,
         );
@@ -480,12 +524,35 @@ impl<'a> Walk<'a, '_> {
         span: Range<usize>,
     ) {
         let (url, external) = link_target(&dest_url, span, self.cx, &mut self.r);
-        if external && self.cx.options.external_links_target_blank {
+        let o = self.cx.options;
+        let wants_attrs = o.external_links_target_blank
+            || o.external_links_no_follow
+            || o.external_links_no_referrer
+            || o.external_links_class.is_some();
+        if external && wants_attrs {
             let mut html = format!("<a href=\"{}\"", href(&url));
             if !title.is_empty() {
                 html.push_str(&format!(" title=\"{}\"", esc(&title)));
             }
-            html.push_str(" target=\"_blank\" rel=\"noopener\">");
+            if let Some(class) = &o.external_links_class {
+                html.push_str(&format!(" class=\"{}\"", esc(class)));
+            }
+            let mut rel = Vec::new();
+            if o.external_links_target_blank {
+                html.push_str(" target=\"_blank\"");
+                rel.push("noopener");
+            }
+            if o.external_links_no_follow {
+                rel.push("nofollow");
+            }
+            if o.external_links_no_referrer {
+                rel.push("noreferrer");
+            }
+            if rel.is_empty() {
+                html.push('>');
+            } else {
+                html.push_str(&format!(" rel=\"{}\">", rel.join(" ")));
+            }
             self.events.push(Event::Html(html.into()));
             self.link_stack.push(true);
         } else {
@@ -746,6 +813,7 @@ mod tests {
             static_dir: None,
             raw_html: true,
             health,
+            shortcodes: None,
         };
         render(text, 0, &cx)
     }
@@ -774,6 +842,34 @@ mod tests {
         assert!(r.html.contains("<h2 id=\"hello-1\">"));
         assert_eq!(r.toc.len(), 2);
         assert_eq!(r.toc[0].children[0].id, "sub");
+    }
+
+    #[test]
+    fn external_links_get_zola_target_rel_and_class() {
+        let resolve = |_: &str| None;
+        let options = MarkdownConfig {
+            external_links_target_blank: true,
+            external_links_no_follow: true,
+            external_links_no_referrer: true,
+            external_links_class: Some("external".into()),
+            ..MarkdownConfig::default()
+        };
+        let cx = MarkdownContext {
+            options: &options,
+            resolve: &resolve,
+            asset_dir: None,
+            static_dir: None,
+            raw_html: true,
+            health: None,
+            shortcodes: None,
+        };
+        let r = render("[a](https://x.org) [b](#c)", 0, &cx);
+        assert!(
+            r.html.contains("<a href=\"https://x.org\" class=\"external\" target=\"_blank\" rel=\"noopener nofollow noreferrer\">a</a>"),
+            "{}",
+            r.html
+        );
+        assert!(r.html.contains("<a href=\"#c\">b</a>"), "{}", r.html);
     }
 
     #[test]

@@ -274,16 +274,27 @@ pub enum Format {
     Yaml,
 }
 
-/// Finds the front matter block at the start of a file.
+/// Spaces and tabs Zola allows after a fence (`+++   `), and the `\r` of a
+/// CRLF line end.
+fn is_fence_padding(c: char) -> bool {
+    c == ' ' || c == '\t' || c == '\r'
+}
+
+/// Finds the front matter block at the start of a file, as Zola reads it:
+/// whitespace and blank lines (and a BOM) may come before the opening fence,
+/// spaces or tabs may follow either fence, and lines may end in `\r\n`. All
+/// offsets are into the whole file, so later errors keep their line and column.
 pub fn split<'a>(text: &'a str, file: &Path, source: &Arc<str>) -> Result<Split<'a>, Diagnostic> {
-    let start = if text.starts_with('\u{feff}') { 3 } else { 0 };
+    let bom = if text.starts_with('\u{feff}') { 3 } else { 0 };
+    let start = bom + (text[bom..].len() - text[bom..].trim_start().len());
     let rest = &text[start..];
     let (format, fence) = if rest.starts_with("+++") {
         (Format::Toml, "+++")
     } else if rest.starts_with("---") {
         (Format::Yaml, "---")
     } else {
-        let first_line_end = rest.find('\n').unwrap_or(rest.len());
+        let first_line_end = rest.find('\n').map_or(rest.len(), |i| i);
+        let first_line_end = rest[..first_line_end].trim_end_matches('\r').len();
         return Err(Diagnostic::error(
             Code::FrontMatterMissing,
             "the file does not start with front matter",
@@ -298,7 +309,11 @@ pub fn split<'a>(text: &'a str, file: &Path, source: &Arc<str>) -> Result<Split<
     let line_end = text[after_open..]
         .find('\n')
         .map_or(text.len(), |i| after_open + i + 1);
-    if !text[after_open..line_end].trim().is_empty() {
+    if !text[after_open..line_end]
+        .trim_end_matches('\n')
+        .chars()
+        .all(is_fence_padding)
+    {
         return Err(Diagnostic::error(
             Code::FrontMatterFence,
             format!("the opening `{fence}` must be alone on its line"),
@@ -307,11 +322,12 @@ pub fn split<'a>(text: &'a str, file: &Path, source: &Arc<str>) -> Result<Split<
         .hint(format!("put a line break after `{fence}`")));
     }
     let front_offset = line_end;
-    // The closing fence is the next line that is exactly the fence.
+    // The closing fence is the next line that holds only the fence (spaces,
+    // tabs and a `\r` around it allowed).
     let mut pos = front_offset;
-    while pos <= text.len() {
+    while pos < text.len() {
         let end = text[pos..].find('\n').map_or(text.len(), |i| pos + i);
-        let line = text[pos..end].trim_end_matches('\r');
+        let line = text[pos..end].trim_matches(is_fence_padding);
         if line == fence {
             let body_offset = (end + 1).min(text.len());
             return Ok(Split {
@@ -320,9 +336,6 @@ pub fn split<'a>(text: &'a str, file: &Path, source: &Arc<str>) -> Result<Split<
                 front_offset,
                 body_offset,
             });
-        }
-        if end >= text.len() {
-            break;
         }
         pos = end + 1;
     }
@@ -355,6 +368,71 @@ pub fn parse<T: DeserializeOwned>(
             serde_yaml_ng::from_str(front).map_err(|e| yaml_error(&e, split, file, source))
         }
     }
+}
+
+/// Like [`parse`], but unknown top-level fields are warnings, as Zola ignores
+/// them: each is reported where it is written and left out, and the rest is
+/// parsed with every position unchanged. Used when `front_matter_unknown =
+/// "warn"` (the default for a Zola `config.toml`).
+pub fn parse_lenient<T: DeserializeOwned>(
+    split: &Split<'_>,
+    file: &Path,
+    source: &Arc<str>,
+) -> Result<(T, Vec<Diagnostic>), Diagnostic> {
+    let mut front = split.front.to_string();
+    let mut warnings = Vec::new();
+    loop {
+        let attempt = Split {
+            front: &front,
+            ..split.clone()
+        };
+        let err = match parse::<T>(&attempt, file, source) {
+            Ok(v) => return Ok((v, warnings)),
+            Err(e) => e,
+        };
+        let unknown = matches!(err.code, Code::TomlUnknownField | Code::YamlUnknownField);
+        let Some(span) = err.span.clone().filter(|_| unknown && warnings.len() < 64) else {
+            return Err(err);
+        };
+        let at = span.start.saturating_sub(split.front_offset);
+        // Only fields at the top level, at the start of their line.
+        if at > front.len() || !(at == 0 || front[..at].ends_with('\n')) {
+            return Err(err);
+        }
+        let end = entry_end(&front, at);
+        let blank: String = front[at..end]
+            .chars()
+            .map(|c| if c == '\n' || c == '\r' { c } else { ' ' })
+            .collect();
+        front.replace_range(at..end, &blank);
+        let mut w = err;
+        w.severity = crate::diagnostics::Severity::Warning;
+        w.label = Some("left out".into());
+        w.hint = Some(
+            "Zola ignores unknown fields, and so does fascia for this site; put custom values under [extra] (or set front_matter_unknown = \"error\")"
+                .into(),
+        );
+        warnings.push(w);
+    }
+}
+
+/// The end of the entry starting at `at`: the next line that starts a new
+/// top-level entry (not indented, not closing a bracket, not a YAML list item).
+fn entry_end(front: &str, at: usize) -> usize {
+    let mut pos = front[at..].find('\n').map_or(front.len(), |i| at + i + 1);
+    while pos < front.len() {
+        let line_end = front[pos..].find('\n').map_or(front.len(), |i| pos + i + 1);
+        let line = &front[pos..line_end];
+        let starts_entry = line
+            .chars()
+            .next()
+            .is_some_and(|c| !c.is_whitespace() && !"]}-#".contains(c));
+        if starts_entry {
+            return pos;
+        }
+        pos = line_end;
+    }
+    front.len()
 }
 
 fn yaml_error(
@@ -405,6 +483,65 @@ mod tests {
         let s = split(text, Path::new("a.md"), &src).unwrap();
         assert_eq!(s.front, "title = \"a\"\n");
         assert_eq!(&text[s.body_offset..], "body");
+    }
+
+    #[test]
+    fn split_reads_fences_as_zola_does() {
+        // Blank lines before, padding after the fences, CRLF line ends.
+        for text in [
+            "\n\n  \n+++\ntitle = \"a\"\n+++\nbody",
+            "+++  \ntitle = \"a\"\n+++\t \nbody",
+            "+++\r\ntitle = \"a\"\r\n+++\r\nbody",
+            "\u{feff}\r\n+++ \r\ntitle = \"a\"\r\n +++  \r\nbody",
+        ] {
+            let src: Arc<str> = text.into();
+            let s = split(text, Path::new("a.md"), &src).unwrap();
+            assert_eq!(s.front.trim_end(), "title = \"a\"", "{text:?}");
+            assert_eq!(&text[s.body_offset..], "body", "{text:?}");
+        }
+        let yaml = "\r\n---  \r\ntitle: a\r\n---\t\r\nbody";
+        let src: Arc<str> = yaml.into();
+        let s = split(yaml, Path::new("a.md"), &src).unwrap();
+        assert_eq!(s.format, Format::Yaml);
+        assert_eq!(&yaml[s.body_offset..], "body");
+        // Text after the opening fence is still refused.
+        let bad = "+++ title = \"a\"\n+++\n";
+        let src: Arc<str> = bad.into();
+        assert!(split(bad, Path::new("a.md"), &src).is_err());
+    }
+
+    #[test]
+    fn errors_keep_their_place_after_zola_padding() {
+        let text = "\r\n\r\n+++   \r\ntitle = \"a\"\r\ntittle = \"b\"\r\n+++   \r\n";
+        let src: Arc<str> = text.into();
+        let s = split(text, Path::new("a.md"), &src).unwrap();
+        let e = parse::<PageFrontMatter>(&s, Path::new("a.md"), &src).unwrap_err();
+        assert_eq!(e.line_col(), Some((5, 1)));
+        let yaml = "\n---\t\ntitle: a\ntitel: b\n---\n";
+        let src: Arc<str> = yaml.into();
+        let s = split(yaml, Path::new("a.md"), &src).unwrap();
+        let e = parse::<PageFrontMatter>(&s, Path::new("a.md"), &src).unwrap_err();
+        assert_eq!(e.line_col(), Some((4, 1)));
+    }
+
+    #[test]
+    fn lenient_parsing_leaves_unknown_fields_out_and_keeps_positions() {
+        let text =
+            "+++\ntitle = \"a\"\nsort_by = \"weight\"\nlist = [\n  1,\n]\nweight = \"x\"\n+++\n";
+        let src: Arc<str> = text.into();
+        let s = split(text, Path::new("a.md"), &src).unwrap();
+        let e = parse_lenient::<PageFrontMatter>(&s, Path::new("a.md"), &src).unwrap_err();
+        // The two unknown fields were left out; the real error keeps its place.
+        assert_eq!(e.line_col(), Some((7, 10)));
+        let ok = "+++\ntitle = \"a\"\nsort_by = \"weight\"\ninsert_anchor_links = \"right\"\n[extra]\nx = 1\n+++\n";
+        let src: Arc<str> = ok.into();
+        let s = split(ok, Path::new("a.md"), &src).unwrap();
+        let (fm, w) = parse_lenient::<PageFrontMatter>(&s, Path::new("a.md"), &src).unwrap();
+        assert_eq!(fm.title.as_deref(), Some("a"));
+        assert_eq!(fm.extra["x"].as_integer(), Some(1));
+        let at: Vec<_> = w.iter().map(|d| d.line_col()).collect();
+        assert_eq!(at, [Some((3, 1)), Some((4, 1))]);
+        assert!(w.iter().all(|d| !d.is_error()));
     }
 
     #[test]

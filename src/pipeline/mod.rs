@@ -29,6 +29,7 @@ use crate::metadata::related;
 use crate::model::front_matter::PageDate;
 use crate::model::Site;
 use crate::output::{OutputWriter, Sink, WriteStats};
+use crate::render::shortcodes::ShortcodeTemplates;
 use crate::render::theme::{self, StaticSource};
 use crate::render::Renderer;
 
@@ -145,7 +146,9 @@ pub fn load(
     if let Some(b) = &opts.base_url {
         config.base_url = b.trim_end_matches('/').to_string();
     }
+    let config_warnings = std::mem::take(&mut config.warnings);
     let (mut site, mut diags, read) = content::load(&opts.root, config, opts.drafts);
+    diags.extend(config_warnings);
     let mut derived = Derived::default();
     let (taxonomies, terms, d) = content::taxonomies::build(&site, &site.config);
     site.taxonomies = taxonomies;
@@ -156,6 +159,7 @@ pub fn load(
     timings.parse = loaded - timings.load;
 
     let t = Instant::now();
+    diags.extend(load_shortcodes(&site, &mut derived));
     diags.extend(links::render_bodies(&site, &mut derived));
     timings.markdown = t.elapsed();
 
@@ -171,6 +175,27 @@ pub fn load(
     }
     timings.metadata = t.elapsed();
     (Some((site, derived)), diags)
+}
+
+/// Loads the shortcode templates of the theme and the site into `derived`,
+/// for the links pass. A theme that cannot be read is reported when rendering.
+fn load_shortcodes(site: &Site, derived: &mut Derived) -> Option<Diagnostic> {
+    let files = theme::collect(&site.root, site.config.theme.as_deref()).ok()?;
+    match ShortcodeTemplates::new(site, &files.templates) {
+        Ok(t) => {
+            derived.shortcodes = crate::derived::ShortcodeTemplates(
+                t.map(|t| std::sync::Arc::new(t) as std::sync::Arc<_>),
+            );
+            None
+        }
+        Err(e) => Some(
+            Diagnostic::error(
+                Code::TemplateError,
+                format!("a shortcode template does not parse: {e}"),
+            )
+            .in_file("templates/shortcodes"),
+        ),
+    }
 }
 
 /// A loaded site with its derived data, templates and static files: what a

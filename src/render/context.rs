@@ -10,7 +10,7 @@ use super::{escape, Renderer, Shared};
 use crate::derived::Derived;
 use crate::health::template;
 use crate::metadata::{jsonld, related::excerpt};
-use crate::model::front_matter::PageDate;
+use crate::model::front_matter::{PageDate, SortBy};
 use crate::model::{toml_to_json, Page, PageId, SectionId, Site};
 
 /// The summary fields an "Also interesting" entry shows.
@@ -66,6 +66,22 @@ impl Renderer {
             _ => Value::Null,
         };
         v["toc"] = toc_value(&body.toc, &p.permalink);
+        let (lower, higher) = neighbours(site, id);
+        let card = |n: Option<PageId>| {
+            n.map_or(Value::Null, |n| {
+                let s = &summaries[n.0];
+                let fields = ["title", "description", "permalink", "path", "slug", "date"];
+                Value::Object(
+                    fields
+                        .iter()
+                        .map(|k| (k.to_string(), s[*k].clone()))
+                        .collect(),
+                )
+            })
+        };
+        v["lower"] = card(lower);
+        v["higher"] = card(higher);
+        v["relative_path"] = json!(p.file.key);
         v["heading_count"] = json!(body.heading_count);
         v["ancestors"] = Value::Array(ancestors.iter().map(|&a| section_link(site, a)).collect());
         v["related"] = Value::Array(
@@ -148,6 +164,23 @@ impl Renderer {
     }
 }
 
+/// Zola's `lower` and `higher`: the neighbours of a page in its section's
+/// order. Sorted by date (newest first), `higher` is the newer page (before it)
+/// and `lower` the older one (after it); sorted by weight, title or nothing
+/// (ascending), `lower` comes before it and `higher` after it.
+fn neighbours(site: &Site, id: PageId) -> (Option<PageId>, Option<PageId>) {
+    let section = &site[site[id].section];
+    let Some(i) = section.pages.iter().position(|&p| p == id) else {
+        return (None, None);
+    };
+    let before = i.checked_sub(1).map(|j| section.pages[j]);
+    let after = section.pages.get(i + 1).copied();
+    match section.meta.sort_by {
+        SortBy::Date => (after, before),
+        _ => (before, after),
+    }
+}
+
 pub(super) fn toc_value(toc: &[crate::markdown::Heading], permalink: &str) -> Value {
     Value::Array(
         toc.iter()
@@ -162,7 +195,8 @@ pub(super) fn toc_value(toc: &[crate::markdown::Heading], permalink: &str) -> Va
 
 pub(super) fn section_link(site: &Site, si: SectionId) -> Value {
     let s = &site[si];
-    json!({"title": s.title(), "permalink": s.permalink, "path": s.path})
+    json!({"title": s.title(), "permalink": s.permalink, "path": s.path,
+           "relative_path": s.file.key})
 }
 
 /// The summary every listing, `get_page` and "Also interesting" use.
@@ -220,9 +254,11 @@ pub(super) fn shared_values(
                 "description": s.meta.description.clone().unwrap_or_default(),
                 "permalink": s.permalink,
                 "path": s.path,
+                "relative_path": s.file.key,
                 "subsections": s.subsections.iter().map(|&sub| {
                     let ss = &c[sub];
                     json!({"title": ss.title(), "permalink": ss.permalink, "path": ss.path,
+                           "relative_path": ss.file.key,
                            "description": ss.meta.description.clone().unwrap_or_default(),
                            "page_count": ss.pages.len()})
                 }).collect::<Vec<_>>(),
@@ -249,7 +285,28 @@ pub(super) fn shared_values(
             );
         }
     }
+    let mut taxonomies = HashMap::new();
+    for t in &site.taxonomies {
+        let terms = t
+            .terms
+            .iter()
+            .map(|term| {
+                (
+                    json!({"name": term.name, "slug": term.slug, "permalink": term.permalink,
+                           "path": term.path, "count": term.pages.len()}),
+                    term.pages.clone(),
+                )
+            })
+            .collect();
+        let value = json!({"name": t.config.name, "slug": t.slug, "permalink": t.permalink,
+                           "path": t.path, "paginate_by": t.config.paginate_by, "feed": t.config.feed});
+        taxonomies.insert(t.config.name.clone(), (value, terms));
+    }
     Shared {
+        root: site.root.clone(),
+        translations: site.config.translations.clone(),
+        language: site.config.language.clone(),
+        taxonomies,
         base_url: site.config.base_url.clone(),
         summaries: RwLock::new(summaries),
         section_values,
@@ -286,6 +343,14 @@ pub(super) fn globals(site: &Site, faq_page: bool) -> Map<String, Value> {
             "faq_page": faq_page,
             "faq_url": cfg.permalink(&format!("/{}/", cfg.faq.path.trim_matches('/'))),
             "generate_feed": cfg.generate_feed,
+            "default_language": cfg.language,
+            "generate_feeds": cfg.generate_feed,
+            "feed_filenames": ["atom.xml"],
+            "feed_filename": "atom.xml",
+            "languages": {},
+            "markdown": cfg.markdown,
+            "build_search_index": false,
+            "mode": "build",
         }),
     );
     m.insert("nav".into(), Value::Array(nav));

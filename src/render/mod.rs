@@ -10,6 +10,7 @@ mod outputs;
 use context::{globals, section_link, shared_values};
 pub use context::{page_summary, SummaryChange};
 use listings::{faq_groups, pager_count, sitemap_entries};
+pub mod shortcodes;
 pub mod theme;
 
 use std::collections::HashMap;
@@ -96,6 +97,14 @@ pub(crate) struct Shared {
     pub markdown: crate::config::MarkdownConfig,
     /// The date of this build, for "review overdue".
     pub today: crate::model::front_matter::PageDate,
+    /// The site root: `load_data` reads only below it.
+    pub root: std::path::PathBuf,
+    /// `[translations]` of the default language, for `trans`.
+    pub translations: toml::Table,
+    /// The default language.
+    pub language: String,
+    /// Taxonomies by name: the taxonomy value, and each term's value and pages.
+    pub taxonomies: HashMap<String, TaxonomyEntry>,
 }
 
 /// Whether the FAQ page is written: it is enabled, some page has questions and
@@ -104,6 +113,9 @@ pub(crate) struct Shared {
 fn has_faq_page(site: &Site, derived: &Derived, has_template: bool) -> bool {
     site.config.faq.enabled && derived.faq.iter().any(|f| !f.is_empty()) && has_template
 }
+
+/// A taxonomy for `get_taxonomy`: its value, and each term's value and pages.
+pub(crate) type TaxonomyEntry = (Value, Vec<(Value, Vec<PageId>)>);
 
 /// The loaded templates plus the site-wide values, ready to render any job.
 pub struct Renderer {
@@ -182,10 +194,11 @@ impl Renderer {
         functions::register(&mut tera, &shared);
         let has_faq_template = tera.get_template_names().any(|n| n == "faq.html");
         let globals = globals(site, has_faq_page(site, derived, has_faq_template));
-        let looks_up_pages = theme
-            .templates
-            .iter()
-            .any(|t| t.text.contains("get_page") || t.text.contains("get_section"));
+        let looks_up_pages = theme.templates.iter().any(|t| {
+            ["get_page", "get_section", "get_taxonomy"]
+                .iter()
+                .any(|f| t.text.contains(f))
+        });
         Ok(Renderer {
             tera,
             globals,
@@ -357,17 +370,35 @@ impl Renderer {
         json!({"name": t.config.name, "permalink": t.permalink, "path": t.path})
     }
 
+    /// The first of `names` the templates have (Zola's per-taxonomy
+    /// `tags/list.html` and `taxonomy_single.html` before fascia's names).
+    fn pick(&self, names: &[String]) -> String {
+        names
+            .iter()
+            .find(|n| self.has(n))
+            .unwrap_or(&names[names.len() - 1])
+            .clone()
+    }
+
     fn taxonomy_list(&self, site: &Site, id: TaxonomyId) -> Prepared {
         let t = &site[id];
+        let all = self.shared.summaries();
         let terms: Vec<Value> = t
             .terms
             .iter()
             .map(|term| {
+                let pages: Vec<Value> = term.pages.iter().map(|&p| all[p.0].clone()).collect();
                 json!({"name": term.name, "slug": term.slug, "permalink": term.permalink,
-                       "path": term.path, "count": term.pages.len()})
+                       "path": term.path, "count": term.pages.len(),
+                       "page_count": term.pages.len(), "pages": pages})
             })
             .collect();
-        Prepared::new("taxonomy_list.html", t.path.clone())
+        drop(all);
+        let template = self.pick(&[
+            format!("{}/list.html", t.config.name),
+            "taxonomy_list.html".into(),
+        ]);
+        Prepared::new(template, t.path.clone())
             .with("taxonomy", Self::taxonomy_value(site, id))
             .with("terms", Value::Array(terms))
     }
@@ -384,8 +415,14 @@ impl Renderer {
             "page",
         );
         let term_value = json!({"name": term.name, "slug": term.slug, "permalink": term.permalink,
-            "path": term.path, "count": term.pages.len(), "pages": paginator["pages"].clone()});
-        Prepared::new("taxonomy_term.html", path)
+            "path": term.path, "count": term.pages.len(), "page_count": term.pages.len(),
+            "pages": paginator["pages"].clone()});
+        let template = self.pick(&[
+            format!("{}/single.html", t.config.name),
+            "taxonomy_single.html".into(),
+            "taxonomy_term.html".into(),
+        ]);
+        Prepared::new(template, path)
             .with("taxonomy", Self::taxonomy_value(site, id.taxonomy))
             .with("term", term_value)
             .with("paginator", paginator)

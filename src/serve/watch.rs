@@ -289,6 +289,7 @@ fn collect(root: &Path, result: DebounceEventResult, into: &mut BTreeSet<PathBuf
                     // The build copies dotfiles of static/ (`.well-known/`): watch them too.
                     let dotfiles = first.as_deref() == Some("static");
                     let relevant = rel == Path::new(CONFIG_FILE)
+                        || rel == Path::new(crate::config::zola::ZOLA_CONFIG_FILE)
                         || first.is_some_and(|f| WATCHED_DIRS.contains(&f.as_ref()));
                     !relevant
                         || rel

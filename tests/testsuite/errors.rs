@@ -49,7 +49,9 @@ fn link_to_missing_anchor() {
     );
 }
 
-/// An anchor on the page itself is checked too.
+/// An anchor on the page itself is checked too: a warning by default (see
+/// `zola::github_style_fragments_warn_and_the_build_succeeds`), an error with
+/// `[link_checker] internal_level = "error"`.
 #[test]
 fn same_page_anchor_is_checked() {
     let err = fails_cleanly(|t| {
@@ -57,6 +59,11 @@ fn same_page_anchor_is_checked() {
             "content/conditions/neck-pain.md",
             "(#self-treatment)",
             "(#self-care)",
+        );
+        let config = std::fs::read_to_string(t.root().join("site.toml")).unwrap();
+        t.write(
+            "site.toml",
+            format!("{config}\n[link_checker]\ninternal_level = \"error\"\n"),
         );
     });
     assert!(

@@ -22,3 +22,4 @@ mod safety;
 mod schemaorg;
 mod serve;
 mod theme_health;
+mod zola;

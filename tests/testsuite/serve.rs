@@ -708,3 +708,49 @@ fn an_edit_of_a_static_dotfile_is_served() {
     let r = request(server.port, "/.well-known/security.txt", &[]);
     assert_eq!(r.body, b"Contact: b\n");
 }
+
+#[test]
+fn editing_a_shortcode_template_re_renders_the_pages_that_use_it() {
+    let site = SiteTest::fixture("basic");
+    site.write("templates/shortcodes/note.html", "<b>first {{ nth }}</b>");
+    site.edit(
+        "content/conditions/neck-pain.md",
+        "Stiffness.",
+        "Stiffness. {{ note() }}",
+    );
+    let server = start(site.root(), &[]);
+    let rx = events(server.port);
+    wait_for(&rx, "ok");
+    let page = request(server.port, "/conditions/neck-pain/", &[]);
+    assert!(String::from_utf8_lossy(&page.body).contains("<b>first 1</b>"));
+    // A template change is a full rebuild: the shortcodes are loaded again.
+    site.write("templates/shortcodes/note.html", "<b>second {{ nth }}</b>");
+    wait_for(&rx, "reload");
+    let page = request(server.port, "/conditions/neck-pain/", &[]);
+    assert!(String::from_utf8_lossy(&page.body).contains("<b>second 1</b>"));
+    // And a body edit (the incremental path) keeps using them.
+    site.edit(
+        "content/conditions/neck-pain.md",
+        "{{ note() }}",
+        "{{ note() }} {{ note() }}",
+    );
+    wait_for(&rx, "reload");
+    let page = request(server.port, "/conditions/neck-pain/", &[]);
+    assert!(String::from_utf8_lossy(&page.body).contains("<b>second 2</b>"));
+}
+
+#[test]
+fn a_zola_config_toml_is_watched_like_site_toml() {
+    let site = SiteTest::fixture("zola");
+    let server = start(site.root(), &[]);
+    let rx = events(server.port);
+    wait_for(&rx, "ok");
+    site.edit(
+        "config.toml",
+        "title = \"Zola fixture\"",
+        "title = \"Renamed\"",
+    );
+    wait_for(&rx, "reload");
+    let page = request(server.port, "/blog/first/", &[]);
+    assert!(String::from_utf8_lossy(&page.body).contains("Renamed"));
+}

@@ -458,6 +458,7 @@ fn identical_headings_render_in_linear_time() {
         static_dir: None,
         raw_html: true,
         health: None,
+        shortcodes: None,
     };
     let started = Instant::now();
     let r = render(&text, 0, &cx);

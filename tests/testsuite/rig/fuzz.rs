@@ -212,6 +212,7 @@ fn fuzz_markdown_render() {
                 highlight_code: highlight,
                 smart_punctuation: smart,
                 external_links_target_blank: raw_html,
+                ..MarkdownConfig::default()
             };
             // Urgency callouts and citations are on, as for every page.
             let health = fascia::markdown::MarkdownHealth {
@@ -227,6 +228,7 @@ fn fuzz_markdown_render() {
                 static_dir: Some(&statics),
                 raw_html,
                 health: Some(&health),
+                shortcodes: None,
             };
             let r = markdown::render(&text[offset..], offset, &cx);
             // Problems come back as data, each placed inside the body.
@@ -485,6 +487,7 @@ fn more_anchor_id_is_unique() {
         static_dir: None,
         raw_html: true,
         health: None,
+        shortcodes: None,
     };
     let r = markdown::render(text, 0, &cx);
     assert_eq!(
