@@ -64,6 +64,7 @@ codes! {
     OutputNotAFolder => "output::not-a-folder",
     OutputNotOurs => "output::not-ours",
     RelatedMissingPage => "related::missing-page",
+    SearchIndex => "search::index",
     StaticOutside => "static::outside",
     StaticRead => "static::read",
     TaxonomyUnknown => "taxonomy::unknown",

@@ -7,7 +7,7 @@ mod listings;
 
 use context::{globals, section_link, shared_values};
 pub use context::{page_summary, SummaryChange};
-use listings::{faq_groups, pager_count, sitemap_entries};
+use listings::{faq_groups, pager_count, search_groups, sitemap_entries};
 pub mod theme;
 
 use std::collections::HashMap;
@@ -21,6 +21,10 @@ use crate::diagnostics::{Code, Diagnostic};
 use crate::model::{toml_to_json, PageId, SectionId, Site, Target, TaxonomyId, TermId};
 use crate::outpath::output_file;
 use theme::ThemeFiles;
+
+/// The template and URL path of the search page.
+const SEARCH_TEMPLATE: &str = "search.html";
+const SEARCH_PATH: &str = "/search/";
 
 /// How many entries the Atom feeds carry.
 const FEED_LIMIT: usize = 20;
@@ -40,6 +44,8 @@ pub enum Job {
     TermFeed(TermId),
     /// The site-wide FAQ page.
     Faq,
+    /// The search page, `/search/`.
+    Search,
     /// `404.html`.
     NotFound,
     /// A redirect from an old path (checked and normalised when loading) to a permalink.
@@ -102,6 +108,8 @@ pub struct Renderer {
     origins: HashMap<String, String>,
     /// Some template looks pages up by path, so any page may show any other.
     pub looks_up_pages: bool,
+    /// The site builds a search index (see [`crate::search::enabled`]).
+    pub search: bool,
 }
 
 impl Renderer {
@@ -144,7 +152,15 @@ impl Renderer {
         }
         let shared = Arc::new(shared_values(site, derived, static_hashes));
         functions::register(&mut tera, &shared);
-        let globals = globals(site);
+        let search = crate::search::enabled(&site.config, tera_has(&tera, SEARCH_TEMPLATE));
+        let mut globals = globals(site);
+        if let Some(Value::Object(config)) = globals.get_mut("config") {
+            config.insert("search".into(), json!(search));
+            config.insert(
+                "search_url".into(),
+                json!(site.config.permalink(SEARCH_PATH)),
+            );
+        }
         let looks_up_pages = theme
             .templates
             .iter()
@@ -155,6 +171,7 @@ impl Renderer {
             shared,
             origins,
             looks_up_pages,
+            search,
         })
     }
 
@@ -168,6 +185,9 @@ impl Renderer {
             && self.has("faq.html")
         {
             jobs.push(Job::Faq);
+        }
+        if self.search && self.has(SEARCH_TEMPLATE) {
+            jobs.push(Job::Search);
         }
         jobs.push(Job::Sitemap);
         if site.config.generate_feed {
@@ -210,7 +230,7 @@ impl Renderer {
     }
 
     fn has(&self, name: &str) -> bool {
-        self.tera.get_template_names().any(|n| n == name)
+        tera_has(&self.tera, name)
     }
 
     /// Renders one job to its output path (relative to the output folder) and bytes.
@@ -227,6 +247,8 @@ impl Renderer {
             Job::Term(id, n) => self.term(site, *id, *n),
             Job::TermFeed(id) => self.term_feed(site, *id),
             Job::Faq => self.faq(site, derived),
+            Job::Search => Prepared::new(SEARCH_TEMPLATE, SEARCH_PATH)
+                .with("search_groups", search_groups(site)),
             Job::NotFound => Prepared::new("404.html", "/404.html"),
             Job::Alias(from, to) => {
                 Prepared::new("alias.html", from.clone()).with("redirect_to", json!(to))
@@ -390,6 +412,10 @@ impl Renderer {
         let all = self.shared.summaries();
         Value::Array(pages.iter().map(|&i| all[i.0].clone()).collect())
     }
+}
+
+fn tera_has(tera: &Tera, name: &str) -> bool {
+    tera.get_template_names().any(|n| n == name)
 }
 
 /// Escapes text for HTML and XML: `&`, `<`, `>`, `"` and `'`.

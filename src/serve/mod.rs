@@ -104,7 +104,10 @@ pub fn run(mut opts: ServeOptions, out: Console) -> i32 {
     let mut session = Session::new(build);
     let started = Instant::now();
     let sink = MemorySink::default();
-    match session.full(&sink) {
+    match session
+        .full(&sink)
+        .and_then(|w| session.search_index(&sink).map(|_| w))
+    {
         Ok(warnings) => {
             out.diagnostics(&warnings);
             let files = sink.into_files();

@@ -134,7 +134,10 @@ fn cycle(rx: &mpsc::Receiver<String>) -> String {
 }
 
 fn strip_script(body: &[u8]) -> Vec<u8> {
-    let text = String::from_utf8_lossy(body);
+    // Binary files (the search index) are served as they are.
+    let Ok(text) = std::str::from_utf8(body) else {
+        return body.to_vec();
+    };
     text.replace(
         "<script type=\"module\" src=\"/__fascia/livereload.js\"></script>",
         "",
