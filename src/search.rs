@@ -11,7 +11,7 @@
 //!   each with its postings `[doc delta, score, section, …]`: the page (ids
 //!   ascend, stored as differences), the word's weighted count in it (title
 //!   10, headings 3, text 1) and the part of the page (heading) it occurs in most.
-//! - `d/<n>.gz`: pages `n*chunk …`, each `[path, title, section, parts]`, a
+//! - `d/<n>.gz`: pages `n*chunk …` (20 a file, so the first results cost little), each `[path, title, section, parts]`, a
 //!   part being `[anchor, heading, snippet]` (the first is the page top).
 //! - `f/<name>.gz`: for each value of a filter, the pages that have it (deltas).
 //!
@@ -39,7 +39,7 @@ pub const DIR: &str = "search-index";
 /// The attribute that marks what a page has to index.
 const BODY_MARK: &str = "data-search-body";
 /// Pages per file of page data.
-const CHUNK: usize = 100;
+const CHUNK: usize = 20;
 /// Characters of text kept per part of a page, for the excerpt.
 const SNIPPET: usize = 150;
 /// Weights of a word by where it stands.
