@@ -172,6 +172,7 @@ impl Console {
         row("markdown", t.markdown);
         row("metadata", t.metadata);
         row("render", t.render);
+        row("search", t.search);
         row("write", t.write);
     }
 }

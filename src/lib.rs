@@ -25,6 +25,7 @@ pub mod outpath;
 pub mod output;
 pub mod pipeline;
 pub mod render;
+pub mod search;
 pub mod serve;
 
 pub use pipeline::{build, BuildOptions, BuildReport};

@@ -50,6 +50,9 @@ pub struct Config {
     /// Site-wide FAQ page options.
     #[serde(default)]
     pub faq: FaqConfig,
+    /// Site search options.
+    #[serde(default)]
+    pub search: SearchConfig,
     /// Whether to write the site Atom feed.
     #[serde(default = "yes")]
     pub generate_feed: bool,
@@ -306,6 +309,20 @@ impl Default for FaqConfig {
             title: default_faq_title(),
         }
     }
+}
+
+/// `[search]`: the static search index and the search page.
+#[derive(Debug, Clone, Default, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct SearchConfig {
+    /// On or off; when absent, search is on if the theme has a `search.html`
+    /// template (the bundled `guide` theme has).
+    #[serde(default)]
+    pub enabled: Option<bool>,
+    /// Groups of equal terms: a page that uses one term of a group is also
+    /// found by the others, e.g. `[["runner's knee", "iliotibial band", "ITBS"]]`.
+    #[serde(default)]
+    pub synonyms: Vec<Vec<String>>,
 }
 
 fn yes() -> bool {

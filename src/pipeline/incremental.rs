@@ -15,6 +15,7 @@ use crate::model::front_matter::{self, PageFrontMatter};
 use crate::model::Target;
 use crate::output::Sink;
 use crate::render::Job;
+use crate::search;
 
 /// What a successful rebuild produced.
 pub enum Update {
@@ -26,16 +27,24 @@ pub enum Update {
     Partial(Vec<Job>),
 }
 
-/// Rebuild state of one `serve` session: the last good build, if any.
+/// Rebuild state of one `serve` session: the last good build, if any, and
+/// the rendered pages its search index is made of.
 pub struct Session {
     opts: BuildOptions,
     built: Option<Built>,
+    search_pages: search::Pages,
+    search_stale: bool,
 }
 
 impl Session {
     /// A session building with `opts` (its `base_url` is the local address).
     pub fn new(opts: BuildOptions) -> Self {
-        Session { opts, built: None }
+        Session {
+            opts,
+            built: None,
+            search_pages: search::Pages::new(),
+            search_stale: false,
+        }
     }
 
     /// The site root.
@@ -53,12 +62,44 @@ impl Session {
             return Err(report.diagnostics);
         };
         let mut diags = report.diagnostics;
-        diags.extend(built.render_all(sink));
+        let (found, pages) = built.render_all(sink);
+        diags.extend(found);
         if error_count(&diags) > 0 {
             return Err(diags);
         }
         self.built = Some(built);
+        self.search_pages = pages;
+        self.search_stale = true;
         Ok(diags)
+    }
+
+    /// The search pass, run after the pages it covers were shown: when pages
+    /// changed since the last run, builds the whole index into `sink` and
+    /// returns true (the files under [`search::DIR`] in `sink` then replace
+    /// the old index; none when search is off). False when nothing changed.
+    pub fn search_index(&mut self, sink: &dyn Sink) -> Result<bool, Vec<Diagnostic>> {
+        let Some(built) = self.built.as_ref() else {
+            return Ok(false);
+        };
+        if !self.search_stale {
+            return Ok(false);
+        }
+        self.search_stale = false;
+        let diags = built.search_index(&self.search_pages, sink);
+        if error_count(&diags) > 0 {
+            return Err(diags);
+        }
+        Ok(true)
+    }
+
+    /// Keeps the pages an incremental step rendered for the next search pass.
+    fn keep_for_search(&mut self, pages: search::Kept) {
+        for (rel, bytes) in pages {
+            if self.search_pages.get(&rel) != Some(&bytes) {
+                self.search_pages.insert(rel, bytes);
+                self.search_stale = true;
+            }
+        }
     }
 
     /// Handles a set of changed files: incremental when every one is a body-only
@@ -110,11 +151,12 @@ impl Session {
         let Some(built) = self.built.as_ref() else {
             return Ok(());
         };
-        let diags = built.render(jobs, sink);
+        let (diags, pages) = built.render_for_search(jobs, sink);
         if error_count(&diags) > 0 {
             self.built = None;
             return Err(diags);
         }
+        self.keep_for_search(pages);
         Ok(())
     }
 
@@ -180,10 +222,11 @@ impl Session {
         }
         let change = renderer.refresh_summary(site, derived, id);
         jobs.extend(renderer.jobs_showing(site, derived, id, change));
-        let diags = built.render(&[Job::Page(id)], sink);
+        let (diags, pages) = built.render_for_search(&[Job::Page(id)], sink);
         if error_count(&diags) > 0 {
             return Some(Err(diags));
         }
+        self.keep_for_search(pages);
         Some(Ok(jobs))
     }
 }

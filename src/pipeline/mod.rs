@@ -32,6 +32,7 @@ use crate::output::{OutputWriter, Sink, WriteStats};
 use crate::render::shortcodes::ShortcodeTemplates;
 use crate::render::theme::{self, StaticSource};
 use crate::render::Renderer;
+use crate::search;
 
 /// What to build and how.
 #[derive(Debug, Clone)]
@@ -96,6 +97,8 @@ pub struct Timings {
     pub metadata: Duration,
     /// Rendering templates (includes staging writes).
     pub render: Duration,
+    /// Building the search index from the rendered pages (includes staging writes).
+    pub search: Duration,
     /// Copying static files and committing the output.
     pub write: Duration,
 }
@@ -359,10 +362,38 @@ impl Built {
         .hint("look for a loop over a large range or a slow nested loop in the template; or raise `render_timeout_ms` under `[build]` in site.toml")
     }
 
-    /// Renders every output and stores the static files that no output claimed.
-    pub fn render_all(&self, sink: &dyn Sink) -> Vec<Diagnostic> {
+    /// Renders `jobs` like [`Built::render`] and also returns the rendered
+    /// pages that the search index takes in (none when search is off).
+    pub fn render_for_search(
+        &self,
+        jobs: &[Job],
+        sink: &dyn Sink,
+    ) -> (Vec<Diagnostic>, search::Kept) {
+        let tee = search::Tee::new(sink, self.renderer.search);
+        let diags = self.render(jobs, &tee);
+        (diags, tee.into_pages())
+    }
+
+    /// Builds the search index of `pages` into `sink`: the search pass, run
+    /// after rendering. Does nothing when search is off.
+    pub fn search_index(&self, pages: &search::Pages, sink: &dyn Sink) -> Vec<Diagnostic> {
+        if !self.renderer.search {
+            return Vec::new();
+        }
+        match search::index(pages, &self.site.config) {
+            Ok(files) => files
+                .par_iter()
+                .filter_map(|(rel, bytes)| sink.put(rel, bytes).err().map(|e| io_error(rel, e)))
+                .collect(),
+            Err(d) => vec![d],
+        }
+    }
+
+    /// Renders every output and stores the static files that no output
+    /// claimed; returns the problems and the pages for the search index.
+    pub fn render_all(&self, sink: &dyn Sink) -> (Vec<Diagnostic>, search::Pages) {
         let jobs = self.renderer.jobs(&self.site, &self.derived);
-        let mut diags = self.render(&jobs, sink);
+        let (mut diags, pages) = self.render_for_search(&jobs, sink);
         diags.extend(
             self.statics
                 .par_iter()
@@ -370,7 +401,7 @@ impl Built {
                 .filter_map(|(rel, bytes)| sink.put(rel, bytes).err().map(|e| io_error(rel, e)))
                 .collect::<Vec<_>>(),
         );
-        diags
+        (diags, pages.into_iter().collect())
     }
 }
 
@@ -430,8 +461,15 @@ fn write(opts: &BuildOptions, built: &Built, report: &mut BuildReport) -> bool {
     };
     diags.append(&mut writer.warnings);
     let jobs = built.renderer.jobs(&built.site, &built.derived);
-    diags.extend(built.render(&jobs, &writer));
+    let (found, pages) = built.render_for_search(&jobs, &writer);
+    diags.extend(found);
     report.timings.render = t.elapsed();
+
+    let t = Instant::now();
+    if error_count(diags) == 0 {
+        diags.extend(built.search_index(&pages.into_iter().collect(), &writer));
+    }
+    report.timings.search = t.elapsed();
 
     let t = Instant::now();
     diags.extend(

@@ -172,6 +172,32 @@ pub(super) fn faq_groups(site: &Site, derived: &Derived) -> Value {
     Value::Array(groups)
 }
 
+/// Every page that has a section to list it, A to Z by title, grouped by
+/// section in site order: the search page's list without JavaScript.
+pub(super) fn search_groups(site: &Site) -> Value {
+    let mut groups = Vec::new();
+    for si in site.section_ids() {
+        let mut pages: Vec<(String, &str, &str)> = site[si]
+            .pages
+            .iter()
+            .map(|&pi| {
+                let p = &site[pi];
+                (p.title().to_lowercase(), p.title(), p.permalink.as_str())
+            })
+            .collect();
+        if pages.is_empty() {
+            continue;
+        }
+        pages.sort();
+        let pages: Vec<Value> = pages
+            .into_iter()
+            .map(|(_, title, permalink)| json!({"title": title, "permalink": permalink}))
+            .collect();
+        groups.push(json!({"section": section_link(site, si), "pages": pages}));
+    }
+    Value::Array(groups)
+}
+
 pub(super) fn sitemap_entries(site: &Site) -> Value {
     let c = site;
     let mut entries: Vec<Value> = Vec::with_capacity(c.pages.len() + c.sections.len());

@@ -9,7 +9,7 @@ mod outputs;
 
 use context::{globals, section_link, shared_values};
 pub use context::{page_summary, SummaryChange};
-use listings::{faq_groups, pager_count, sitemap_entries};
+use listings::{faq_groups, pager_count, search_groups, sitemap_entries};
 pub mod shortcodes;
 pub mod theme;
 
@@ -24,6 +24,10 @@ use crate::diagnostics::{Code, Diagnostic};
 use crate::model::{toml_to_json, PageId, SectionId, Site, Target, TaxonomyId, TermId};
 use crate::outpath::output_file;
 use theme::ThemeFiles;
+
+/// The template and URL path of the search page.
+const SEARCH_TEMPLATE: &str = "search.html";
+const SEARCH_PATH: &str = "/search/";
 
 /// How many entries the Atom feeds carry.
 const FEED_LIMIT: usize = 20;
@@ -43,6 +47,8 @@ pub enum Job {
     TermFeed(TermId),
     /// The site-wide FAQ page.
     Faq,
+    /// The search page, `/search/`.
+    Search,
     /// `404.html`.
     NotFound,
     /// A redirect from an old path (checked and normalised when loading) to a permalink.
@@ -126,6 +132,8 @@ pub struct Renderer {
     origins: HashMap<String, (String, Arc<str>)>,
     /// Some template looks pages up by path, so any page may show any other.
     pub looks_up_pages: bool,
+    /// The site builds a search index (see [`crate::search::enabled`]).
+    pub search: bool,
 }
 
 impl Renderer {
@@ -193,7 +201,15 @@ impl Renderer {
         let shared = Arc::new(shared_values(site, derived, static_hashes));
         functions::register(&mut tera, &shared);
         let has_faq_template = tera.get_template_names().any(|n| n == "faq.html");
-        let globals = globals(site, has_faq_page(site, derived, has_faq_template));
+        let search = crate::search::enabled(&site.config, tera_has(&tera, SEARCH_TEMPLATE));
+        let mut globals = globals(site, has_faq_page(site, derived, has_faq_template));
+        if let Some(Value::Object(config)) = globals.get_mut("config") {
+            config.insert("search".into(), json!(search));
+            config.insert(
+                "search_url".into(),
+                json!(site.config.permalink(SEARCH_PATH)),
+            );
+        }
         let looks_up_pages = theme.templates.iter().any(|t| {
             ["get_page", "get_section", "get_taxonomy"]
                 .iter()
@@ -205,6 +221,7 @@ impl Renderer {
             shared,
             origins,
             looks_up_pages,
+            search,
         })
     }
 
@@ -215,6 +232,9 @@ impl Renderer {
         let mut jobs = Vec::with_capacity(site.pages.len() + 64);
         if has_faq_page(site, derived, self.has("faq.html")) {
             jobs.push(Job::Faq);
+        }
+        if self.search && self.has(SEARCH_TEMPLATE) {
+            jobs.push(Job::Search);
         }
         jobs.push(Job::Sitemap);
         if site.config.generate_feed {
@@ -262,7 +282,7 @@ impl Renderer {
     }
 
     fn has(&self, name: &str) -> bool {
-        self.tera.get_template_names().any(|n| n == name)
+        tera_has(&self.tera, name)
     }
 
     /// Renders one job to its output path (relative to the output folder) and bytes.
@@ -279,6 +299,8 @@ impl Renderer {
             Job::Term(id, n) => self.term(site, *id, *n),
             Job::TermFeed(id) => self.term_feed(site, *id),
             Job::Faq => self.faq(site, derived),
+            Job::Search => Prepared::new(SEARCH_TEMPLATE, SEARCH_PATH)
+                .with("search_groups", search_groups(site)),
             Job::NotFound => Prepared::new("404.html", "/404.html"),
             Job::Alias(from, to) => {
                 Prepared::new("alias.html", from.clone()).with("redirect_to", json!(to))
@@ -466,6 +488,10 @@ impl Renderer {
         let all = self.shared.summaries();
         Value::Array(pages.iter().map(|&i| all[i.0].clone()).collect())
     }
+}
+
+fn tera_has(tera: &Tera, name: &str) -> bool {
+    tera.get_template_names().any(|n| n == name)
 }
 
 /// Escapes text for HTML and XML: `&`, `<`, `>`, `"` and `'`.

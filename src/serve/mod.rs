@@ -163,7 +163,10 @@ fn listen(opts: &ServeOptions, out: Console) -> Option<(TcpListener, SocketAddr,
 fn first_build(session: &mut Session, store: &Arc<RwLock<Store>>, out: Console) {
     let started = Instant::now();
     let sink = MemorySink::default();
-    match session.full(&sink) {
+    match session
+        .full(&sink)
+        .and_then(|w| session.search_index(&sink).map(|_| w))
+    {
         Ok(warnings) => {
             out.diagnostics(&warnings);
             let files = sink.into_files();

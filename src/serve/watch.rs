@@ -18,6 +18,10 @@ use crate::console::Console;
 use crate::diagnostics::render_all;
 use crate::model::is_skipped_name;
 use crate::pipeline::{Job, Session, Update};
+use crate::search;
+
+/// How long the saves must have settled before the search index is rebuilt.
+const SEARCH_QUIET: Duration = Duration::from_millis(150);
 
 /// Folders whose changes rebuild the site (with `site.toml` beside them).
 const WATCHED_DIRS: [&str; 4] = ["content", "templates", "themes", "static"];
@@ -119,7 +123,29 @@ fn rebuild_loop(
     watcher: Arc<Mutex<Watcher>>,
 ) {
     let root = session.root().to_path_buf();
-    while let Ok(first) = rx.recv() {
+    // A rebuild ran whose search step and `done` are still to come.
+    let mut unfinished = false;
+    loop {
+        let first = if unfinished {
+            // The search index comes last, once the saves have settled: a burst
+            // of edits is indexed once, and never delays the edited page's reload.
+            match rx.recv_timeout(SEARCH_QUIET) {
+                Ok(e) => e,
+                Err(mpsc::RecvTimeoutError::Timeout) => {
+                    search_step(&mut session, &store, &tx, out);
+                    unfinished = false;
+                    // Everything of this change is in place (tools and tests wait for this).
+                    let _ = tx.send(message("done", None));
+                    continue;
+                }
+                Err(mpsc::RecvTimeoutError::Disconnected) => break,
+            }
+        } else {
+            match rx.recv() {
+                Ok(e) => e,
+                Err(_) => break,
+            }
+        };
         let mut changed = BTreeSet::new();
         collect(&root, first, &mut changed);
         // The debouncer already waited for quiet; take whatever else has settled meanwhile
@@ -184,8 +210,34 @@ fn rebuild_loop(
             }
             Err(diags) => show_errors(&diags, &store, &tx, out),
         }
-        // Everything of this change is in place (tools and tests wait for this).
-        let _ = tx.send(message("done", None));
+        unfinished = true;
+    }
+}
+
+/// Rebuilds the search index when pages changed and swaps it in whole.
+fn search_step(
+    session: &mut Session,
+    store: &Arc<RwLock<Store>>,
+    tx: &broadcast::Sender<String>,
+    out: Console,
+) {
+    let started = Instant::now();
+    let sink = MemorySink::default();
+    match session.search_index(&sink) {
+        Ok(false) => {}
+        Ok(true) => {
+            let files = sink.into_files();
+            let count = files.len();
+            let mut store = store.write().unwrap_or_else(|e| e.into_inner());
+            store.files.retain(|k, _| !search::is_index_file(k));
+            store.files.extend(files);
+            out.detail(format!(
+                "Search index: {count} file{} in {:.1} ms",
+                if count == 1 { "" } else { "s" },
+                started.elapsed().as_secs_f64() * 1000.0
+            ));
+        }
+        Err(diags) => show_errors(&diags, store, tx, out),
     }
 }
 
@@ -244,8 +296,12 @@ fn apply(store: &Arc<RwLock<Store>>, files: super::Files, full: bool) -> (Vec<St
                     changed.push(url_path(k));
                 }
             }
-            for k in store.files.keys() {
-                if !files.contains_key(k) {
+            // The search index is not part of a rebuild: it stays until the search step replaces it.
+            let mut files = files;
+            for (k, v) in &store.files {
+                if search::is_index_file(k) {
+                    files.entry(k.clone()).or_insert_with(|| v.clone());
+                } else if !files.contains_key(k) {
                     changed.push(url_path(k));
                 }
             }

@@ -28,7 +28,9 @@ const AXE_TAGS = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa'];
 const AXE_WIDTHS = [320, 1280];
 const SHOT_WIDTHS = [320, 768, 1280];
 const SCHEMES = ['light', 'dark'];
-const CSS_LIMIT = 20 * 1024;
+// The stylesheet budget: 24 KB since the theme styles urgency callouts,
+// reference lists, search and shortcodes (20 KB before).
+const CSS_LIMIT = 24 * 1024;
 const HEIGHT = 900;
 const CHROMIUM_FLAGS = [
   '--headless',

@@ -13,6 +13,7 @@ const ALLOWED: &[(&str, &[&str])] = &[
     ("model", &["config", "diagnostics"]),
     ("markdown", &["config", "diagnostics"]),
     ("output", &["diagnostics", "outpath"]),
+    ("search", &["config", "diagnostics", "output"]),
     ("content", &["model", "config", "diagnostics", "outpath"]),
     ("derived", &["model", "markdown", "config"]),
     (
@@ -49,6 +50,7 @@ const ALLOWED: &[(&str, &[&str])] = &[
             "config",
             "diagnostics",
             "outpath",
+            "search",
         ],
     ),
     ("external", &["model", "derived", "markdown", "diagnostics"]),
@@ -69,6 +71,7 @@ const ALLOWED: &[(&str, &[&str])] = &[
             "config",
             "diagnostics",
             "outpath",
+            "search",
         ],
     ),
     ("console", &["pipeline", "diagnostics"]),
@@ -83,6 +86,7 @@ const ALLOWED: &[(&str, &[&str])] = &[
             "model",
             "config",
             "diagnostics",
+            "search",
         ],
     ),
 ];

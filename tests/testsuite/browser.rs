@@ -89,3 +89,15 @@ fn bundled_site_is_accessible_valid_and_responsive_in_chromium() {
         shots.to_str().unwrap(),
     ]);
 }
+
+#[test]
+fn search_finds_guides_under_a_sub_path_in_chromium() {
+    if !browser_ready() {
+        return;
+    }
+    node(&[
+        "tests/browser/search.mjs",
+        env!("CARGO_BIN_EXE_fascia"),
+        env!("CARGO_MANIFEST_DIR"),
+    ]);
+}

@@ -134,7 +134,7 @@ fn cycle(rx: &mpsc::Receiver<String>) -> String {
 }
 
 fn strip_script(body: &[u8]) -> Vec<u8> {
-    // Binary files (the theme's favicon.ico) are compared as they are.
+    // Binary files (the favicon, the search index) are compared as they are.
     let Ok(text) = std::str::from_utf8(body) else {
         return body.to_vec();
     };

@@ -64,6 +64,7 @@ fn base_page() -> Value {
         "reading_time": 3,
         "heading_count": 0,
         "content": "<p>Rest<sup class=\"cite\">…</sup></p>",
+        "ancestors": [{"title": "Conditions", "path": "/conditions/", "permalink": "https://example.org/conditions/"}],
     })
 }
 
