@@ -754,3 +754,50 @@ fn a_zola_config_toml_is_watched_like_site_toml() {
     let page = request(server.port, "/blog/first/", &[]);
     assert!(String::from_utf8_lossy(&page.body).contains("Renamed"));
 }
+
+/// Lint findings: warnings go to the terminal after each full rebuild and
+/// leave the pages served; a rule set to `error` shows in the overlay.
+#[test]
+fn lint_warnings_go_to_the_terminal_and_only_errors_to_the_overlay() {
+    let site = SiteTest::fixture("basic");
+    site.edit(
+        "content/about.md",
+        "About this site.",
+        "About this site. Read more [here](@/conditions/neck-pain.md).",
+    );
+    let log = site.root().join("serve.log");
+    let mut child = Command::new(env!("CARGO_BIN_EXE_fascia"))
+        .current_dir(site.root())
+        .args(["serve", "--port", "0"])
+        .env("NO_COLOR", "1")
+        .stdout(Stdio::piped())
+        .stderr(std::fs::File::create(&log).unwrap())
+        .spawn()
+        .unwrap();
+    let line = BufReader::new(child.stdout.take().unwrap())
+        .lines()
+        .next()
+        .unwrap()
+        .unwrap();
+    let port: u16 = line
+        .split("http://127.0.0.1:")
+        .nth(1)
+        .and_then(|r| r.split('/').next())
+        .and_then(|p| p.parse().ok())
+        .unwrap();
+    let server = Server { child, port };
+    let rx = events(server.port);
+    wait_for(&rx, "ok");
+    assert_eq!(request(server.port, "/about/", &[]).status, 200);
+    let printed = std::fs::read_to_string(&log).unwrap();
+    assert!(printed.contains("warning[lint::link-text]"), "{printed}");
+    // The same finding as an error fails the rebuild and shows in the tabs.
+    let config = std::fs::read_to_string(site.root().join("site.toml")).unwrap();
+    site.write("site.toml", format!("{config}link_text = \"error\"\n"));
+    let m = wait_for(&rx, "error");
+    assert!(m.contains("lint::link-text"), "{m}");
+    // Back to a warning: the overlay goes, the page is served again.
+    site.write("site.toml", config);
+    wait_for(&rx, "ok");
+    assert_eq!(request(server.port, "/about/", &[]).status, 200);
+}
