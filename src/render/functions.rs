@@ -14,6 +14,7 @@ use crate::metadata::related::excerpt;
 use crate::model::front_matter::PageDate;
 use crate::model::Target;
 
+/// Registers every function and filter templates can call.
 pub(super) fn register(tera: &mut Tera, shared: &Arc<Shared>) {
     let s = shared.clone();
     tera.register_function("get_url", move |args: &HashMap<String, Value>| {
@@ -55,6 +56,13 @@ pub(super) fn register(tera: &mut Tera, shared: &Arc<Shared>) {
             ))),
         }
     });
+    register_taxonomy_functions(tera, shared);
+    register_data_functions(tera, shared);
+    register_filters(tera, shared);
+}
+
+/// `get_taxonomy_url`, `get_taxonomy` and `get_taxonomy_term`.
+fn register_taxonomy_functions(tera: &mut Tera, shared: &Arc<Shared>) {
     let s = shared.clone();
     tera.register_function("get_taxonomy_url", move |args: &HashMap<String, Value>| {
         let kind = str_arg(args, "kind", "get_taxonomy_url")?;
@@ -102,6 +110,10 @@ pub(super) fn register(tera: &mut Tera, shared: &Arc<Shared>) {
         t["pages"] = Value::Array(pages.iter().map(|p| all[p.0].clone()).collect());
         Ok(t)
     });
+}
+
+/// `load_data`, `get_image_metadata` (both confined to the site) and `trans`.
+fn register_data_functions(tera: &mut Tera, shared: &Arc<Shared>) {
     let s = shared.clone();
     tera.register_function("load_data", move |args: &HashMap<String, Value>| {
         load_data(&s.root, args)
@@ -129,6 +141,10 @@ pub(super) fn register(tera: &mut Tera, shared: &Arc<Shared>) {
             ))),
         }
     });
+}
+
+/// The filters: `markdown`, `truncate_words`, `date` and `slugify`.
+fn register_filters(tera: &mut Tera, shared: &Arc<Shared>) {
     let s = shared.clone();
     tera.register_filter(
         "markdown",
