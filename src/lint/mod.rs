@@ -474,7 +474,7 @@ pub fn run(pages: &[LintPage], config: &LintConfig, today: PageDate) -> LintRepo
         }
     }
 
-    let claim_words = config.claims.all_words();
+    let claim_words = text::ClaimMatcher::new(&config.claims.all_words());
     let body_rules = [
         Rule::ImageAlt,
         Rule::HeadingOrder,
@@ -726,7 +726,7 @@ pub fn run(pages: &[LintPage], config: &LintConfig, today: PageDate) -> LintRepo
                 let Some(value) = value else { continue };
                 let span = p.value(field, value);
                 let verbatim = p.source.get(span.clone()) == Some(value);
-                for c in text::claims(value, &claim_words) {
+                for c in claim_words.find(value) {
                     let at = if verbatim {
                         span.start + c.start..span.start + c.end
                     } else {
@@ -801,7 +801,11 @@ fn claim<'p, 'a: 'p>(out: &mut impl Emit<'p, 'a>, i: usize, span: Range<usize>) 
 }
 
 /// The rules that read the Markdown body of page `i`.
-fn body_rules_for<'p, 'a: 'p>(out: &mut impl Emit<'p, 'a>, i: usize, claim_words: &[String]) {
+fn body_rules_for<'p, 'a: 'p>(
+    out: &mut impl Emit<'p, 'a>,
+    i: usize,
+    claim_words: &text::ClaimMatcher,
+) {
     let pages = out.pages();
     let p = &pages[i];
     let config = out.config();
@@ -877,10 +881,7 @@ fn body_rules_for<'p, 'a: 'p>(out: &mut impl Emit<'p, 'a>, i: usize, claim_words
     for prose in &a.prose {
         for s in text::sentences(&prose.text) {
             let sentence = &prose.text[s.clone()];
-            let st = TextStats {
-                sentences: 1,
-                ..TextStats::of(sentence)
-            };
+            let st = TextStats::of_sentence(sentence);
             stats.add(st);
             let span = at(&(prose.range.start + s.start..prose.range.start + s.end));
             if let Some(g) = st.grade() {
@@ -916,7 +917,7 @@ fn body_rules_for<'p, 'a: 'p>(out: &mut impl Emit<'p, 'a>, i: usize, claim_words
             }
         }
         if out.on(Rule::Claims) {
-            for c in text::claims(&prose.text, claim_words) {
+            for c in claim_words.find(&prose.text) {
                 let span = at(&(prose.range.start + c.start..prose.range.start + c.end));
                 claim(out, i, span);
             }
@@ -925,7 +926,7 @@ fn body_rules_for<'p, 'a: 'p>(out: &mut impl Emit<'p, 'a>, i: usize, claim_words
     if out.on(Rule::Claims) {
         for h in &a.headings {
             let text = &p.body()[h.range.clone()];
-            for c in text::claims(text, claim_words) {
+            for c in claim_words.find(text) {
                 claim(
                     out,
                     i,

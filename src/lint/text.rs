@@ -303,7 +303,7 @@ fn finish(b: Block, markdown: &str, markers: &[Range<usize>]) -> Option<Prose> {
     if text.len() != end - start || text.trim().is_empty() {
         return None;
     }
-    if b.list_item && word_spans(&text).len() < 4 {
+    if b.list_item && WordSpans::new(&text).take(4).count() < 4 {
         return None;
     }
     Some(Prose {
@@ -454,14 +454,16 @@ pub fn sentences(text: &str) -> Vec<Range<usize>> {
                 .rfind(char::is_whitespace)
                 .map_or(before, |k| &before[k + 1..]);
             let word = word.trim_start_matches(|c: char| !c.is_alphanumeric());
-            let lower = word.to_lowercase();
-            let initial = word.chars().count() == 1 && word.chars().all(char::is_uppercase);
+            let mut wc = word.chars();
+            let initial = wc.next().is_some_and(char::is_uppercase) && wc.next().is_none();
             let next_lower = rest
                 .trim_start()
                 .chars()
                 .next()
                 .is_some_and(char::is_lowercase);
-            if initial || next_lower || ABBREVIATIONS.contains(&lower.as_str()) {
+            // The abbreviations are ASCII and no non-ASCII letter lower-cases
+            // to one of their letters, so an ASCII comparison is exact.
+            if initial || next_lower || ABBREVIATIONS.iter().any(|a| a.eq_ignore_ascii_case(word)) {
                 continue;
             }
         }
@@ -488,44 +490,86 @@ fn is_joiner(c: char) -> bool {
 /// an apostrophe or hyphen between letters (`don't`, `risk-free`) and by `.`
 /// or `,` between digits (`2.5`, `10,000`).
 pub fn word_spans(text: &str) -> Vec<Range<usize>> {
-    let mut out = Vec::new();
-    let mut chars = text.char_indices().peekable();
-    while let Some((i, c)) = chars.next() {
-        if !c.is_alphanumeric() {
-            continue;
-        }
-        let mut end = i + c.len_utf8();
-        let mut last = c;
+    WordSpans::new(text).collect()
+}
+
+/// The words of a text one by one, as [`word_spans`] finds them, without
+/// collecting them.
+pub struct WordSpans<'t> {
+    text: &'t str,
+    pos: usize,
+}
+
+impl<'t> WordSpans<'t> {
+    /// The words of `text`.
+    pub fn new(text: &'t str) -> Self {
+        WordSpans { text, pos: 0 }
+    }
+}
+
+/// The char at byte `i` (a char boundary before the end) and its length,
+/// without decoding ASCII.
+#[inline]
+fn char_at(text: &str, i: usize) -> (char, usize) {
+    let b = text.as_bytes()[i];
+    if b < 0x80 {
+        (char::from(b), 1)
+    } else {
+        let c = text[i..].chars().next().unwrap_or(' ');
+        (c, c.len_utf8())
+    }
+}
+
+impl Iterator for WordSpans<'_> {
+    type Item = Range<usize>;
+
+    fn next(&mut self) -> Option<Range<usize>> {
+        let text = self.text;
+        let len = text.len();
         loop {
-            match chars.peek().copied() {
-                Some((j, n)) if n.is_alphanumeric() => {
-                    end = j + n.len_utf8();
+            if self.pos >= len {
+                return None;
+            }
+            let (c, l) = char_at(text, self.pos);
+            if !c.is_alphanumeric() {
+                self.pos += l;
+                continue;
+            }
+            let start = self.pos;
+            let mut end = start + l;
+            let mut last = c;
+            self.pos = end;
+            while self.pos < len {
+                let (n, nl) = char_at(text, self.pos);
+                if n.is_alphanumeric() {
+                    end = self.pos + nl;
                     last = n;
-                    chars.next();
-                }
-                Some((j, n))
-                    if is_joiner(n) && last.is_alphanumeric()
-                        || matches!(n, '.' | ',') && last.is_ascii_digit() =>
+                    self.pos = end;
+                } else if is_joiner(n) && last.is_alphanumeric()
+                    || matches!(n, '.' | ',') && last.is_ascii_digit()
                 {
-                    let after = text[j + n.len_utf8()..].chars().next();
-                    let joins = match after {
-                        Some(a) if is_joiner(n) => a.is_alphanumeric(),
-                        Some(a) => a.is_ascii_digit(),
-                        None => false,
+                    let after = self.pos + nl;
+                    let joins = after < len && {
+                        let (a, _) = char_at(text, after);
+                        if is_joiner(n) {
+                            a.is_alphanumeric()
+                        } else {
+                            a.is_ascii_digit()
+                        }
                     };
                     if !joins {
                         break;
                     }
-                    chars.next();
-                    end = j + n.len_utf8();
+                    self.pos = after;
+                    end = after;
                     last = n;
+                } else {
+                    break;
                 }
-                _ => break,
             }
+            return Some(start..end);
         }
-        out.push(i..end);
     }
-    out
 }
 
 /// The words of `text` (see [`word_spans`]).
@@ -546,6 +590,30 @@ pub fn words(text: &str) -> Vec<&str> {
 ///
 /// It is right for most common words and off by one for some (`create` 1).
 pub fn syllables(word: &str) -> usize {
+    if word.is_ascii() {
+        // The common case: the lower-cased letters on the stack.
+        let mut buf = [0u8; 64];
+        let mut n = 0;
+        for b in word.bytes().filter(u8::is_ascii_alphabetic) {
+            if n == buf.len() {
+                return syllables_generic(word);
+            }
+            buf[n] = b.to_ascii_lowercase();
+            n += 1;
+        }
+        if n <= 3 {
+            return 1;
+        }
+        let mut w = ['\0'; 64];
+        for (d, &b) in w.iter_mut().zip(&buf[..n]) {
+            *d = char::from(b);
+        }
+        return syllables_of(&w[..n]);
+    }
+    syllables_generic(word)
+}
+
+fn syllables_generic(word: &str) -> usize {
     let w: Vec<char> = word
         .chars()
         .filter(|c| c.is_alphabetic())
@@ -554,6 +622,11 @@ pub fn syllables(word: &str) -> usize {
     if w.len() <= 3 {
         return 1;
     }
+    syllables_of(&w)
+}
+
+/// Step 2 to 4 of [`syllables`] on the lower-cased letters of a word of more than 3 letters.
+fn syllables_of(w: &[char]) -> usize {
     let vowel = |c: char| matches!(c, 'a' | 'e' | 'i' | 'o' | 'u' | 'y');
     let n = w.len();
     let mut end = n;
@@ -600,12 +673,25 @@ pub struct TextStats {
 impl TextStats {
     /// The counts of `text`.
     pub fn of(text: &str) -> TextStats {
-        let words = word_spans(text);
         TextStats {
             sentences: sentences(text).len(),
-            words: words.len(),
-            syllables: words.iter().map(|r| syllables(&text[r.clone()])).sum(),
+            ..TextStats::of_sentence(text)
         }
+    }
+
+    /// The counts of `text` taken as one sentence, in one pass over its
+    /// words and without allocating.
+    pub fn of_sentence(text: &str) -> TextStats {
+        let mut st = TextStats {
+            sentences: 1,
+            words: 0,
+            syllables: 0,
+        };
+        for r in WordSpans::new(text) {
+            st.words += 1;
+            st.syllables += syllables(&text[r]);
+        }
+        st
     }
 
     /// Adds another text's counts.
@@ -643,60 +729,106 @@ fn normalize_word(w: &str) -> String {
     w.to_lowercase().replace('’', "'")
 }
 
+/// `w` lower-cased with `’` as `'` (as [`normalize_word`]), into `buf`:
+/// without allocating for ASCII words.
+fn normalize_into<'b>(w: &str, buf: &'b mut String) -> &'b str {
+    buf.clear();
+    if w.is_ascii() {
+        buf.extend(w.bytes().map(|b| char::from(b.to_ascii_lowercase())));
+    } else {
+        buf.push_str(&normalize_word(w));
+    }
+    buf
+}
+
 fn is_negation(w: &str) -> bool {
     NEGATIONS.contains(&w) || w.ends_with("n't")
 }
 
-/// Unnegated claim phrases of `phrases` in `text` (see the module doc for
-/// clauses and negation), as byte ranges from the first to the last word.
-pub fn claims(text: &str, phrases: &[String]) -> Vec<Range<usize>> {
-    let phrases: Vec<Vec<String>> = phrases
-        .iter()
-        .map(|p| words(p).into_iter().map(normalize_word).collect::<Vec<_>>())
-        .filter(|p| !p.is_empty())
-        .collect();
-    let spans = word_spans(text);
-    let lower: Vec<String> = spans
-        .iter()
-        .map(|r| normalize_word(&text[r.clone()]))
-        .collect();
-    let mut out = Vec::new();
-    let mut negated = false;
-    let mut covered_until = 0;
-    for i in 0..spans.len() {
-        let gap = if i == 0 {
-            &text[..spans[0].start]
-        } else {
-            &text[spans[i - 1].end..spans[i].start]
-        };
-        let w = lower[i].as_str();
-        if gap.contains(['.', ';', ':', '!', '?'])
-            || gap.contains(',') && COMMA_CONJUNCTIONS.contains(&w)
-            || BARE_CONJUNCTIONS.contains(&w)
-        {
-            negated = false;
+/// Claim phrases prepared once for [`ClaimMatcher::find`]: normalized words,
+/// grouped by the first byte of their first word.
+#[derive(Debug, Clone)]
+pub struct ClaimMatcher {
+    phrases: Vec<Vec<String>>,
+    /// Per first byte of the first word, the indices of the phrases.
+    by_first: Vec<Vec<usize>>,
+}
+
+impl ClaimMatcher {
+    /// Prepares `phrases` (empty ones are ignored).
+    pub fn new(phrases: &[String]) -> Self {
+        let phrases: Vec<Vec<String>> = phrases
+            .iter()
+            .map(|p| words(p).into_iter().map(normalize_word).collect::<Vec<_>>())
+            .filter(|p| !p.is_empty())
+            .collect();
+        let mut by_first = vec![Vec::new(); 256];
+        for (k, p) in phrases.iter().enumerate() {
+            by_first[usize::from(p[0].as_bytes()[0])].push(k);
         }
-        if i >= covered_until && !negated {
-            let best = phrases
-                .iter()
-                .filter(|p| {
-                    i + p.len() <= spans.len()
-                        && p.iter().zip(&lower[i..]).all(|(a, b)| a == b)
-                        && (i + 1..i + p.len())
-                            .all(|k| text[spans[k - 1].end..spans[k].start].trim().is_empty())
-                })
-                .map(Vec::len)
-                .max();
-            if let Some(len) = best {
-                out.push(spans[i].start..spans[i + len - 1].end);
-                covered_until = i + len;
+        ClaimMatcher { phrases, by_first }
+    }
+
+    /// Unnegated claim phrases in `text`; see [`claims`].
+    pub fn find(&self, text: &str) -> Vec<Range<usize>> {
+        let mut out = Vec::new();
+        if self.phrases.is_empty() {
+            return out;
+        }
+        let spans: Vec<Range<usize>> = WordSpans::new(text).collect();
+        let mut buf = String::new();
+        let mut other = String::new();
+        let mut negated = false;
+        let mut covered_until = 0;
+        for i in 0..spans.len() {
+            let gap = if i == 0 {
+                &text[..spans[0].start]
+            } else {
+                &text[spans[i - 1].end..spans[i].start]
+            };
+            let w = normalize_into(&text[spans[i].clone()], &mut buf);
+            if gap.contains(['.', ';', ':', '!', '?'])
+                || gap.contains(',') && COMMA_CONJUNCTIONS.contains(&w)
+                || BARE_CONJUNCTIONS.contains(&w)
+            {
+                negated = false;
+            }
+            if i >= covered_until && !negated {
+                let candidates = &self.by_first[usize::from(w.as_bytes()[0])];
+                let mut best: Option<usize> = None;
+                for &k in candidates {
+                    let p = &self.phrases[k];
+                    if i + p.len() > spans.len() || p[0] != w || best.is_some_and(|b| b >= p.len())
+                    {
+                        continue;
+                    }
+                    let rest_match = (1..p.len()).all(|j| {
+                        let r = &spans[i + j];
+                        p[j] == normalize_into(&text[r.clone()], &mut other)
+                            && text[spans[i + j - 1].end..r.start].trim().is_empty()
+                    });
+                    if rest_match {
+                        best = Some(p.len());
+                    }
+                }
+                if let Some(len) = best {
+                    out.push(spans[i].start..spans[i + len - 1].end);
+                    covered_until = i + len;
+                }
+            }
+            if is_negation(w) {
+                negated = true;
             }
         }
-        if is_negation(w) {
-            negated = true;
-        }
+        out
     }
-    out
+}
+
+/// Unnegated claim phrases of `phrases` in `text` (see the module doc for
+/// clauses and negation), as byte ranges from the first to the last word.
+/// To search many texts for the same phrases, prepare a [`ClaimMatcher`] once.
+pub fn claims(text: &str, phrases: &[String]) -> Vec<Range<usize>> {
+    ClaimMatcher::new(phrases).find(text)
 }
 
 const VAGUE: &[&str] = &[
