@@ -879,9 +879,27 @@ fn body_rules_for<'p, 'a: 'p>(
     let mut stats = TextStats::default();
     let mut graded: Vec<(f64, Range<usize>)> = Vec::new();
     for prose in &a.prose {
+        // One pass over the words serves the sentences and the claims. Words
+        // never contain whitespace and sentences begin and end next to
+        // whitespace (or the ends), so each word lies inside one sentence and
+        // is the word found when splitting that sentence alone.
+        let spans = text::word_spans(&prose.text);
+        let mut next_word = 0;
         for s in text::sentences(&prose.text) {
-            let sentence = &prose.text[s.clone()];
-            let st = TextStats::of_sentence(sentence);
+            while next_word < spans.len() && spans[next_word].start < s.start {
+                next_word += 1;
+            }
+            let mut st = TextStats {
+                sentences: 1,
+                words: 0,
+                syllables: 0,
+            };
+            while next_word < spans.len() && spans[next_word].end <= s.end {
+                st.words += 1;
+                st.syllables += text::syllables(&prose.text[spans[next_word].clone()]);
+                next_word += 1;
+            }
+            debug_assert_eq!(st, TextStats::of_sentence(&prose.text[s.clone()]));
             stats.add(st);
             let span = at(&(prose.range.start + s.start..prose.range.start + s.end));
             if let Some(g) = st.grade() {
@@ -917,7 +935,7 @@ fn body_rules_for<'p, 'a: 'p>(
             }
         }
         if out.on(Rule::Claims) {
-            for c in claim_words.find(&prose.text) {
+            for c in claim_words.find_in(&prose.text, &spans) {
                 let span = at(&(prose.range.start + c.start..prose.range.start + c.end));
                 claim(out, i, span);
             }

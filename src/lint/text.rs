@@ -425,25 +425,33 @@ fn is_closer(c: char) -> bool {
 /// with a lower-case letter. Text without a final stop is a sentence too.
 /// Only sentences with at least one letter or digit are returned.
 pub fn sentences(text: &str) -> Vec<Range<usize>> {
+    let bytes = text.as_bytes();
     let mut out = Vec::new();
     let mut start: Option<usize> = None;
-    let mut chars = text.char_indices().peekable();
-    while let Some((i, c)) = chars.next() {
-        if start.is_none() && !c.is_whitespace() {
-            start = Some(i);
-        }
-        if !matches!(c, '.' | '!' | '?') {
-            continue;
-        }
-        let mut end = i + c.len_utf8();
-        while let Some(&(j, n)) = chars.peek() {
-            if is_closer(n) {
-                end = j + n.len_utf8();
-                chars.next();
-            } else {
-                break;
+    let mut pos = 0;
+    while pos < text.len() {
+        if start.is_none() {
+            // A sentence starts at the first character that is not whitespace
+            // (never after a stop, which is not whitespace itself).
+            match text[pos..].char_indices().find(|(_, c)| !c.is_whitespace()) {
+                Some((k, _)) => start = Some(pos + k),
+                None => break,
             }
         }
+        // The stops are ASCII: jump to the next one.
+        let Some(off) = bytes[pos..]
+            .iter()
+            .position(|b| matches!(b, b'.' | b'!' | b'?'))
+        else {
+            break;
+        };
+        let i = pos + off;
+        let c = char::from(bytes[i]);
+        let mut end = i + 1;
+        while let Some(n) = text[end..].chars().next().filter(|&n| is_closer(n)) {
+            end += n.len_utf8();
+        }
+        pos = end;
         let rest = &text[end..];
         if !(rest.is_empty() || rest.starts_with(char::is_whitespace)) {
             continue;
@@ -604,11 +612,7 @@ pub fn syllables(word: &str) -> usize {
         if n <= 3 {
             return 1;
         }
-        let mut w = ['\0'; 64];
-        for (d, &b) in w.iter_mut().zip(&buf[..n]) {
-            *d = char::from(b);
-        }
-        return syllables_of(&w[..n]);
+        return syllables_of(&buf[..n]);
     }
     syllables_generic(word)
 }
@@ -626,31 +630,32 @@ fn syllables_generic(word: &str) -> usize {
 }
 
 /// Step 2 to 4 of [`syllables`] on the lower-cased letters of a word of more than 3 letters.
-fn syllables_of(w: &[char]) -> usize {
+fn syllables_of<C: Copy + Into<char>>(w: &[C]) -> usize {
     let vowel = |c: char| matches!(c, 'a' | 'e' | 'i' | 'o' | 'u' | 'y');
+    let at = |k: usize| -> char { w[k].into() };
     let n = w.len();
     let mut end = n;
-    if w[n - 2..] == ['e', 'd'] {
-        if !matches!(w[n - 3], 't' | 'd') {
+    if at(n - 2) == 'e' && at(n - 1) == 'd' {
+        if !matches!(at(n - 3), 't' | 'd') {
             end = n - 2;
         }
-    } else if w[n - 2..] == ['e', 's'] {
-        let sibilant = matches!(w[n - 3], 's' | 'x' | 'z' | 'c' | 'g')
-            || (w[n - 3] == 'h' && matches!(w[n - 4], 'c' | 's'));
+    } else if at(n - 2) == 'e' && at(n - 1) == 's' {
+        let sibilant = matches!(at(n - 3), 's' | 'x' | 'z' | 'c' | 'g')
+            || (at(n - 3) == 'h' && matches!(at(n - 4), 'c' | 's'));
         if !sibilant {
             end = n - 2;
         }
-    } else if w[n - 1] == 'e' {
-        let consonant_le = w[n - 2] == 'l' && !vowel(w[n - 3]);
+    } else if at(n - 1) == 'e' {
+        let consonant_le = at(n - 2) == 'l' && !vowel(at(n - 3));
         if !consonant_le {
             end = n - 1;
         }
     }
-    let start = usize::from(w[0] == 'y');
+    let start = usize::from(at(0) == 'y');
     let mut count = 0;
     let mut in_vowels = false;
-    for &c in &w[start..end.max(start)] {
-        let v = vowel(c);
+    for k in start..end.max(start) {
+        let v = vowel(at(k));
         if v && !in_vowels {
             count += 1;
         }
@@ -741,6 +746,17 @@ fn normalize_into<'b>(w: &str, buf: &'b mut String) -> &'b str {
     buf
 }
 
+/// Whether the text's word `raw` normalizes to `norm` (a normalized word).
+/// An ASCII word normalizes to its ASCII lower case, and `norm` has no
+/// upper-case ASCII, so comparing ignoring ASCII case is exact.
+fn norm_eq(norm: &str, raw: &str, buf: &mut String) -> bool {
+    if raw.is_ascii() {
+        norm.eq_ignore_ascii_case(raw)
+    } else {
+        norm == normalize_into(raw, buf)
+    }
+}
+
 fn is_negation(w: &str) -> bool {
     NEGATIONS.contains(&w) || w.ends_with("n't")
 }
@@ -771,11 +787,18 @@ impl ClaimMatcher {
 
     /// Unnegated claim phrases in `text`; see [`claims`].
     pub fn find(&self, text: &str) -> Vec<Range<usize>> {
+        if self.phrases.is_empty() {
+            return Vec::new();
+        }
+        self.find_in(text, &word_spans(text))
+    }
+
+    /// As [`ClaimMatcher::find`], given the [`word_spans`] of `text`.
+    pub fn find_in(&self, text: &str, spans: &[Range<usize>]) -> Vec<Range<usize>> {
         let mut out = Vec::new();
         if self.phrases.is_empty() {
             return out;
         }
-        let spans: Vec<Range<usize>> = WordSpans::new(text).collect();
         let mut buf = String::new();
         let mut other = String::new();
         let mut negated = false;
@@ -786,25 +809,49 @@ impl ClaimMatcher {
             } else {
                 &text[spans[i - 1].end..spans[i].start]
             };
-            let w = normalize_into(&text[spans[i].clone()], &mut buf);
-            if gap.contains(['.', ';', ':', '!', '?'])
-                || gap.contains(',') && COMMA_CONJUNCTIONS.contains(&w)
-                || BARE_CONJUNCTIONS.contains(&w)
+            let raw = &text[spans[i].clone()];
+            // An ASCII word is compared case-insensitively as it is; any
+            // other is normalized into `buf` first.
+            let ascii = raw.is_ascii();
+            let w = if ascii {
+                raw
+            } else {
+                normalize_into(raw, &mut buf)
+            };
+            let is = |list: &[&str]| {
+                if ascii {
+                    list.iter().any(|x| x.eq_ignore_ascii_case(w))
+                } else {
+                    list.contains(&w)
+                }
+            };
+            let gap = gap.as_bytes();
+            if gap
+                .iter()
+                .any(|b| matches!(b, b'.' | b';' | b':' | b'!' | b'?'))
+                || gap.contains(&b',') && is(COMMA_CONJUNCTIONS)
+                || is(BARE_CONJUNCTIONS)
             {
                 negated = false;
             }
             if i >= covered_until && !negated {
-                let candidates = &self.by_first[usize::from(w.as_bytes()[0])];
+                let first = w.as_bytes()[0].to_ascii_lowercase();
                 let mut best: Option<usize> = None;
-                for &k in candidates {
+                for &k in &self.by_first[usize::from(first)] {
                     let p = &self.phrases[k];
-                    if i + p.len() > spans.len() || p[0] != w || best.is_some_and(|b| b >= p.len())
+                    if i + p.len() > spans.len()
+                        || best.is_some_and(|b| b >= p.len())
+                        || !(if ascii {
+                            p[0].eq_ignore_ascii_case(w)
+                        } else {
+                            p[0] == w
+                        })
                     {
                         continue;
                     }
                     let rest_match = (1..p.len()).all(|j| {
                         let r = &spans[i + j];
-                        p[j] == normalize_into(&text[r.clone()], &mut other)
+                        norm_eq(&p[j], &text[r.clone()], &mut other)
                             && text[spans[i + j - 1].end..r.start].trim().is_empty()
                     });
                     if rest_match {
@@ -816,7 +863,13 @@ impl ClaimMatcher {
                     covered_until = i + len;
                 }
             }
-            if is_negation(w) {
+            let negation = if ascii {
+                is(NEGATIONS)
+                    || w.len() >= 3 && w.as_bytes()[w.len() - 3..].eq_ignore_ascii_case(b"n't")
+            } else {
+                is_negation(w)
+            };
+            if negation {
                 negated = true;
             }
         }
