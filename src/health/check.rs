@@ -166,7 +166,11 @@ fn check_references(
                 };
                 diags.push(
                     Diagnostic::error(Code::HealthBadDoi, format!("`{doi}` is not a DOI"))
-                        .at(file, source, field_span(source, spans()[k].block, "doi", doi))
+                        .at(
+                            file,
+                            source,
+                            field_span(source, spans()[k].block, "doi", doi),
+                        )
                         .label("not a DOI")
                         .hint(hint),
                 );
@@ -182,7 +186,11 @@ fn check_references(
                 };
                 diags.push(
                     Diagnostic::error(Code::HealthBadPmid, format!("`{pmid}` is not a PubMed id"))
-                        .at(file, source, field_span(source, spans()[k].block, "pmid", pmid))
+                        .at(
+                            file,
+                            source,
+                            field_span(source, spans()[k].block, "pmid", pmid),
+                        )
                         .label("not digits only")
                         .hint(hint),
                 );
