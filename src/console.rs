@@ -171,6 +171,14 @@ impl Console {
         row("parse", t.parse);
         row("markdown", t.markdown);
         row("metadata", t.metadata);
+        // Parts of metadata, indented under it.
+        let part = |name: &str, d: Duration| {
+            eprintln!("    {name:<7}{:>8.1} ms", d.as_secs_f64() * 1000.0)
+        };
+        part("health", t.health);
+        if !t.lint.is_zero() {
+            part("lint", t.lint);
+        }
         row("render", t.render);
         row("search", t.search);
         row("write", t.write);

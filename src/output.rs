@@ -71,6 +71,9 @@ pub struct OutputWriter {
     out: PathBuf,
     staging: Option<PathBuf>,
     created_out: bool,
+    /// The output folder held nothing (but a stale staging folder) and no
+    /// manifest when the build began: a first build.
+    fresh: bool,
     old: BTreeMap<String, String>,
     new: Mutex<BTreeMap<String, String>>,
     pending: Mutex<Vec<String>>,
@@ -126,27 +129,38 @@ impl OutputWriter {
             }
         };
         let owned = old.is_some();
-        if !dry_run && !force && !owned && out.is_dir() {
-            let non_empty = fs::read_dir(out)
+        // Whether the folder holds anything but a stale staging folder
+        // (`None` when it cannot be listed).
+        let listed = if out.is_dir() {
+            fs::read_dir(out)
+                .ok()
                 .map(|d| d.flatten().any(|e| e.file_name() != STAGING))
-                .unwrap_or(false);
-            if non_empty {
-                let mut d = Diagnostic::error(
-                    Code::OutputNotOurs,
-                    format!("{} is not empty and was not created by fascia", out.display()),
-                )
-                .in_file(out)
-                .hint("choose an empty folder with `--output`, or pass `--force` to write into it anyway");
-                if let Some(w) = warnings.first() {
-                    d.message.push_str(&format!(" ({})", w.message));
-                }
-                return Err(d);
+        } else {
+            Some(false)
+        };
+        let fresh = !owned && listed == Some(false);
+        if !dry_run && !force && !owned && listed == Some(true) {
+            let mut d = Diagnostic::error(
+                Code::OutputNotOurs,
+                format!(
+                    "{} is not empty and was not created by fascia",
+                    out.display()
+                ),
+            )
+            .in_file(out)
+            .hint(
+                "choose an empty folder with `--output`, or pass `--force` to write into it anyway",
+            );
+            if let Some(w) = warnings.first() {
+                d.message.push_str(&format!(" ({})", w.message));
             }
+            return Err(d);
         }
         let mut writer = OutputWriter {
             out: out.to_path_buf(),
             staging: None,
             created_out: false,
+            fresh,
             old: old.unwrap_or_default(),
             new: Mutex::new(BTreeMap::new()),
             pending: Mutex::new(Vec::new()),
@@ -238,9 +252,11 @@ impl OutputWriter {
                 changed: false,
             });
         }
-        Self::move_in(&self.out, &self.old, &staging, &new, &pending).map_err(|error| CommitError {
-            error,
-            changed: true,
+        Self::move_in(&self.out, &self.old, &staging, &new, &pending, self.fresh).map_err(|error| {
+            CommitError {
+                error,
+                changed: true,
+            }
         })
     }
 
@@ -250,14 +266,42 @@ impl OutputWriter {
         staging: &Path,
         new: &BTreeMap<String, String>,
         pending: &[String],
+        fresh: bool,
     ) -> io::Result<WriteStats> {
         let mut stats = WriteStats {
             written: pending.len(),
             unchanged: new.len() - pending.len(),
             removed: 0,
         };
+        // A first build moves each top-level entry of staging with one
+        // rename, where nothing is in the way (checked just before; a name
+        // that appeared meanwhile is moved file by file as below). Staging
+        // is inside the output folder, so nothing leaves it; the journal
+        // already marks every file unknown, so a crash between two renames
+        // is repaired by the next build like any other.
+        let mut moved_whole: HashSet<&str> = HashSet::new();
+        if fresh {
+            let mut tops: Vec<&str> = pending
+                .iter()
+                .map(|rel| rel.split('/').next().unwrap_or(rel))
+                .collect();
+            let mut seen = HashSet::new();
+            tops.retain(|top| seen.insert(*top));
+            for (n, top) in tops.into_iter().enumerate() {
+                fault_point(n);
+                let target = out.join(top);
+                if fs::symlink_metadata(&target).is_err() {
+                    fs::rename(staging.join(top), &target)?;
+                    moved_whole.insert(top);
+                }
+            }
+        }
         let mut safe_dirs = HashSet::new();
-        for (n, rel) in pending.iter().enumerate() {
+        for (n, rel) in pending
+            .iter()
+            .filter(|rel| !moved_whole.contains(rel.split('/').next().unwrap_or(rel)))
+            .enumerate()
+        {
             fault_point(n);
             let target = out.join(rel);
             ensure_real_dirs(out, rel, &mut safe_dirs)?;

@@ -52,8 +52,12 @@ fn check_review(
     today: &PageDate,
     diags: &mut Vec<Diagnostic>,
 ) {
-    let table = table_start(source, "[review]", "review");
-    let field = |key: &str, value: &str| field_span(source, table, key, value);
+    // The table is searched for (the whole file) only to point at a problem.
+    let table = std::cell::OnceCell::new();
+    let field = |key: &str, value: &str| {
+        let at = *table.get_or_init(|| table_start(source, "[review]", "review"));
+        field_span(source, at, key, value)
+    };
     if !reviewers.contains_key(&review.by) {
         let hint = match closest(&review.by, reviewers.keys().map(String::as_str)) {
             Some(best) => format!("did you mean `{best}`?"),
@@ -118,24 +122,28 @@ fn check_references(
     refs: &[Reference],
     diags: &mut Vec<Diagnostic>,
 ) {
-    let spans = reference_spans(source, refs);
+    // Where each reference is written is only looked up (a search of the
+    // whole file) when there is something to report.
+    let found = std::cell::OnceCell::new();
+    let spans = || -> &Vec<RefSpan> { found.get_or_init(|| reference_spans(source, refs)) };
     let mut first: HashMap<&str, usize> = HashMap::new();
-    for (r, span) in refs.iter().zip(&spans) {
+    for (k, r) in refs.iter().enumerate() {
         if let Some(&earlier) = first.get(r.id.as_str()) {
-            let (line, _) = line_col(source, earlier);
+            let spans = spans();
+            let (line, _) = line_col(source, spans[earlier].id.start);
             diags.push(
                 Diagnostic::error(
                     Code::HealthDuplicateReference,
                     format!("reference `{}` is defined twice", r.id),
                 )
-                .at(file, source, span.id.clone())
+                .at(file, source, spans[k].id.clone())
                 .label("second definition")
                 .hint(format!(
                     "the first is on line {line}; give each reference its own id"
                 )),
             );
         } else {
-            first.insert(&r.id, span.id.start);
+            first.insert(&r.id, k);
         }
         if let Some(doi) = &r.doi {
             if !is_doi(doi) {
@@ -158,7 +166,11 @@ fn check_references(
                 };
                 diags.push(
                     Diagnostic::error(Code::HealthBadDoi, format!("`{doi}` is not a DOI"))
-                        .at(file, source, field_span(source, span.block, "doi", doi))
+                        .at(
+                            file,
+                            source,
+                            field_span(source, spans()[k].block, "doi", doi),
+                        )
                         .label("not a DOI")
                         .hint(hint),
                 );
@@ -174,7 +186,11 @@ fn check_references(
                 };
                 diags.push(
                     Diagnostic::error(Code::HealthBadPmid, format!("`{pmid}` is not a PubMed id"))
-                        .at(file, source, field_span(source, span.block, "pmid", pmid))
+                        .at(
+                            file,
+                            source,
+                            field_span(source, spans()[k].block, "pmid", pmid),
+                        )
                         .label("not digits only")
                         .hint(hint),
                 );
@@ -191,17 +207,24 @@ pub fn uncited<'a>(
     cited_ids: impl IntoIterator<Item = &'a str>,
 ) -> Vec<Diagnostic> {
     let cited: HashSet<&str> = cited_ids.into_iter().collect();
-    let spans = reference_spans(source, refs);
     let mut seen = HashSet::new();
-    refs.iter()
-        .zip(spans)
-        .filter(|(r, _)| !cited.contains(r.id.as_str()) && seen.insert(r.id.as_str()))
-        .map(|(r, span)| {
+    let uncited: Vec<usize> = (0..refs.len())
+        .filter(|&k| !cited.contains(refs[k].id.as_str()) && seen.insert(refs[k].id.as_str()))
+        .collect();
+    if uncited.is_empty() {
+        // Nothing to point at: skip the search of the file.
+        return Vec::new();
+    }
+    let mut spans = reference_spans(source, refs);
+    uncited
+        .into_iter()
+        .map(|k| (&refs[k], std::mem::replace(&mut spans[k].id, 0..0)))
+        .map(|(r, span_id)| {
             Diagnostic::warning(
                 Code::HealthUncitedReference,
                 format!("reference `{}` is never cited", r.id),
             )
-            .at(file, source, span.id)
+            .at(file, source, span_id)
             .label("not cited in the text")
             .hint(format!("cite it as `[@{}]`, or remove it", r.id))
         })

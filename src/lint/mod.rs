@@ -474,7 +474,7 @@ pub fn run(pages: &[LintPage], config: &LintConfig, today: PageDate) -> LintRepo
         }
     }
 
-    let claim_words = config.claims.all_words();
+    let claim_words = text::ClaimMatcher::new(&config.claims.all_words());
     let body_rules = [
         Rule::ImageAlt,
         Rule::HeadingOrder,
@@ -726,7 +726,7 @@ pub fn run(pages: &[LintPage], config: &LintConfig, today: PageDate) -> LintRepo
                 let Some(value) = value else { continue };
                 let span = p.value(field, value);
                 let verbatim = p.source.get(span.clone()) == Some(value);
-                for c in text::claims(value, &claim_words) {
+                for c in claim_words.find(value) {
                     let at = if verbatim {
                         span.start + c.start..span.start + c.end
                     } else {
@@ -801,7 +801,11 @@ fn claim<'p, 'a: 'p>(out: &mut impl Emit<'p, 'a>, i: usize, span: Range<usize>) 
 }
 
 /// The rules that read the Markdown body of page `i`.
-fn body_rules_for<'p, 'a: 'p>(out: &mut impl Emit<'p, 'a>, i: usize, claim_words: &[String]) {
+fn body_rules_for<'p, 'a: 'p>(
+    out: &mut impl Emit<'p, 'a>,
+    i: usize,
+    claim_words: &text::ClaimMatcher,
+) {
     let pages = out.pages();
     let p = &pages[i];
     let config = out.config();
@@ -875,12 +879,27 @@ fn body_rules_for<'p, 'a: 'p>(out: &mut impl Emit<'p, 'a>, i: usize, claim_words
     let mut stats = TextStats::default();
     let mut graded: Vec<(f64, Range<usize>)> = Vec::new();
     for prose in &a.prose {
+        // One pass over the words serves the sentences and the claims. Words
+        // never contain whitespace and sentences begin and end next to
+        // whitespace (or the ends), so each word lies inside one sentence and
+        // is the word found when splitting that sentence alone.
+        let spans = text::word_spans(&prose.text);
+        let mut next_word = 0;
         for s in text::sentences(&prose.text) {
-            let sentence = &prose.text[s.clone()];
-            let st = TextStats {
+            while next_word < spans.len() && spans[next_word].start < s.start {
+                next_word += 1;
+            }
+            let mut st = TextStats {
                 sentences: 1,
-                ..TextStats::of(sentence)
+                words: 0,
+                syllables: 0,
             };
+            while next_word < spans.len() && spans[next_word].end <= s.end {
+                st.words += 1;
+                st.syllables += text::syllables(&prose.text[spans[next_word].clone()]);
+                next_word += 1;
+            }
+            debug_assert_eq!(st, TextStats::of_sentence(&prose.text[s.clone()]));
             stats.add(st);
             let span = at(&(prose.range.start + s.start..prose.range.start + s.end));
             if let Some(g) = st.grade() {
@@ -916,7 +935,7 @@ fn body_rules_for<'p, 'a: 'p>(out: &mut impl Emit<'p, 'a>, i: usize, claim_words
             }
         }
         if out.on(Rule::Claims) {
-            for c in text::claims(&prose.text, claim_words) {
+            for c in claim_words.find_in(&prose.text, &spans) {
                 let span = at(&(prose.range.start + c.start..prose.range.start + c.end));
                 claim(out, i, span);
             }
@@ -925,7 +944,7 @@ fn body_rules_for<'p, 'a: 'p>(out: &mut impl Emit<'p, 'a>, i: usize, claim_words
     if out.on(Rule::Claims) {
         for h in &a.headings {
             let text = &p.body()[h.range.clone()];
-            for c in text::claims(text, claim_words) {
+            for c in claim_words.find(text) {
                 claim(
                     out,
                     i,

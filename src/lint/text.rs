@@ -318,7 +318,7 @@ fn finish(
     if text.len() != end - start || text.trim().is_empty() {
         return None;
     }
-    if b.list_item && word_spans(&text).len() < 4 {
+    if b.list_item && WordSpans::new(&text).take(4).count() < 4 {
         return None;
     }
     Some(Prose {
@@ -440,25 +440,33 @@ fn is_closer(c: char) -> bool {
 /// with a lower-case letter. Text without a final stop is a sentence too.
 /// Only sentences with at least one letter or digit are returned.
 pub fn sentences(text: &str) -> Vec<Range<usize>> {
+    let bytes = text.as_bytes();
     let mut out = Vec::new();
     let mut start: Option<usize> = None;
-    let mut chars = text.char_indices().peekable();
-    while let Some((i, c)) = chars.next() {
-        if start.is_none() && !c.is_whitespace() {
-            start = Some(i);
-        }
-        if !matches!(c, '.' | '!' | '?') {
-            continue;
-        }
-        let mut end = i + c.len_utf8();
-        while let Some(&(j, n)) = chars.peek() {
-            if is_closer(n) {
-                end = j + n.len_utf8();
-                chars.next();
-            } else {
-                break;
+    let mut pos = 0;
+    while pos < text.len() {
+        if start.is_none() {
+            // A sentence starts at the first character that is not whitespace
+            // (never after a stop, which is not whitespace itself).
+            match text[pos..].char_indices().find(|(_, c)| !c.is_whitespace()) {
+                Some((k, _)) => start = Some(pos + k),
+                None => break,
             }
         }
+        // The stops are ASCII: jump to the next one.
+        let Some(off) = bytes[pos..]
+            .iter()
+            .position(|b| matches!(b, b'.' | b'!' | b'?'))
+        else {
+            break;
+        };
+        let i = pos + off;
+        let c = char::from(bytes[i]);
+        let mut end = i + 1;
+        while let Some(n) = text[end..].chars().next().filter(|&n| is_closer(n)) {
+            end += n.len_utf8();
+        }
+        pos = end;
         let rest = &text[end..];
         if !(rest.is_empty() || rest.starts_with(char::is_whitespace)) {
             continue;
@@ -469,14 +477,16 @@ pub fn sentences(text: &str) -> Vec<Range<usize>> {
                 .rfind(char::is_whitespace)
                 .map_or(before, |k| &before[k + 1..]);
             let word = word.trim_start_matches(|c: char| !c.is_alphanumeric());
-            let lower = word.to_lowercase();
-            let initial = word.chars().count() == 1 && word.chars().all(char::is_uppercase);
+            let mut wc = word.chars();
+            let initial = wc.next().is_some_and(char::is_uppercase) && wc.next().is_none();
             let next_lower = rest
                 .trim_start()
                 .chars()
                 .next()
                 .is_some_and(char::is_lowercase);
-            if initial || next_lower || ABBREVIATIONS.contains(&lower.as_str()) {
+            // The abbreviations are ASCII and no non-ASCII letter lower-cases
+            // to one of their letters, so an ASCII comparison is exact.
+            if initial || next_lower || ABBREVIATIONS.iter().any(|a| a.eq_ignore_ascii_case(word)) {
                 continue;
             }
         }
@@ -503,44 +513,86 @@ fn is_joiner(c: char) -> bool {
 /// an apostrophe or hyphen between letters (`don't`, `risk-free`) and by `.`
 /// or `,` between digits (`2.5`, `10,000`).
 pub fn word_spans(text: &str) -> Vec<Range<usize>> {
-    let mut out = Vec::new();
-    let mut chars = text.char_indices().peekable();
-    while let Some((i, c)) = chars.next() {
-        if !c.is_alphanumeric() {
-            continue;
-        }
-        let mut end = i + c.len_utf8();
-        let mut last = c;
+    WordSpans::new(text).collect()
+}
+
+/// The words of a text one by one, as [`word_spans`] finds them, without
+/// collecting them.
+pub struct WordSpans<'t> {
+    text: &'t str,
+    pos: usize,
+}
+
+impl<'t> WordSpans<'t> {
+    /// The words of `text`.
+    pub fn new(text: &'t str) -> Self {
+        WordSpans { text, pos: 0 }
+    }
+}
+
+/// The char at byte `i` (a char boundary before the end) and its length,
+/// without decoding ASCII.
+#[inline]
+fn char_at(text: &str, i: usize) -> (char, usize) {
+    let b = text.as_bytes()[i];
+    if b < 0x80 {
+        (char::from(b), 1)
+    } else {
+        let c = text[i..].chars().next().unwrap_or(' ');
+        (c, c.len_utf8())
+    }
+}
+
+impl Iterator for WordSpans<'_> {
+    type Item = Range<usize>;
+
+    fn next(&mut self) -> Option<Range<usize>> {
+        let text = self.text;
+        let len = text.len();
         loop {
-            match chars.peek().copied() {
-                Some((j, n)) if n.is_alphanumeric() => {
-                    end = j + n.len_utf8();
+            if self.pos >= len {
+                return None;
+            }
+            let (c, l) = char_at(text, self.pos);
+            if !c.is_alphanumeric() {
+                self.pos += l;
+                continue;
+            }
+            let start = self.pos;
+            let mut end = start + l;
+            let mut last = c;
+            self.pos = end;
+            while self.pos < len {
+                let (n, nl) = char_at(text, self.pos);
+                if n.is_alphanumeric() {
+                    end = self.pos + nl;
                     last = n;
-                    chars.next();
-                }
-                Some((j, n))
-                    if is_joiner(n) && last.is_alphanumeric()
-                        || matches!(n, '.' | ',') && last.is_ascii_digit() =>
+                    self.pos = end;
+                } else if is_joiner(n) && last.is_alphanumeric()
+                    || matches!(n, '.' | ',') && last.is_ascii_digit()
                 {
-                    let after = text[j + n.len_utf8()..].chars().next();
-                    let joins = match after {
-                        Some(a) if is_joiner(n) => a.is_alphanumeric(),
-                        Some(a) => a.is_ascii_digit(),
-                        None => false,
+                    let after = self.pos + nl;
+                    let joins = after < len && {
+                        let (a, _) = char_at(text, after);
+                        if is_joiner(n) {
+                            a.is_alphanumeric()
+                        } else {
+                            a.is_ascii_digit()
+                        }
                     };
                     if !joins {
                         break;
                     }
-                    chars.next();
-                    end = j + n.len_utf8();
+                    self.pos = after;
+                    end = after;
                     last = n;
+                } else {
+                    break;
                 }
-                _ => break,
             }
+            return Some(start..end);
         }
-        out.push(i..end);
     }
-    out
 }
 
 /// The words of `text` (see [`word_spans`]).
@@ -561,6 +613,26 @@ pub fn words(text: &str) -> Vec<&str> {
 ///
 /// It is right for most common words and off by one for some (`create` 1).
 pub fn syllables(word: &str) -> usize {
+    if word.is_ascii() {
+        // The common case: the lower-cased letters on the stack.
+        let mut buf = [0u8; 64];
+        let mut n = 0;
+        for b in word.bytes().filter(u8::is_ascii_alphabetic) {
+            if n == buf.len() {
+                return syllables_generic(word);
+            }
+            buf[n] = b.to_ascii_lowercase();
+            n += 1;
+        }
+        if n <= 3 {
+            return 1;
+        }
+        return syllables_of(&buf[..n]);
+    }
+    syllables_generic(word)
+}
+
+fn syllables_generic(word: &str) -> usize {
     let w: Vec<char> = word
         .chars()
         .filter(|c| c.is_alphabetic())
@@ -569,30 +641,36 @@ pub fn syllables(word: &str) -> usize {
     if w.len() <= 3 {
         return 1;
     }
+    syllables_of(&w)
+}
+
+/// Step 2 to 4 of [`syllables`] on the lower-cased letters of a word of more than 3 letters.
+fn syllables_of<C: Copy + Into<char>>(w: &[C]) -> usize {
     let vowel = |c: char| matches!(c, 'a' | 'e' | 'i' | 'o' | 'u' | 'y');
+    let at = |k: usize| -> char { w[k].into() };
     let n = w.len();
     let mut end = n;
-    if w[n - 2..] == ['e', 'd'] {
-        if !matches!(w[n - 3], 't' | 'd') {
+    if at(n - 2) == 'e' && at(n - 1) == 'd' {
+        if !matches!(at(n - 3), 't' | 'd') {
             end = n - 2;
         }
-    } else if w[n - 2..] == ['e', 's'] {
-        let sibilant = matches!(w[n - 3], 's' | 'x' | 'z' | 'c' | 'g')
-            || (w[n - 3] == 'h' && matches!(w[n - 4], 'c' | 's'));
+    } else if at(n - 2) == 'e' && at(n - 1) == 's' {
+        let sibilant = matches!(at(n - 3), 's' | 'x' | 'z' | 'c' | 'g')
+            || (at(n - 3) == 'h' && matches!(at(n - 4), 'c' | 's'));
         if !sibilant {
             end = n - 2;
         }
-    } else if w[n - 1] == 'e' {
-        let consonant_le = w[n - 2] == 'l' && !vowel(w[n - 3]);
+    } else if at(n - 1) == 'e' {
+        let consonant_le = at(n - 2) == 'l' && !vowel(at(n - 3));
         if !consonant_le {
             end = n - 1;
         }
     }
-    let start = usize::from(w[0] == 'y');
+    let start = usize::from(at(0) == 'y');
     let mut count = 0;
     let mut in_vowels = false;
-    for &c in &w[start..end.max(start)] {
-        let v = vowel(c);
+    for k in start..end.max(start) {
+        let v = vowel(at(k));
         if v && !in_vowels {
             count += 1;
         }
@@ -615,12 +693,25 @@ pub struct TextStats {
 impl TextStats {
     /// The counts of `text`.
     pub fn of(text: &str) -> TextStats {
-        let words = word_spans(text);
         TextStats {
             sentences: sentences(text).len(),
-            words: words.len(),
-            syllables: words.iter().map(|r| syllables(&text[r.clone()])).sum(),
+            ..TextStats::of_sentence(text)
         }
+    }
+
+    /// The counts of `text` taken as one sentence, in one pass over its
+    /// words and without allocating.
+    pub fn of_sentence(text: &str) -> TextStats {
+        let mut st = TextStats {
+            sentences: 1,
+            words: 0,
+            syllables: 0,
+        };
+        for r in WordSpans::new(text) {
+            st.words += 1;
+            st.syllables += syllables(&text[r]);
+        }
+        st
     }
 
     /// Adds another text's counts.
@@ -658,60 +749,154 @@ fn normalize_word(w: &str) -> String {
     w.to_lowercase().replace('’', "'")
 }
 
+/// `w` lower-cased with `’` as `'` (as [`normalize_word`]), into `buf`:
+/// without allocating for ASCII words.
+fn normalize_into<'b>(w: &str, buf: &'b mut String) -> &'b str {
+    buf.clear();
+    if w.is_ascii() {
+        buf.extend(w.bytes().map(|b| char::from(b.to_ascii_lowercase())));
+    } else {
+        buf.push_str(&normalize_word(w));
+    }
+    buf
+}
+
+/// Whether the text's word `raw` normalizes to `norm` (a normalized word).
+/// An ASCII word normalizes to its ASCII lower case, and `norm` has no
+/// upper-case ASCII, so comparing ignoring ASCII case is exact.
+fn norm_eq(norm: &str, raw: &str, buf: &mut String) -> bool {
+    if raw.is_ascii() {
+        norm.eq_ignore_ascii_case(raw)
+    } else {
+        norm == normalize_into(raw, buf)
+    }
+}
+
 fn is_negation(w: &str) -> bool {
     NEGATIONS.contains(&w) || w.ends_with("n't")
 }
 
-/// Unnegated claim phrases of `phrases` in `text` (see the module doc for
-/// clauses and negation), as byte ranges from the first to the last word.
-pub fn claims(text: &str, phrases: &[String]) -> Vec<Range<usize>> {
-    let phrases: Vec<Vec<String>> = phrases
-        .iter()
-        .map(|p| words(p).into_iter().map(normalize_word).collect::<Vec<_>>())
-        .filter(|p| !p.is_empty())
-        .collect();
-    let spans = word_spans(text);
-    let lower: Vec<String> = spans
-        .iter()
-        .map(|r| normalize_word(&text[r.clone()]))
-        .collect();
-    let mut out = Vec::new();
-    let mut negated = false;
-    let mut covered_until = 0;
-    for i in 0..spans.len() {
-        let gap = if i == 0 {
-            &text[..spans[0].start]
-        } else {
-            &text[spans[i - 1].end..spans[i].start]
-        };
-        let w = lower[i].as_str();
-        if gap.contains(['.', ';', ':', '!', '?'])
-            || gap.contains(',') && COMMA_CONJUNCTIONS.contains(&w)
-            || BARE_CONJUNCTIONS.contains(&w)
-        {
-            negated = false;
+/// Claim phrases prepared once for [`ClaimMatcher::find`]: normalized words,
+/// grouped by the first byte of their first word.
+#[derive(Debug, Clone)]
+pub struct ClaimMatcher {
+    phrases: Vec<Vec<String>>,
+    /// Per first byte of the first word, the indices of the phrases.
+    by_first: Vec<Vec<usize>>,
+}
+
+impl ClaimMatcher {
+    /// Prepares `phrases` (empty ones are ignored).
+    pub fn new(phrases: &[String]) -> Self {
+        let phrases: Vec<Vec<String>> = phrases
+            .iter()
+            .map(|p| words(p).into_iter().map(normalize_word).collect::<Vec<_>>())
+            .filter(|p| !p.is_empty())
+            .collect();
+        let mut by_first = vec![Vec::new(); 256];
+        for (k, p) in phrases.iter().enumerate() {
+            by_first[usize::from(p[0].as_bytes()[0])].push(k);
         }
-        if i >= covered_until && !negated {
-            let best = phrases
+        ClaimMatcher { phrases, by_first }
+    }
+
+    /// Unnegated claim phrases in `text`; see [`claims`].
+    pub fn find(&self, text: &str) -> Vec<Range<usize>> {
+        if self.phrases.is_empty() {
+            return Vec::new();
+        }
+        self.find_in(text, &word_spans(text))
+    }
+
+    /// As [`ClaimMatcher::find`], given the [`word_spans`] of `text`.
+    pub fn find_in(&self, text: &str, spans: &[Range<usize>]) -> Vec<Range<usize>> {
+        let mut out = Vec::new();
+        if self.phrases.is_empty() {
+            return out;
+        }
+        let mut buf = String::new();
+        let mut other = String::new();
+        let mut negated = false;
+        let mut covered_until = 0;
+        for i in 0..spans.len() {
+            let gap = if i == 0 {
+                &text[..spans[0].start]
+            } else {
+                &text[spans[i - 1].end..spans[i].start]
+            };
+            let raw = &text[spans[i].clone()];
+            // An ASCII word is compared case-insensitively as it is; any
+            // other is normalized into `buf` first.
+            let ascii = raw.is_ascii();
+            let w = if ascii {
+                raw
+            } else {
+                normalize_into(raw, &mut buf)
+            };
+            let is = |list: &[&str]| {
+                if ascii {
+                    list.iter().any(|x| x.eq_ignore_ascii_case(w))
+                } else {
+                    list.contains(&w)
+                }
+            };
+            let gap = gap.as_bytes();
+            if gap
                 .iter()
-                .filter(|p| {
-                    i + p.len() <= spans.len()
-                        && p.iter().zip(&lower[i..]).all(|(a, b)| a == b)
-                        && (i + 1..i + p.len())
-                            .all(|k| text[spans[k - 1].end..spans[k].start].trim().is_empty())
-                })
-                .map(Vec::len)
-                .max();
-            if let Some(len) = best {
-                out.push(spans[i].start..spans[i + len - 1].end);
-                covered_until = i + len;
+                .any(|b| matches!(b, b'.' | b';' | b':' | b'!' | b'?'))
+                || gap.contains(&b',') && is(COMMA_CONJUNCTIONS)
+                || is(BARE_CONJUNCTIONS)
+            {
+                negated = false;
+            }
+            if i >= covered_until && !negated {
+                let first = w.as_bytes()[0].to_ascii_lowercase();
+                let mut best: Option<usize> = None;
+                for &k in &self.by_first[usize::from(first)] {
+                    let p = &self.phrases[k];
+                    if i + p.len() > spans.len()
+                        || best.is_some_and(|b| b >= p.len())
+                        || !(if ascii {
+                            p[0].eq_ignore_ascii_case(w)
+                        } else {
+                            p[0] == w
+                        })
+                    {
+                        continue;
+                    }
+                    let rest_match = (1..p.len()).all(|j| {
+                        let r = &spans[i + j];
+                        norm_eq(&p[j], &text[r.clone()], &mut other)
+                            && text[spans[i + j - 1].end..r.start].trim().is_empty()
+                    });
+                    if rest_match {
+                        best = Some(p.len());
+                    }
+                }
+                if let Some(len) = best {
+                    out.push(spans[i].start..spans[i + len - 1].end);
+                    covered_until = i + len;
+                }
+            }
+            let negation = if ascii {
+                is(NEGATIONS)
+                    || w.len() >= 3 && w.as_bytes()[w.len() - 3..].eq_ignore_ascii_case(b"n't")
+            } else {
+                is_negation(w)
+            };
+            if negation {
+                negated = true;
             }
         }
-        if is_negation(w) {
-            negated = true;
-        }
+        out
     }
-    out
+}
+
+/// Unnegated claim phrases of `phrases` in `text` (see the module doc for
+/// clauses and negation), as byte ranges from the first to the last word.
+/// To search many texts for the same phrases, prepare a [`ClaimMatcher`] once.
+pub fn claims(text: &str, phrases: &[String]) -> Vec<Range<usize>> {
+    ClaimMatcher::new(phrases).find(text)
 }
 
 const VAGUE: &[&str] = &[

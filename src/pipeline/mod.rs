@@ -93,8 +93,12 @@ pub struct Timings {
     pub parse: Duration,
     /// Rendering Markdown.
     pub markdown: Duration,
-    /// Anchors, backlinks, taxonomies, related.
+    /// Anchors, backlinks, taxonomies, related, health and lint.
     pub metadata: Duration,
+    /// The health pass (part of `metadata`).
+    pub health: Duration,
+    /// The content lint (part of `metadata`; zero when it does not run).
+    pub lint: Duration,
     /// Rendering templates (includes staging writes).
     pub render: Duration,
     /// Building the search index from the rendered pages (includes staging writes).
@@ -170,11 +174,15 @@ pub fn load(
     diags.extend(links::check_anchors_and_backlinks(&site, &mut derived));
     diags.extend(related::compute(&site, &mut derived));
     let today = PageDate::today();
+    let h = Instant::now();
     diags.extend(health::pass(&site, &mut derived, &today));
+    timings.health = h.elapsed();
     if opts.lint {
+        let l = Instant::now();
         let report = lint::pass(&site, &derived, &today);
         diags.extend(report.diagnostics);
         derived.allowed = report.allowed;
+        timings.lint = l.elapsed();
     }
     timings.metadata = t.elapsed();
     (Some((site, derived)), diags)
