@@ -405,8 +405,37 @@ pub fn run(pages: &[LintPage], config: &LintConfig, today: PageDate) -> LintRepo
         diags: Vec::new(),
         allows: Vec::with_capacity(pages.len()),
     };
+    record_allows(&mut out);
+    let maps = SiteMaps::of(pages);
+    let claim_words = text::ClaimMatcher::new(&config.claims.all_words());
+    let mut bodies = body_findings(&out, &claim_words);
+    // Each page against the maps, then its body's findings, in page order.
+    for i in 0..pages.len() {
+        page_rules(&mut out, i, &maps, &claim_words, &today);
+        if let Some(found) = bodies.get_mut(i) {
+            for e in std::mem::take(found) {
+                out.emit(i, e.rule, e.span, e.label, e.message, e.hint);
+            }
+        }
+    }
+    let allowed = allowed_and_unused(&mut out);
+    let mut diags = out.diags;
+    diags.sort_by(|(a, da), (b, db)| {
+        (a, da.span.as_ref().map(|s| s.start), da.code).cmp(&(
+            b,
+            db.span.as_ref().map(|s| s.start),
+            db.code,
+        ))
+    });
+    LintReport {
+        diagnostics: diags.into_iter().map(|(_, d)| d).collect(),
+        allowed,
+    }
+}
 
-    // Allow lists: known rules are recorded, unknown names reported.
+/// Records each page's known `lint.allow` entries and reports unknown names.
+fn record_allows(out: &mut Out) {
+    let pages = out.pages;
     for (i, p) in pages.iter().enumerate() {
         let mut list = Vec::new();
         for (k, a) in p.allow.iter().enumerate() {
@@ -438,43 +467,70 @@ pub fn run(pages: &[LintPage], config: &LintConfig, today: PageDate) -> LintRepo
         }
         out.allows.push(list);
     }
+}
 
-    // Pass 1: the site-wide maps.
-    let mut inbound: HashSet<&str> = HashSet::new();
-    let mut titles: HashMap<String, Vec<usize>> = HashMap::new();
-    let mut descriptions: HashMap<String, Vec<usize>> = HashMap::new();
-    // Normalized question → the pages asking it, each once, in page order.
-    let mut questions: HashMap<String, Vec<usize>> = HashMap::new();
-    let mut filled_sections: HashSet<&str> = HashSet::new();
-    for (i, p) in pages.iter().enumerate() {
-        for &target in &p.links_to {
-            if target != p.key {
-                inbound.insert(target);
+/// The site-wide maps the page rules look things up in (pass 1).
+struct SiteMaps<'a> {
+    /// Keys some other page links to.
+    inbound: HashSet<&'a str>,
+    /// Normalised title → the pages with it.
+    titles: HashMap<String, Vec<usize>>,
+    /// Normalised description → the pages with it.
+    descriptions: HashMap<String, Vec<usize>>,
+    /// Normalised question → the pages asking it, each once, in page order.
+    questions: HashMap<String, Vec<usize>>,
+    /// Sections that hold a page or a subsection.
+    filled_sections: HashSet<&'a str>,
+}
+
+impl<'a> SiteMaps<'a> {
+    fn of(pages: &[LintPage<'a>]) -> SiteMaps<'a> {
+        let mut inbound: HashSet<&str> = HashSet::new();
+        let mut titles: HashMap<String, Vec<usize>> = HashMap::new();
+        let mut descriptions: HashMap<String, Vec<usize>> = HashMap::new();
+        let mut questions: HashMap<String, Vec<usize>> = HashMap::new();
+        let mut filled_sections: HashSet<&str> = HashSet::new();
+        for (i, p) in pages.iter().enumerate() {
+            for &target in &p.links_to {
+                if target != p.key {
+                    inbound.insert(target);
+                }
+            }
+            if let Some(t) = p.title.filter(|t| !t.trim().is_empty()) {
+                titles.entry(normalize(t)).or_default().push(i);
+            }
+            if let Some(d) = p.description.filter(|d| !d.trim().is_empty()) {
+                descriptions.entry(normalize(d)).or_default().push(i);
+            }
+            for question in &p.faq_questions {
+                let asked_by = questions.entry(question_key(question)).or_default();
+                if asked_by.last() != Some(&i) {
+                    asked_by.push(i);
+                }
+            }
+            if p.is_section_index {
+                if !p.section.is_empty() {
+                    let parent = p.section.rsplit_once('/').map_or("", |(parent, _)| parent);
+                    filled_sections.insert(parent);
+                }
+            } else {
+                filled_sections.insert(p.section);
             }
         }
-        if let Some(t) = p.title.filter(|t| !t.trim().is_empty()) {
-            titles.entry(normalize(t)).or_default().push(i);
-        }
-        if let Some(d) = p.description.filter(|d| !d.trim().is_empty()) {
-            descriptions.entry(normalize(d)).or_default().push(i);
-        }
-        for question in &p.faq_questions {
-            let asked_by = questions.entry(question_key(question)).or_default();
-            if asked_by.last() != Some(&i) {
-                asked_by.push(i);
-            }
-        }
-        if p.is_section_index {
-            if !p.section.is_empty() {
-                let parent = p.section.rsplit_once('/').map_or("", |(parent, _)| parent);
-                filled_sections.insert(parent);
-            }
-        } else {
-            filled_sections.insert(p.section);
+        SiteMaps {
+            inbound,
+            titles,
+            descriptions,
+            questions,
+            filled_sections,
         }
     }
+}
 
-    let claim_words = text::ClaimMatcher::new(&config.claims.all_words());
+/// The findings of the rules that read each page's Markdown, computed in
+/// parallel; empty when none of those rules applies.
+fn body_findings(out: &Out, claim_words: &text::ClaimMatcher) -> Vec<Vec<Emission>> {
+    let (pages, config) = (out.pages, out.config);
     let body_rules = [
         Rule::ImageAlt,
         Rule::HeadingOrder,
@@ -491,7 +547,7 @@ pub fn run(pages: &[LintPage], config: &LintConfig, today: PageDate) -> LintRepo
         .any(|&r| out.on(r));
     // The body rules read each page's Markdown: analyse pages in parallel,
     // then report in page order as before.
-    let mut bodies: Vec<Vec<Emission>> = if need_body {
+    if need_body {
         use rayon::prelude::*;
         (0..pages.len())
             .into_par_iter()
@@ -501,250 +557,263 @@ pub fn run(pages: &[LintPage], config: &LintConfig, today: PageDate) -> LintRepo
                     config,
                     emitted: Vec::new(),
                 };
-                body_rules_for(&mut po, i, &claim_words);
+                body_rules_for(&mut po, i, claim_words);
                 po.emitted
             })
             .collect()
     } else {
         Vec::new()
-    };
+    }
+}
 
-    // Pass 2: each page against the maps.
-    for (i, p) in pages.iter().enumerate() {
-        if !p.is_section_index && !inbound.contains(p.key) {
-            let span = match p.title {
-                Some(t) => p.value("title", t),
-                None => p.fence(),
-            };
+/// The rules that compare one page with the site-wide maps, and its front
+/// matter rules (pass 2).
+fn page_rules(
+    out: &mut Out,
+    i: usize,
+    maps: &SiteMaps,
+    claim_words: &text::ClaimMatcher,
+    today: &PageDate,
+) {
+    let (pages, config) = (out.pages, out.config);
+    let SiteMaps {
+        inbound,
+        titles,
+        descriptions,
+        questions,
+        filled_sections,
+    } = maps;
+    let p = &pages[i];
+    if !p.is_section_index && !inbound.contains(p.key) {
+        let span = match p.title {
+            Some(t) => p.value("title", t),
+            None => p.fence(),
+        };
+        out.emit(
+            i,
+            Rule::Orphan,
+            span,
+            "no page links here",
+            format!("no other page links to `{}`", p.key),
+            format!(
+                "link to it from a related page with `[…](@/{})`, or add it to another page's `related` list",
+                p.key
+            ),
+        );
+    }
+
+    if let Some(t) = p.title.filter(|t| !t.trim().is_empty()) {
+        let group = &titles[&normalize(t)];
+        if group.len() > 1 {
             out.emit(
                 i,
-                Rule::Orphan,
-                span,
-                "no page links here",
-                format!("no other page links to `{}`", p.key),
+                Rule::DuplicateTitle,
+                p.value("title", t),
+                "used more than once",
                 format!(
-                    "link to it from a related page with `[…](@/{})`, or add it to another page's `related` list",
-                    p.key
+                    "the title \"{t}\" is also used by {}",
+                    name_files(
+                        pages,
+                        group.iter().copied().filter(|&j| j != i),
+                        group.len() - 1,
+                    )
                 ),
+                "give each page its own title: browser tabs and search results show it".to_string(),
             );
         }
+    }
 
-        if let Some(t) = p.title.filter(|t| !t.trim().is_empty()) {
-            let group = &titles[&normalize(t)];
+    match p.description.filter(|d| !d.trim().is_empty()) {
+        Some(d) => {
+            let group = &descriptions[&normalize(d)];
             if group.len() > 1 {
                 out.emit(
                     i,
-                    Rule::DuplicateTitle,
-                    p.value("title", t),
+                    Rule::DuplicateDescription,
+                    p.value("description", d),
                     "used more than once",
                     format!(
-                        "the title \"{t}\" is also used by {}",
+                        "the same description is also used by {}",
                         name_files(
                             pages,
                             group.iter().copied().filter(|&j| j != i),
                             group.len() - 1,
                         )
                     ),
-                    "give each page its own title: browser tabs and search results show it"
+                    "write a description for this page: search results show it under the title"
                         .to_string(),
                 );
             }
-        }
-
-        match p.description.filter(|d| !d.trim().is_empty()) {
-            Some(d) => {
-                let group = &descriptions[&normalize(d)];
-                if group.len() > 1 {
-                    out.emit(
-                        i,
-                        Rule::DuplicateDescription,
-                        p.value("description", d),
-                        "used more than once",
-                        format!(
-                            "the same description is also used by {}",
-                            name_files(
-                                pages,
-                                group.iter().copied().filter(|&j| j != i),
-                                group.len() - 1,
-                            )
-                        ),
-                        "write a description for this page: search results show it under the title"
-                            .to_string(),
-                    );
-                }
-                let n = d.trim().chars().count();
-                let (min, max) = (config.description_length.min, config.description_length.max);
-                if n < min || n > max {
-                    let what = if n < min { "short" } else { "long" };
-                    out.emit(
-                        i,
-                        Rule::DescriptionLength,
-                        p.value("description", d),
-                        format!("{n} characters"),
-                        format!("the description is too {what}: {n} characters"),
-                        format!(
-                            "aim for {min} to {max} characters: a sentence that says what the reader will learn"
-                        ),
-                    );
-                }
-            }
-            None => {
-                let (min, max) = (config.description_length.min, config.description_length.max);
-                let span = p.field("description").unwrap_or_else(|| p.fence());
+            let n = d.trim().chars().count();
+            let (min, max) = (config.description_length.min, config.description_length.max);
+            if n < min || n > max {
+                let what = if n < min { "short" } else { "long" };
                 out.emit(
                     i,
                     Rule::DescriptionLength,
-                    span,
-                    "no description",
-                    "the page has no description".to_string(),
+                    p.value("description", d),
+                    format!("{n} characters"),
+                    format!("the description is too {what}: {n} characters"),
                     format!(
-                        "add `description = \"…\"` ({min} to {max} characters) to the front matter: search results show it under the title"
+                        "aim for {min} to {max} characters: a sentence that says what the reader will learn"
                     ),
                 );
             }
         }
-
-        if p.is_section_index && !filled_sections.contains(p.section) {
-            let span = match p.title {
-                Some(t) => p.value("title", t),
-                None => p.fence(),
-            };
-            let folder = if p.section.is_empty() {
-                String::new()
-            } else {
-                format!("{}/", p.section)
-            };
+        None => {
+            let (min, max) = (config.description_length.min, config.description_length.max);
+            let span = p.field("description").unwrap_or_else(|| p.fence());
             out.emit(
                 i,
-                Rule::EmptySection,
+                Rule::DescriptionLength,
                 span,
-                "no pages in this section",
-                format!("the section `{}` has no pages", p.section),
+                "no description",
+                "the page has no description".to_string(),
                 format!(
-                    "add pages to content/{folder}, or mark the section `draft = true` until it has some"
+                    "add `description = \"…\"` ({min} to {max} characters) to the front matter: search results show it under the title"
                 ),
             );
-        }
-
-        // FAQ questions, positioned in order so a repeated question finds its second copy.
-        let mut on_page: HashMap<String, usize> = HashMap::new();
-        for question in &p.faq_questions {
-            *on_page.entry(question_key(question)).or_default() += 1;
-        }
-        let mut cursor = p.field("faq").map_or(0, |r| r.start);
-        for question in &p.faq_questions {
-            let mut span = value_span(p.front(), cursor, question);
-            if span.is_empty() {
-                span = p.field("faq").unwrap_or_else(|| p.fence());
-            } else {
-                cursor = span.end;
-            }
-            let key = question_key(question);
-            let asked_by = &questions[&key];
-            let twice = on_page[&key] > 1;
-            let elsewhere = asked_by.len() - 1;
-            if twice || elsewhere > 0 {
-                let mut message = format!("the FAQ question \"{}\" is", question.trim());
-                if twice {
-                    message.push_str(" asked twice on this page");
-                    if elsewhere > 0 {
-                        message.push_str(" and");
-                    }
-                }
-                if elsewhere > 0 {
-                    let names = name_files(
-                        pages,
-                        asked_by.iter().copied().filter(|&j| j != i),
-                        elsewhere,
-                    );
-                    let _ = write!(message, " also asked in {names}");
-                }
-                out.emit(
-                    i,
-                    Rule::FaqDuplicate,
-                    span,
-                    "asked more than once",
-                    message,
-                    "keep the question on the page that answers it best and link there; search engines show one answer per question"
-                        .to_string(),
-                );
-            }
-        }
-
-        if p.health && !p.has_review {
-            out.emit(
-                i,
-                Rule::ReviewMissing,
-                p.fence(),
-                "no `[review]`",
-                "this health page has no medical review".to_string(),
-                "add a `[review]` table saying who reviewed the page, when, and when the next review is due"
-                    .to_string(),
-            );
-        }
-        if let Some(next) = &p.review_next {
-            let days = (today.date - next.date).whole_days();
-            if days > 0 {
-                let span = p
-                    .field("review")
-                    .or_else(|| p.field("next"))
-                    .unwrap_or_else(|| p.fence());
-                let unit = if days == 1 { "day" } else { "days" };
-                out.emit(
-                    i,
-                    Rule::ReviewOverdue,
-                    span,
-                    format!("due {}", next.ymd()),
-                    format!(
-                        "the medical review is {days} {unit} overdue (due {})",
-                        next.ymd()
-                    ),
-                    "have the page reviewed, then move `next` in `[review]` forward".to_string(),
-                );
-            }
-        }
-        let min_refs = config.references_missing.min_references;
-        if p.health && p.references < min_refs {
-            let span = p.field("references").unwrap_or_else(|| p.fence());
-            out.emit(
-                i,
-                Rule::ReferencesMissing,
-                span,
-                "too few references",
-                format!(
-                    "this health page cites {} reference{} (at least {min_refs} expected)",
-                    p.references,
-                    if p.references == 1 { "" } else { "s" }
-                ),
-                "add the sources the advice is based on (guidelines, reviews) as references"
-                    .to_string(),
-            );
-        }
-
-        if out.on(Rule::Claims) {
-            for (field, value) in [("title", p.title), ("description", p.description)] {
-                let Some(value) = value else { continue };
-                let span = p.value(field, value);
-                let verbatim = p.source.get(span.clone()) == Some(value);
-                for c in claim_words.find(value) {
-                    let at = if verbatim {
-                        span.start + c.start..span.start + c.end
-                    } else {
-                        span.clone()
-                    };
-                    claim(&mut out, i, at);
-                }
-            }
-        }
-
-        if need_body {
-            for e in std::mem::take(&mut bodies[i]) {
-                out.emit(i, e.rule, e.span, e.label, e.message, e.hint);
-            }
         }
     }
 
-    // Allow entries that let nothing through, for rules that are on.
+    if p.is_section_index && !filled_sections.contains(p.section) {
+        let span = match p.title {
+            Some(t) => p.value("title", t),
+            None => p.fence(),
+        };
+        let folder = if p.section.is_empty() {
+            String::new()
+        } else {
+            format!("{}/", p.section)
+        };
+        out.emit(
+            i,
+            Rule::EmptySection,
+            span,
+            "no pages in this section",
+            format!("the section `{}` has no pages", p.section),
+            format!(
+                "add pages to content/{folder}, or mark the section `draft = true` until it has some"
+            ),
+        );
+    }
+
+    // FAQ questions, positioned in order so a repeated question finds its second copy.
+    let mut on_page: HashMap<String, usize> = HashMap::new();
+    for question in &p.faq_questions {
+        *on_page.entry(question_key(question)).or_default() += 1;
+    }
+    let mut cursor = p.field("faq").map_or(0, |r| r.start);
+    for question in &p.faq_questions {
+        let mut span = value_span(p.front(), cursor, question);
+        if span.is_empty() {
+            span = p.field("faq").unwrap_or_else(|| p.fence());
+        } else {
+            cursor = span.end;
+        }
+        let key = question_key(question);
+        let asked_by = &questions[&key];
+        let twice = on_page[&key] > 1;
+        let elsewhere = asked_by.len() - 1;
+        if twice || elsewhere > 0 {
+            let mut message = format!("the FAQ question \"{}\" is", question.trim());
+            if twice {
+                message.push_str(" asked twice on this page");
+                if elsewhere > 0 {
+                    message.push_str(" and");
+                }
+            }
+            if elsewhere > 0 {
+                let names = name_files(
+                    pages,
+                    asked_by.iter().copied().filter(|&j| j != i),
+                    elsewhere,
+                );
+                let _ = write!(message, " also asked in {names}");
+            }
+            out.emit(
+                i,
+                Rule::FaqDuplicate,
+                span,
+                "asked more than once",
+                message,
+                "keep the question on the page that answers it best and link there; search engines show one answer per question"
+                    .to_string(),
+            );
+        }
+    }
+
+    if p.health && !p.has_review {
+        out.emit(
+            i,
+            Rule::ReviewMissing,
+            p.fence(),
+            "no `[review]`",
+            "this health page has no medical review".to_string(),
+            "add a `[review]` table saying who reviewed the page, when, and when the next review is due"
+                .to_string(),
+        );
+    }
+    if let Some(next) = &p.review_next {
+        let days = (today.date - next.date).whole_days();
+        if days > 0 {
+            let span = p
+                .field("review")
+                .or_else(|| p.field("next"))
+                .unwrap_or_else(|| p.fence());
+            let unit = if days == 1 { "day" } else { "days" };
+            out.emit(
+                i,
+                Rule::ReviewOverdue,
+                span,
+                format!("due {}", next.ymd()),
+                format!(
+                    "the medical review is {days} {unit} overdue (due {})",
+                    next.ymd()
+                ),
+                "have the page reviewed, then move `next` in `[review]` forward".to_string(),
+            );
+        }
+    }
+    let min_refs = config.references_missing.min_references;
+    if p.health && p.references < min_refs {
+        let span = p.field("references").unwrap_or_else(|| p.fence());
+        out.emit(
+            i,
+            Rule::ReferencesMissing,
+            span,
+            "too few references",
+            format!(
+                "this health page cites {} reference{} (at least {min_refs} expected)",
+                p.references,
+                if p.references == 1 { "" } else { "s" }
+            ),
+            "add the sources the advice is based on (guidelines, reviews) as references"
+                .to_string(),
+        );
+    }
+
+    if out.on(Rule::Claims) {
+        for (field, value) in [("title", p.title), ("description", p.description)] {
+            let Some(value) = value else { continue };
+            let span = p.value(field, value);
+            let verbatim = p.source.get(span.clone()) == Some(value);
+            for c in claim_words.find(value) {
+                let at = if verbatim {
+                    span.start + c.start..span.start + c.end
+                } else {
+                    span.clone()
+                };
+                claim(out, i, at);
+            }
+        }
+    }
+}
+
+/// Allowed findings to list, and allow entries that let nothing through
+/// (for rules that are on) reported as `lint::unused-allow`.
+fn allowed_and_unused(out: &mut Out) -> Vec<Allowed> {
+    let (pages, config) = (out.pages, out.config);
     let mut allowed = Vec::new();
     for (i, list) in out.allows.iter().enumerate() {
         let p = &pages[i];
@@ -772,18 +841,7 @@ pub fn run(pages: &[LintPage], config: &LintConfig, today: PageDate) -> LintRepo
         }
     }
 
-    let mut diags = out.diags;
-    diags.sort_by(|(a, da), (b, db)| {
-        (a, da.span.as_ref().map(|s| s.start), da.code).cmp(&(
-            b,
-            db.span.as_ref().map(|s| s.start),
-            db.code,
-        ))
-    });
-    LintReport {
-        diagnostics: diags.into_iter().map(|(_, d)| d).collect(),
-        allowed,
-    }
+    allowed
 }
 
 /// Reports the claim at `span` of page `i`.
