@@ -32,6 +32,16 @@ fn start_at(root: &Path, port: u16, extra: &[&str]) -> Server {
 }
 
 fn start_in(cwd: &Path, args: &[&str], extra: &[&str]) -> Server {
+    let stderr = if std::env::var_os("FASCIA_TEST_LOG").is_some() {
+        Stdio::inherit()
+    } else {
+        Stdio::null()
+    };
+    spawn(cwd, args, extra, stderr)
+}
+
+/// Starts `fascia serve` in `cwd` and reads its port from the first line it prints.
+fn spawn(cwd: &Path, args: &[&str], extra: &[&str], stderr: Stdio) -> Server {
     let mut child = Command::new(env!("CARGO_BIN_EXE_fascia"))
         .current_dir(cwd)
         .arg("serve")
@@ -39,11 +49,7 @@ fn start_in(cwd: &Path, args: &[&str], extra: &[&str]) -> Server {
         .args(extra)
         .env("NO_COLOR", "1")
         .stdout(Stdio::piped())
-        .stderr(if std::env::var_os("FASCIA_TEST_LOG").is_some() {
-            Stdio::inherit()
-        } else {
-            Stdio::null()
-        })
+        .stderr(stderr)
         .spawn()
         .unwrap();
     let mut lines = BufReader::new(child.stdout.take().unwrap()).lines();
@@ -766,26 +772,8 @@ fn lint_warnings_go_to_the_terminal_and_only_errors_to_the_overlay() {
         "About this site. Read more [here](@/conditions/neck-pain.md).",
     );
     let log = site.root().join("serve.log");
-    let mut child = Command::new(env!("CARGO_BIN_EXE_fascia"))
-        .current_dir(site.root())
-        .args(["serve", "--port", "0"])
-        .env("NO_COLOR", "1")
-        .stdout(Stdio::piped())
-        .stderr(std::fs::File::create(&log).unwrap())
-        .spawn()
-        .unwrap();
-    let line = BufReader::new(child.stdout.take().unwrap())
-        .lines()
-        .next()
-        .unwrap()
-        .unwrap();
-    let port: u16 = line
-        .split("http://127.0.0.1:")
-        .nth(1)
-        .and_then(|r| r.split('/').next())
-        .and_then(|p| p.parse().ok())
-        .unwrap();
-    let server = Server { child, port };
+    let stderr = Stdio::from(std::fs::File::create(&log).unwrap());
+    let server = spawn(site.root(), &["--port", "0"], &[], stderr);
     let rx = events(server.port);
     wait_for(&rx, "ok");
     assert_eq!(request(server.port, "/about/", &[]).status, 200);
