@@ -363,6 +363,15 @@ impl Out<'_, '_> {
 
 /// The display paths of the first 10 of `others` (which holds `total`
 /// pages), then "and N more". Reads at most 10 items.
+/// The files of the pages in `group` other than page `i` (see [`name_files`]).
+fn others_in(pages: &[LintPage], group: &[usize], i: usize) -> String {
+    name_files(
+        pages,
+        group.iter().copied().filter(|&j| j != i),
+        group.len() - 1,
+    )
+}
+
 fn name_files(pages: &[LintPage], others: impl Iterator<Item = usize>, total: usize) -> String {
     let mut names: Vec<String> = others
         .take(10)
@@ -612,11 +621,7 @@ fn page_rules(
                 "used more than once",
                 format!(
                     "the title \"{t}\" is also used by {}",
-                    name_files(
-                        pages,
-                        group.iter().copied().filter(|&j| j != i),
-                        group.len() - 1,
-                    )
+                    others_in(pages, group, i)
                 ),
                 "give each page its own title: browser tabs and search results show it".to_string(),
             );
@@ -634,11 +639,7 @@ fn page_rules(
                     "used more than once",
                     format!(
                         "the same description is also used by {}",
-                        name_files(
-                            pages,
-                            group.iter().copied().filter(|&j| j != i),
-                            group.len() - 1,
-                        )
+                        others_in(pages, group, i)
                     ),
                     "write a description for this page: search results show it under the title"
                         .to_string(),
