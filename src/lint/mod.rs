@@ -163,7 +163,11 @@ impl<'a> LintPage<'a> {
             let at = pos + indent;
             pos += line.len();
             let rest = trimmed.trim_end();
-            if rest == format!("[{field}]") || rest == format!("[[{field}]]") {
+            let table = rest
+                .strip_prefix("[[")
+                .and_then(|r| r.strip_suffix("]]"))
+                .or_else(|| rest.strip_prefix('[').and_then(|r| r.strip_suffix(']')));
+            if table == Some(field) {
                 return Some(at..at + rest.len());
             }
             if let Some(after) = trimmed.strip_prefix(field) {
@@ -383,11 +387,22 @@ fn name_files(pages: &[LintPage], others: impl Iterator<Item = usize>, total: us
     names.join(", ")
 }
 
+/// `s` lower-cased, its words joined by single spaces. Lower-casing word by
+/// word equals lower-casing the joined text: a final sigma is decided within
+/// its word.
 fn normalize(s: &str) -> String {
-    s.split_whitespace()
-        .collect::<Vec<_>>()
-        .join(" ")
-        .to_lowercase()
+    let mut out = String::with_capacity(s.len());
+    for w in s.split_whitespace() {
+        if !out.is_empty() {
+            out.push(' ');
+        }
+        if w.is_ascii() {
+            out.extend(w.bytes().map(|b| char::from(b.to_ascii_lowercase())));
+        } else {
+            out.push_str(&w.to_lowercase());
+        }
+    }
+    out
 }
 
 /// A FAQ question compared case-insensitively, without spacing differences or the `?`.
@@ -395,14 +410,20 @@ fn question_key(q: &str) -> String {
     normalize(q.trim().trim_end_matches(['?', ' ']))
 }
 
+/// `s` on one line (words joined by single spaces), cut to `max` chars with `…`.
 fn one_line(s: &str, max: usize) -> String {
-    let s = s.split_whitespace().collect::<Vec<_>>().join(" ");
-    if s.chars().count() <= max {
-        s
-    } else {
-        let cut: String = s.chars().take(max).collect();
-        format!("{}…", cut.trim_end())
+    let mut out = String::new();
+    let joined = s
+        .split_whitespace()
+        .enumerate()
+        .flat_map(|(k, w)| (k > 0).then_some(' ').into_iter().chain(w.chars()));
+    for (n, c) in joined.enumerate() {
+        if n == max {
+            return format!("{}…", out.trim_end());
+        }
+        out.push(c);
     }
+    out
 }
 
 /// Runs every enabled rule over `pages`. `today` is the date reviews are
@@ -417,14 +438,12 @@ pub fn run(pages: &[LintPage], config: &LintConfig, today: PageDate) -> LintRepo
     record_allows(&mut out);
     let maps = SiteMaps::of(pages);
     let claim_words = text::ClaimMatcher::new(&config.claims.all_words());
-    let mut bodies = body_findings(&out, &claim_words);
-    // Each page against the maps, then its body's findings, in page order.
-    for i in 0..pages.len() {
-        page_rules(&mut out, i, &maps, &claim_words, &today);
-        if let Some(found) = bodies.get_mut(i) {
-            for e in std::mem::take(found) {
-                out.emit(i, e.rule, e.span, e.label, e.message, e.hint);
-            }
+    let found = page_findings(&out, &maps, &claim_words, &today);
+    // Replayed in page order: the allow counts and the report do not depend
+    // on which thread found what.
+    for (i, emissions) in found.into_iter().enumerate() {
+        for e in emissions {
+            out.emit(i, e.rule, e.span, e.label, e.message, e.hint);
         }
     }
     let allowed = allowed_and_unused(&mut out);
@@ -536,9 +555,16 @@ impl<'a> SiteMaps<'a> {
     }
 }
 
-/// The findings of the rules that read each page's Markdown, computed in
-/// parallel; empty when none of those rules applies.
-fn body_findings(out: &Out, claim_words: &text::ClaimMatcher) -> Vec<Vec<Emission>> {
+/// The findings of every page, computed in parallel: its rules against the
+/// site-wide maps first, then the rules that read its Markdown (only when one
+/// of them applies).
+fn page_findings(
+    out: &Out,
+    maps: &SiteMaps,
+    claim_words: &text::ClaimMatcher,
+    today: &PageDate,
+) -> Vec<Vec<Emission>> {
+    use rayon::prelude::*;
     let (pages, config) = (out.pages, out.config);
     let body_rules = [
         Rule::ImageAlt,
@@ -554,37 +580,33 @@ fn body_findings(out: &Out, claim_words: &text::ClaimMatcher) -> Vec<Vec<Emissio
         .iter()
         .filter(|&&r| r != Rule::RequiredCallout || !config.required_callout.sections.is_empty())
         .any(|&r| out.on(r));
-    // The body rules read each page's Markdown: analyse pages in parallel,
-    // then report in page order as before.
-    if need_body {
-        use rayon::prelude::*;
-        (0..pages.len())
-            .into_par_iter()
-            .map(|i| {
-                let mut po = PageOut {
-                    pages,
-                    config,
-                    emitted: Vec::new(),
-                };
+    (0..pages.len())
+        .into_par_iter()
+        .map(|i| {
+            let mut po = PageOut {
+                pages,
+                config,
+                emitted: Vec::new(),
+            };
+            page_rules(&mut po, i, maps, claim_words, today);
+            if need_body {
                 body_rules_for(&mut po, i, claim_words);
-                po.emitted
-            })
-            .collect()
-    } else {
-        Vec::new()
-    }
+            }
+            po.emitted
+        })
+        .collect()
 }
 
 /// The rules that compare one page with the site-wide maps, and its front
 /// matter rules (pass 2).
-fn page_rules(
-    out: &mut Out,
+fn page_rules<'p, 'a: 'p>(
+    out: &mut impl Emit<'p, 'a>,
     i: usize,
     maps: &SiteMaps,
     claim_words: &text::ClaimMatcher,
     today: &PageDate,
 ) {
-    let (pages, config) = (out.pages, out.config);
+    let (pages, config) = (out.pages(), out.config());
     let SiteMaps {
         inbound,
         titles,
@@ -699,13 +721,17 @@ fn page_rules(
         );
     }
 
-    // FAQ questions, positioned in order so a repeated question finds its second copy.
+    // FAQ questions, positioned in order so a repeated question finds its
+    // second copy; only pages with a repeated question are searched.
     let mut on_page: HashMap<String, usize> = HashMap::new();
     for question in &p.faq_questions {
         *on_page.entry(question_key(question)).or_default() += 1;
     }
+    let repeated = on_page
+        .iter()
+        .any(|(key, &n)| n > 1 || questions[key].len() > 1);
     let mut cursor = p.field("faq").map_or(0, |r| r.start);
-    for question in &p.faq_questions {
+    for question in p.faq_questions.iter().filter(|_| repeated) {
         let mut span = value_span(p.front(), cursor, question);
         if span.is_empty() {
             span = p.field("faq").unwrap_or_else(|| p.fence());
@@ -797,9 +823,13 @@ fn page_rules(
     if out.on(Rule::Claims) {
         for (field, value) in [("title", p.title), ("description", p.description)] {
             let Some(value) = value else { continue };
+            let found = claim_words.find(value);
+            if found.is_empty() {
+                continue;
+            }
             let span = p.value(field, value);
             let verbatim = p.source.get(span.clone()) == Some(value);
-            for c in claim_words.find(value) {
+            for c in found {
                 let at = if verbatim {
                     span.start + c.start..span.start + c.end
                 } else {
@@ -937,12 +967,20 @@ fn body_rules_for<'p, 'a: 'p>(
     let max_words = config.long_sentence.max_words;
     let mut stats = TextStats::default();
     let mut graded: Vec<(f64, Range<usize>)> = Vec::new();
+    // Reused for every paragraph.
+    let (mut spans, mut counts) = (Vec::new(), Vec::new());
     for prose in &a.prose {
         // One pass over the words serves the sentences and the claims. Words
         // never contain whitespace and sentences begin and end next to
         // whitespace (or the ends), so each word lies inside one sentence and
         // is the word found when splitting that sentence alone.
-        let spans = text::word_spans(&prose.text);
+        spans.clear();
+        counts.clear();
+        let mut words = text::WordSpans::new(&prose.text);
+        while let Some((span, syllables)) = words.next_counted() {
+            spans.push(span);
+            counts.push(syllables);
+        }
         let mut next_word = 0;
         for s in text::sentences(&prose.text) {
             while next_word < spans.len() && spans[next_word].start < s.start {
@@ -955,7 +993,7 @@ fn body_rules_for<'p, 'a: 'p>(
             };
             while next_word < spans.len() && spans[next_word].end <= s.end {
                 st.words += 1;
-                st.syllables += text::syllables(&prose.text[spans[next_word].clone()]);
+                st.syllables += counts[next_word];
                 next_word += 1;
             }
             debug_assert_eq!(st, TextStats::of_sentence(&prose.text[s.clone()]));

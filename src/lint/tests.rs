@@ -769,6 +769,20 @@ mod prop {
     use proptest::prelude::*;
 
     proptest! {
+        #[test]
+        fn normalize_and_one_line_keep_their_definitions(s in "(\\PC|[ \t\n]|Σ|ΑΣ|İ){0,40}", max in 0usize..30) {
+            let joined = s.split_whitespace().collect::<Vec<_>>().join(" ");
+            prop_assert_eq!(normalize(&s), joined.to_lowercase());
+            let expected = if joined.chars().count() <= max {
+                joined.clone()
+            } else {
+                format!("{}…", joined.chars().take(max).collect::<String>().trim_end())
+            };
+            prop_assert_eq!(one_line(&s, max), expected);
+        }
+    }
+
+    proptest! {
         #![proptest_config(ProptestConfig::with_cases(128))]
         #[test]
         fn run_never_panics_and_spans_stay_in_bounds(

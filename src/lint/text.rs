@@ -448,61 +448,87 @@ pub fn sentences(text: &str) -> Vec<Range<usize>> {
         if start.is_none() {
             // A sentence starts at the first character that is not whitespace
             // (never after a stop, which is not whitespace itself).
-            match text[pos..].char_indices().find(|(_, c)| !c.is_whitespace()) {
-                Some((k, _)) => start = Some(pos + k),
+            match first_non_space(text, pos) {
+                Some(k) => start = Some(k),
                 None => break,
             }
         }
         // The stops are ASCII: jump to the next one.
-        let Some(off) = bytes[pos..]
-            .iter()
-            .position(|b| matches!(b, b'.' | b'!' | b'?'))
-        else {
+        let Some(off) = memchr::memchr3(b'.', b'!', b'?', &bytes[pos..]) else {
             break;
         };
         let i = pos + off;
-        let c = char::from(bytes[i]);
         let mut end = i + 1;
         while let Some(n) = text[end..].chars().next().filter(|&n| is_closer(n)) {
             end += n.len_utf8();
         }
         pos = end;
-        let rest = &text[end..];
-        if !(rest.is_empty() || rest.starts_with(char::is_whitespace)) {
+        if !(end == text.len() || starts_with_space(text, end)) {
             continue;
         }
-        if c == '.' {
-            let before = &text[..i];
-            let word = before
-                .rfind(char::is_whitespace)
-                .map_or(before, |k| &before[k + 1..]);
-            let word = word.trim_start_matches(|c: char| !c.is_alphanumeric());
-            let mut wc = word.chars();
-            let initial = wc.next().is_some_and(char::is_uppercase) && wc.next().is_none();
-            let next_lower = rest
-                .trim_start()
-                .chars()
-                .next()
-                .is_some_and(char::is_lowercase);
-            // The abbreviations are ASCII and no non-ASCII letter lower-cases
-            // to one of their letters, so an ASCII comparison is exact.
-            if initial || next_lower || ABBREVIATIONS.iter().any(|a| a.eq_ignore_ascii_case(word)) {
-                continue;
-            }
+        if bytes[i] == b'.' && !ends_sentence(text, i, end) {
+            continue;
         }
         if let Some(s) = start.take() {
-            if text[s..end].chars().any(char::is_alphanumeric) {
+            if has_alphanumeric(&text[s..end]) {
                 out.push(s..end);
             }
         }
     }
     if let Some(s) = start {
         let end = s + text[s..].trim_end().len();
-        if text[s..end].chars().any(char::is_alphanumeric) {
+        if has_alphanumeric(&text[s..end]) {
             out.push(s..end);
         }
     }
     out
+}
+
+/// Whether the full stop at `i`, with its closers up to `end`, ends a
+/// sentence: not after an initial or a known abbreviation, and not before a
+/// lower-case word.
+fn ends_sentence(text: &str, i: usize, end: usize) -> bool {
+    let before = &text[..i];
+    let word = before
+        .char_indices()
+        .rfind(|(_, c)| c.is_whitespace())
+        .map_or(before, |(k, c)| &before[k + c.len_utf8()..]);
+    let word = word.trim_start_matches(|c: char| !c.is_alphanumeric());
+    let mut wc = word.chars();
+    let initial = wc.next().is_some_and(char::is_uppercase) && wc.next().is_none();
+    let next_lower = text[end..]
+        .trim_start()
+        .chars()
+        .next()
+        .is_some_and(char::is_lowercase);
+    // The abbreviations are ASCII and no non-ASCII letter lower-cases to one
+    // of their letters, so an ASCII comparison is exact.
+    !(initial || next_lower || ABBREVIATIONS.iter().any(|a| a.eq_ignore_ascii_case(word)))
+}
+
+/// The first byte at or after `from` that starts a non-whitespace char.
+fn first_non_space(text: &str, from: usize) -> Option<usize> {
+    let bytes = text.as_bytes();
+    let mut k = from;
+    while k < bytes.len() {
+        let (c, l) = char_at(text, k);
+        if !c.is_whitespace() {
+            return Some(k);
+        }
+        k += l;
+    }
+    None
+}
+
+/// Whether the char at byte `k` (a char boundary before the end) is whitespace.
+fn starts_with_space(text: &str, k: usize) -> bool {
+    char_at(text, k).0.is_whitespace()
+}
+
+/// `text.chars().any(char::is_alphanumeric)`, without decoding ASCII.
+fn has_alphanumeric(text: &str) -> bool {
+    text.bytes().any(|b| b.is_ascii_alphanumeric())
+        || !text.is_ascii() && text.chars().any(|c| !c.is_ascii() && c.is_alphanumeric())
 }
 
 fn is_joiner(c: char) -> bool {
@@ -528,6 +554,90 @@ impl<'t> WordSpans<'t> {
     pub fn new(text: &'t str) -> Self {
         WordSpans { text, pos: 0 }
     }
+
+    /// The next word and its [`syllables`], counted while the word is read
+    /// when it is made of ASCII letters only (most words).
+    pub fn next_counted(&mut self) -> Option<(Range<usize>, usize)> {
+        self.scan::<true>()
+    }
+
+    /// The next word; with `COUNT`, also its syllables (0 without).
+    #[inline]
+    fn scan<const COUNT: bool>(&mut self) -> Option<(Range<usize>, usize)> {
+        let (text, bytes) = (self.text, self.text.as_bytes());
+        let len = text.len();
+        let mut pos = self.pos;
+        // Skip to the first letter or digit.
+        loop {
+            if pos >= len {
+                self.pos = pos;
+                return None;
+            }
+            if bytes[pos].is_ascii_alphanumeric() {
+                break;
+            }
+            let (c, l) = char_at(text, pos);
+            if c.is_alphanumeric() {
+                break;
+            }
+            pos += l;
+        }
+        let start = pos;
+        // Vowel runs, while the word is ASCII letters only (`plain`).
+        let (mut runs, mut in_vowels, mut plain) = (0, false, true);
+        loop {
+            // Runs of ASCII letters and digits without decoding.
+            while pos < len {
+                let class = ASCII_CLASS[usize::from(bytes[pos])];
+                if class == OTHER {
+                    break;
+                }
+                if COUNT {
+                    let v = class == VOWEL;
+                    runs += usize::from(v && !in_vowels);
+                    in_vowels = v;
+                    plain &= class != DIGIT;
+                }
+                pos += 1;
+            }
+            if pos >= len {
+                break;
+            }
+            let (n, nl) = char_at(text, pos);
+            if n.is_alphanumeric() {
+                plain = false;
+                pos += nl;
+                continue;
+            }
+            // The char before `pos` is a letter or digit here: a joiner is
+            // always followed by one, or it would not have been taken.
+            let joiner = is_joiner(n);
+            if !(joiner || matches!(n, '.' | ',') && bytes[pos - 1].is_ascii_digit()) {
+                break;
+            }
+            let after = pos + nl;
+            let joins = after < len && {
+                let (a, _) = char_at(text, after);
+                if joiner {
+                    a.is_alphanumeric()
+                } else {
+                    a.is_ascii_digit()
+                }
+            };
+            if !joins {
+                break;
+            }
+            plain = false;
+            pos = after;
+        }
+        self.pos = pos;
+        let count = match COUNT {
+            false => 0,
+            true if plain => plain_adjust(&bytes[start..pos], runs),
+            true => syllables(&text[start..pos]),
+        };
+        Some((start..pos, count))
+    }
 }
 
 /// The char at byte `i` (a char boundary before the end) and its length,
@@ -543,55 +653,32 @@ fn char_at(text: &str, i: usize) -> (char, usize) {
     }
 }
 
+/// Byte classes of ASCII for [`WordSpans`]; every byte from 0x80 is `OTHER`.
+const OTHER: u8 = 0;
+const CONSONANT: u8 = 1;
+const VOWEL: u8 = 2;
+const DIGIT: u8 = 3;
+static ASCII_CLASS: [u8; 256] = {
+    let mut t = [OTHER; 256];
+    let mut b = 0;
+    while b < 128 {
+        let c = (b as u8).to_ascii_lowercase();
+        t[b] = match c {
+            b'a' | b'e' | b'i' | b'o' | b'u' | b'y' => VOWEL,
+            b'a'..=b'z' => CONSONANT,
+            b'0'..=b'9' => DIGIT,
+            _ => OTHER,
+        };
+        b += 1;
+    }
+    t
+};
+
 impl Iterator for WordSpans<'_> {
     type Item = Range<usize>;
 
     fn next(&mut self) -> Option<Range<usize>> {
-        let text = self.text;
-        let len = text.len();
-        loop {
-            if self.pos >= len {
-                return None;
-            }
-            let (c, l) = char_at(text, self.pos);
-            if !c.is_alphanumeric() {
-                self.pos += l;
-                continue;
-            }
-            let start = self.pos;
-            let mut end = start + l;
-            let mut last = c;
-            self.pos = end;
-            while self.pos < len {
-                let (n, nl) = char_at(text, self.pos);
-                if n.is_alphanumeric() {
-                    end = self.pos + nl;
-                    last = n;
-                    self.pos = end;
-                } else if is_joiner(n) && last.is_alphanumeric()
-                    || matches!(n, '.' | ',') && last.is_ascii_digit()
-                {
-                    let after = self.pos + nl;
-                    let joins = after < len && {
-                        let (a, _) = char_at(text, after);
-                        if is_joiner(n) {
-                            a.is_alphanumeric()
-                        } else {
-                            a.is_ascii_digit()
-                        }
-                    };
-                    if !joins {
-                        break;
-                    }
-                    self.pos = after;
-                    end = after;
-                    last = n;
-                } else {
-                    break;
-                }
-            }
-            return Some(start..end);
-        }
+        self.scan::<false>().map(|(r, _)| r)
     }
 }
 
@@ -613,21 +700,25 @@ pub fn words(text: &str) -> Vec<&str> {
 ///
 /// It is right for most common words and off by one for some (`create` 1).
 pub fn syllables(word: &str) -> usize {
+    let b = word.as_bytes();
+    if let Some(n) = syllables_plain(b) {
+        return n;
+    }
     if word.is_ascii() {
-        // The common case: the lower-cased letters on the stack.
+        // The lower-cased letters on the stack.
         let mut buf = [0u8; 64];
         let mut n = 0;
-        for b in word.bytes().filter(u8::is_ascii_alphabetic) {
+        for c in b.iter().filter(|c| c.is_ascii_alphabetic()) {
             if n == buf.len() {
                 return syllables_generic(word);
             }
-            buf[n] = b.to_ascii_lowercase();
+            buf[n] = c.to_ascii_lowercase();
             n += 1;
         }
         if n <= 3 {
             return 1;
         }
-        return syllables_of(&buf[..n]);
+        return syllables_of(n, |k| char::from(buf[k]));
     }
     syllables_generic(word)
 }
@@ -641,14 +732,66 @@ fn syllables_generic(word: &str) -> usize {
     if w.len() <= 3 {
         return 1;
     }
-    syllables_of(&w)
+    syllables_of(w.len(), |k| w[k])
 }
 
-/// Step 2 to 4 of [`syllables`] on the lower-cased letters of a word of more than 3 letters.
-fn syllables_of<C: Copy + Into<char>>(w: &[C]) -> usize {
+/// [`syllables`] of a word of ASCII letters only, in one pass; `None` for any
+/// other word.
+#[inline]
+fn syllables_plain(b: &[u8]) -> Option<usize> {
+    let mut runs = 0;
+    let mut in_vowels = false;
+    for &c in b {
+        let class = ASCII_CLASS[usize::from(c)];
+        if !matches!(class, VOWEL | CONSONANT) {
+            return None;
+        }
+        let v = class == VOWEL;
+        runs += usize::from(v && !in_vowels);
+        in_vowels = v;
+    }
+    Some(plain_adjust(b, runs))
+}
+
+/// [`syllables`] of a word of ASCII letters only, given its number of vowel
+/// runs: takes off the runs that steps 2 and 3 would not have counted (a
+/// dropped final `e` that was a run of its own, after a consonant, and a
+/// leading `y` before a consonant).
+#[inline]
+fn plain_adjust(b: &[u8], runs: usize) -> usize {
+    let n = b.len();
+    if n <= 3 {
+        return 1;
+    }
+    let vowel = |c: u8| matches!(c, b'a' | b'e' | b'i' | b'o' | b'u' | b'y');
+    let at = |k: usize| b[k] | 0x20;
+    // The `e` that step 2 drops, if any: of `ed`, `es` or a final silent `e`.
+    let dropped_e = if at(n - 2) == b'e' && at(n - 1) == b'd' {
+        (!matches!(at(n - 3), b't' | b'd')).then_some(n - 2)
+    } else if at(n - 2) == b'e' && at(n - 1) == b's' {
+        let sibilant = matches!(at(n - 3), b's' | b'x' | b'z' | b'c' | b'g')
+            || (at(n - 3) == b'h' && matches!(at(n - 4), b'c' | b's'));
+        (!sibilant).then_some(n - 2)
+    } else if at(n - 1) == b'e' {
+        let consonant_le = at(n - 2) == b'l' && !vowel(at(n - 3));
+        (!consonant_le).then_some(n - 1)
+    } else {
+        None
+    };
+    let mut count = runs;
+    if dropped_e.is_some_and(|k| !vowel(at(k - 1))) {
+        count -= 1;
+    }
+    if at(0) == b'y' && !vowel(at(1)) {
+        count -= 1;
+    }
+    count.max(1)
+}
+
+/// Step 2 to 4 of [`syllables`] on the `n` (more than 3) lower-cased letters of a word.
+#[inline]
+fn syllables_of(n: usize, at: impl Fn(usize) -> char) -> usize {
     let vowel = |c: char| matches!(c, 'a' | 'e' | 'i' | 'o' | 'u' | 'y');
-    let at = |k: usize| -> char { w[k].into() };
-    let n = w.len();
     let mut end = n;
     if at(n - 2) == 'e' && at(n - 1) == 'd' {
         if !matches!(at(n - 3), 't' | 'd') {
@@ -783,6 +926,17 @@ pub struct ClaimMatcher {
     phrases: Vec<Vec<String>>,
     /// Per first byte of the first word, the indices of the phrases.
     by_first: Vec<Vec<usize>>,
+    /// A filter over ASCII words: bit `first letter` of entry `length` is set
+    /// when some claim's first word, negation or conjunction has that length
+    /// and first letter. Any other ASCII word is none of them, so most words
+    /// cost one lookup.
+    special: [u32; 32],
+}
+
+/// The filter entry of an ASCII word: (length capped at 31, bit of its
+/// lower-cased first byte folded into 32 bits).
+fn special_key(w: &[u8]) -> (usize, u32) {
+    (w.len().min(31), 1 << (w[0].to_ascii_lowercase() & 31))
 }
 
 impl ClaimMatcher {
@@ -794,10 +948,24 @@ impl ClaimMatcher {
             .filter(|p| !p.is_empty())
             .collect();
         let mut by_first = vec![Vec::new(); 256];
+        let mut special = [0u32; 32];
+        let firsts = phrases.iter().map(|p| p[0].as_str());
+        let lists = NEGATIONS
+            .iter()
+            .chain(COMMA_CONJUNCTIONS)
+            .chain(BARE_CONJUNCTIONS);
+        for w in firsts.chain(lists.copied()) {
+            let (len, bit) = special_key(w.as_bytes());
+            special[len] |= bit;
+        }
         for (k, p) in phrases.iter().enumerate() {
             by_first[usize::from(p[0].as_bytes()[0])].push(k);
         }
-        ClaimMatcher { phrases, by_first }
+        ClaimMatcher {
+            phrases,
+            by_first,
+            special,
+        }
     }
 
     /// Unnegated claim phrases in `text`; see [`claims`].
@@ -814,20 +982,33 @@ impl ClaimMatcher {
         if self.phrases.is_empty() {
             return out;
         }
+        let all_ascii = text.is_ascii();
         let mut buf = String::new();
-        let mut other = String::new();
         let mut negated = false;
         let mut covered_until = 0;
         for i in 0..spans.len() {
-            let gap = if i == 0 {
-                &text[..spans[0].start]
-            } else {
-                &text[spans[i - 1].end..spans[i].start]
-            };
+            let gap_start = if i == 0 { 0 } else { spans[i - 1].end };
+            let gap = &text.as_bytes()[gap_start..spans[i].start];
             let raw = &text[spans[i].clone()];
             // An ASCII word is compared case-insensitively as it is; any
             // other is normalized into `buf` first.
-            let ascii = raw.is_ascii();
+            let ascii = all_ascii || raw.is_ascii();
+            let special = !ascii || {
+                let (len, bit) = special_key(raw.as_bytes());
+                self.special[len] & bit != 0
+            };
+            if gap
+                .iter()
+                .any(|b| matches!(b, b'.' | b';' | b':' | b'!' | b'?'))
+            {
+                negated = false;
+            }
+            if !special {
+                // Not a negation, conjunction or claim: only a contraction
+                // can change anything.
+                negated |= ends_in_nt(raw);
+                continue;
+            }
             let w = if ascii {
                 raw
             } else {
@@ -840,56 +1021,66 @@ impl ClaimMatcher {
                     list.contains(&w)
                 }
             };
-            let gap = gap.as_bytes();
-            if gap
-                .iter()
-                .any(|b| matches!(b, b'.' | b';' | b':' | b'!' | b'?'))
-                || gap.contains(&b',') && is(COMMA_CONJUNCTIONS)
-                || is(BARE_CONJUNCTIONS)
-            {
+            if gap.contains(&b',') && is(COMMA_CONJUNCTIONS) || is(BARE_CONJUNCTIONS) {
                 negated = false;
             }
             if i >= covered_until && !negated {
-                let first = w.as_bytes()[0].to_ascii_lowercase();
-                let mut best: Option<usize> = None;
-                for &k in &self.by_first[usize::from(first)] {
-                    let p = &self.phrases[k];
-                    if i + p.len() > spans.len()
-                        || best.is_some_and(|b| b >= p.len())
-                        || !(if ascii {
-                            p[0].eq_ignore_ascii_case(w)
-                        } else {
-                            p[0] == w
-                        })
-                    {
-                        continue;
-                    }
-                    let rest_match = (1..p.len()).all(|j| {
-                        let r = &spans[i + j];
-                        norm_eq(&p[j], &text[r.clone()], &mut other)
-                            && text[spans[i + j - 1].end..r.start].trim().is_empty()
-                    });
-                    if rest_match {
-                        best = Some(p.len());
-                    }
-                }
-                if let Some(len) = best {
+                if let Some(len) = self.longest_at(text, spans, i, w, ascii) {
                     out.push(spans[i].start..spans[i + len - 1].end);
                     covered_until = i + len;
                 }
             }
             let negation = if ascii {
-                is(NEGATIONS)
-                    || w.len() >= 3 && w.as_bytes()[w.len() - 3..].eq_ignore_ascii_case(b"n't")
+                is(NEGATIONS) || ends_in_nt(w)
             } else {
                 is_negation(w)
             };
-            if negation {
-                negated = true;
-            }
+            negated |= negation;
         }
         out
     }
+
+    /// The word count of the longest phrase starting at word `i` (`w`, its
+    /// normalized or ASCII form).
+    fn longest_at(
+        &self,
+        text: &str,
+        spans: &[Range<usize>],
+        i: usize,
+        w: &str,
+        ascii: bool,
+    ) -> Option<usize> {
+        let mut other = String::new();
+        let first = w.as_bytes()[0].to_ascii_lowercase();
+        let mut best: Option<usize> = None;
+        for &k in &self.by_first[usize::from(first)] {
+            let p = &self.phrases[k];
+            if i + p.len() > spans.len()
+                || best.is_some_and(|b| b >= p.len())
+                || !(if ascii {
+                    p[0].eq_ignore_ascii_case(w)
+                } else {
+                    p[0] == w
+                })
+            {
+                continue;
+            }
+            let rest_match = (1..p.len()).all(|j| {
+                let r = &spans[i + j];
+                norm_eq(&p[j], &text[r.clone()], &mut other)
+                    && text[spans[i + j - 1].end..r.start].trim().is_empty()
+            });
+            if rest_match {
+                best = Some(p.len());
+            }
+        }
+        best
+    }
+}
+
+/// Whether an ASCII word ends in `n't` (any case).
+fn ends_in_nt(w: &str) -> bool {
+    w.len() >= 3 && w.as_bytes()[w.len() - 3..].eq_ignore_ascii_case(b"n't")
 }
 
 /// Unnegated claim phrases of `phrases` in `text` (see the module doc for
@@ -923,6 +1114,113 @@ pub fn vague_link_text(text: &str) -> bool {
         .join(" ")
         .to_lowercase();
     VAGUE.contains(&t.as_str())
+}
+
+#[cfg(test)]
+#[path = "text_reference.rs"]
+mod reference;
+
+#[cfg(test)]
+mod fast_equals_reference {
+    use super::*;
+    use proptest::prelude::*;
+
+    /// Texts made of the pieces the scanners treat specially.
+    fn text() -> impl Strategy<Value = String> {
+        let piece = prop_oneof![
+            Just(" "),
+            Just("  "),
+            Just("\n"),
+            Just("\t"),
+            Just("\u{b}"),
+            Just("\u{a0}"),
+            Just("\u{2003}"),
+            Just("."),
+            Just(","),
+            Just(";"),
+            Just(":"),
+            Just("!"),
+            Just("?"),
+            Just("'"),
+            Just("’"),
+            Just("-"),
+            Just("\u{2011}"),
+            Just("\""),
+            Just("”"),
+            Just(")"),
+            Just("»"),
+            Just("("),
+            Just("e.g."),
+            Just("Dr."),
+            Just("J."),
+            Just("2.5"),
+            Just("10,000"),
+            Just("3"),
+            Just("cure"),
+            Just("Cures"),
+            Just("CURED"),
+            Just("guaranteed"),
+            Just("no"),
+            Just("No"),
+            Just("side"),
+            Just("effects"),
+            Just("not"),
+            Just("cannot"),
+            Just("can't"),
+            Just("won’t"),
+            Just("and"),
+            Just("But"),
+            Just("however"),
+            Just("or"),
+            Just("the"),
+            Just("muscle"),
+            Just("jumped"),
+            Just("needed"),
+            Just("boxes"),
+            Just("table"),
+            Just("make"),
+            Just("yoga"),
+            Just("rhythm"),
+            Just("Ärger"),
+            Just("éclair"),
+            Just("naïve"),
+            Just("straße"),
+            Just("Ωmega"),
+            Just("٣"),
+            Just("x"),
+            Just("risk-free"),
+            Just("agreed"),
+            Just("likes"),
+            Just("catches"),
+            Just("washes"),
+            Just("ybbe"),
+            Just("Yes"),
+            Just("style"),
+            Just("bottle"),
+            Just("apple"),
+            Just("eyed"),
+            Just("aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"),
+        ];
+        prop::collection::vec(piece, 0..60).prop_map(|v| v.concat())
+    }
+
+    proptest! {
+        #[test]
+        fn sentences_words_syllables_and_claims(t in text()) {
+            prop_assert_eq!(sentences(&t), reference::sentences(&t));
+            let spans = word_spans(&t);
+            prop_assert_eq!(&spans, &reference::WordSpans::new(&t).collect::<Vec<_>>());
+            for r in &spans {
+                prop_assert_eq!(syllables(&t[r.clone()]), reference::syllables(&t[r.clone()]));
+            }
+            let phrases: Vec<String> = ["cure", "cures", "no side effects", "guaranteed", "éclair"]
+                .iter()
+                .map(|s| s.to_string())
+                .collect();
+            let m = ClaimMatcher::new(&phrases);
+            prop_assert_eq!(m.find_in(&t, &spans), reference::find_in(&m, &t, &spans));
+        }
+    }
 }
 
 #[cfg(test)]

@@ -386,3 +386,18 @@ fn json_lines_match_the_human_report() {
         .collect();
     assert_eq!(levels, human_levels);
 }
+
+#[test]
+fn a_non_breaking_space_before_an_abbreviation_is_read_as_space() {
+    // Sentence splitting once sliced inside the two-byte space and panicked.
+    let t = SiteTest::fixture("lint");
+    let knee = std::fs::read_to_string(t.root().join(KNEE)).unwrap();
+    t.write(
+        KNEE,
+        format!("{knee}\nRest the knee,\u{a0}e.g. on a pillow.\n"),
+    );
+    let out = t.check(&["--deny-warnings"]);
+    let report = t.report(&out);
+    assert_eq!(out.status.code(), Some(0), "{report}");
+    assert_eq!(report, "");
+}
