@@ -18,12 +18,26 @@ use crate::model::front_matter::FaqEntry;
 use crate::model::health::{PageHealth, Reference};
 use crate::model::{PageId, Site, SourceFile, Target};
 
-/// Renders the bodies and FAQ answers of every page and section into `derived`.
-pub fn render_bodies(site: &Site, derived: &mut Derived) -> Vec<Diagnostic> {
+/// Where bodies find their images, and whether the lint will read them.
+struct Env<'a> {
+    static_dir: &'a Path,
+    /// Keep each body's [`markdown::scan::Scan`] for the content lint.
+    scan: bool,
+}
+
+/// Renders the bodies and FAQ answers of every page and section into
+/// `derived`; with `scan`, each body also keeps what the lint reads of it
+/// (see [`markdown::render_and_scan`]).
+pub fn render_bodies(site: &Site, derived: &mut Derived, scan: bool) -> Vec<Diagnostic> {
     let static_dir = site.root.join("static");
+    let env = Env {
+        static_dir: &static_dir,
+        scan,
+    };
+    let env = &env;
     let page_results: Vec<(Rendered, Vec<FaqAnswer>, Vec<Diagnostic>)> = (0..site.pages.len())
         .into_par_iter()
-        .map(|i| page_body(site, derived, &static_dir, PageId(i)))
+        .map(|i| page_body(site, derived, env, PageId(i)))
         .collect();
     let section_results: Vec<(Rendered, Vec<Diagnostic>)> = site
         .sections
@@ -35,7 +49,7 @@ pub fn render_bodies(site: &Site, derived: &mut Derived) -> Vec<Diagnostic> {
                 site,
                 &s.file,
                 s.body_offset,
-                (None, &static_dir),
+                (None, env),
                 &[],
                 &health,
                 (&derived.shortcodes, caller),
@@ -62,7 +76,12 @@ pub fn render_bodies(site: &Site, derived: &mut Derived) -> Vec<Diagnostic> {
 
 /// Re-renders one page after an edit of its body (the incremental rebuild).
 pub fn render_page(site: &Site, derived: &mut Derived, i: PageId) -> Vec<Diagnostic> {
-    let (r, faq, diags) = page_body(site, derived, &site.root.join("static"), i);
+    let static_dir = site.root.join("static");
+    let env = Env {
+        static_dir: &static_dir,
+        scan: false,
+    };
+    let (r, faq, diags) = page_body(site, derived, &env, i);
     derived.page_bodies[i.0] = r;
     derived.faq[i.0] = faq;
     diags
@@ -81,7 +100,7 @@ fn resolver(site: &Site) -> impl Fn(&str) -> Option<Resolved> + Sync + '_ {
 fn page_body(
     site: &Site,
     derived: &Derived,
-    static_dir: &Path,
+    env: &Env,
     i: PageId,
 ) -> (Rendered, Vec<FaqAnswer>, Vec<Diagnostic>) {
     let p = &site[i];
@@ -91,7 +110,7 @@ fn page_body(
         site,
         &p.file,
         p.body_offset,
-        (Some(&p.dir), static_dir),
+        (Some(&p.dir), env),
         &p.meta.faq,
         &health,
         (&derived.shortcodes, caller),
@@ -160,7 +179,7 @@ fn document_body(
     site: &Site,
     file: &SourceFile,
     body_offset: usize,
-    (asset_dir, static_dir): (Option<&Path>, &Path),
+    (asset_dir, env): (Option<&Path>, &Env),
     faq: &[FaqEntry],
     health: &MarkdownHealth,
     (templates, caller): (&ShortcodeTemplates, serde_json::Value),
@@ -175,12 +194,17 @@ fn document_body(
         options: &site.config.markdown,
         resolve: &resolve,
         asset_dir,
-        static_dir: Some(static_dir),
+        static_dir: Some(env.static_dir),
         raw_html: true,
         health: Some(health),
         shortcodes: shortcodes.as_ref(),
     };
-    let rendered = markdown::render(&file.text[body_offset..], body_offset, &cx);
+    let body = &file.text[body_offset..];
+    let rendered = if env.scan {
+        markdown::render_and_scan(body, body_offset, &cx)
+    } else {
+        markdown::render(body, body_offset, &cx)
+    };
     for m in &rendered.missing {
         diags.extend(missing_link(site, file, &m.key, m.span.clone()));
     }

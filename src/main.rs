@@ -80,6 +80,9 @@ enum Command {
         /// Treat warnings (lint findings included) as errors, for CI.
         #[arg(long)]
         deny_warnings: bool,
+        /// Skip the content lint: check only what `build` checks.
+        #[arg(long)]
+        no_lint: bool,
     },
     /// Serve the site locally, rebuild on every change and reload the browser.
     Serve {
@@ -168,6 +171,7 @@ fn main() -> ExitCode {
             external_timeout,
             format,
             deny_warnings,
+            no_lint,
         } => {
             let external = external.then(|| fascia::pipeline::ExternalOptions {
                 timeout: std::time::Duration::from_secs(external_timeout),
@@ -178,6 +182,7 @@ fn main() -> ExitCode {
                 external,
                 json: format == Format::Json,
                 deny_warnings,
+                lint: !no_lint,
             };
             cmd::check(&site.options(), out, &check)
         }

@@ -26,7 +26,7 @@ pub fn build(opts: &BuildOptions, out: Console, timings: bool) -> i32 {
 }
 
 /// What `fascia check` does beyond the build.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone)]
 pub struct CheckOptions {
     /// Print the time of each stage.
     pub timings: bool,
@@ -36,15 +36,17 @@ pub struct CheckOptions {
     pub json: bool,
     /// Warnings fail the check too.
     pub deny_warnings: bool,
+    /// Run the content lint (`--no-lint` turns it off).
+    pub lint: bool,
 }
 
-/// Runs the whole build (with the content lint) without writing and, with
+/// Runs the whole build (with the content lint, unless turned off) without writing and, with
 /// `external`, then checks every external link over the network; returns
 /// the process exit code.
 pub fn check(opts: &BuildOptions, out: Console, check: &CheckOptions) -> i32 {
     let mut opts = exit_on_timeout(opts, out);
     opts.dry_run = true;
-    opts.lint = true;
+    opts.lint = check.lint;
     let (mut report, built) = pipeline::build(&opts);
     if check.deny_warnings {
         for d in &mut report.diagnostics {

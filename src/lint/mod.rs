@@ -29,6 +29,7 @@ use crate::model::front_matter::PageDate;
 pub use crate::config::lint::{Allow, Level, LintConfig, PageLint, Rule};
 pub use crate::derived::Allowed;
 pub use crate::diagnostics::{summary, to_json_line};
+use crate::markdown::scan::Scan;
 use text::{HeadingProblem, TextStats};
 
 /// Code of the warning for a `lint.allow` entry naming no rule.
@@ -95,6 +96,8 @@ pub struct LintPage<'a> {
     pub callout_levels: Vec<&'a str>,
     /// Front matter `lint.allow`.
     pub allow: &'a [Allow],
+    /// The renderer's scan of the body, when it kept one; else the body is parsed here.
+    pub scan: Option<&'a Scan>,
 }
 
 impl<'a> LintPage<'a> {
@@ -124,6 +127,7 @@ impl<'a> LintPage<'a> {
             references: 0,
             callout_levels: Vec::new(),
             allow: &[],
+            scan: None,
         }
     }
 
@@ -251,8 +255,8 @@ struct Out<'p, 'a> {
     allows: Vec<Vec<AllowEntry>>,
 }
 
-/// Where findings go: straight into the report ([`Out`]), or recorded for
-/// one page while pages are analysed in parallel ([`PageOut`]).
+/// Where a page's findings go while pages are analysed in parallel
+/// ([`PageOut`]); they are replayed into [`Out`] in page order.
 trait Emit<'p, 'a: 'p> {
     fn pages(&self) -> &'p [LintPage<'a>];
     fn config(&self) -> &'p LintConfig;
@@ -314,31 +318,7 @@ impl<'p, 'a: 'p> Emit<'p, 'a> for PageOut<'p, 'a> {
     }
 }
 
-impl<'p, 'a: 'p> Emit<'p, 'a> for Out<'p, 'a> {
-    fn pages(&self) -> &'p [LintPage<'a>] {
-        self.pages
-    }
-    fn config(&self) -> &'p LintConfig {
-        self.config
-    }
-    fn emit(
-        &mut self,
-        i: usize,
-        rule: Rule,
-        span: Range<usize>,
-        label: impl Into<String>,
-        message: String,
-        hint: String,
-    ) {
-        Out::emit(self, i, rule, span, label, message, hint)
-    }
-}
-
 impl Out<'_, '_> {
-    fn on(&self, rule: Rule) -> bool {
-        self.config.level(rule) != Level::Off
-    }
-
     /// Reports a finding of `rule` on page `i` at `span`.
     fn emit(
         &mut self,
@@ -397,7 +377,9 @@ fn normalize(s: &str) -> String {
             out.push(' ');
         }
         if w.is_ascii() {
-            out.extend(w.bytes().map(|b| char::from(b.to_ascii_lowercase())));
+            let from = out.len();
+            out.push_str(w);
+            out[from..].make_ascii_lowercase();
         } else {
             out.push_str(&w.to_lowercase());
         }
@@ -555,6 +537,24 @@ impl<'a> SiteMaps<'a> {
     }
 }
 
+/// Whether any rule that reads the Markdown bodies is on (required callouts
+/// only when some section requires one).
+pub fn reads_bodies(config: &LintConfig) -> bool {
+    let body_rules = [
+        Rule::ImageAlt,
+        Rule::HeadingOrder,
+        Rule::Readability,
+        Rule::LongSentence,
+        Rule::LinkText,
+        Rule::Claims,
+        Rule::RequiredCallout,
+    ];
+    body_rules
+        .iter()
+        .filter(|&&r| r != Rule::RequiredCallout || !config.required_callout.sections.is_empty())
+        .any(|&r| config.level(r) != Level::Off)
+}
+
 /// The findings of every page, computed in parallel: its rules against the
 /// site-wide maps first, then the rules that read its Markdown (only when one
 /// of them applies).
@@ -566,20 +566,7 @@ fn page_findings(
 ) -> Vec<Vec<Emission>> {
     use rayon::prelude::*;
     let (pages, config) = (out.pages, out.config);
-    let body_rules = [
-        Rule::ImageAlt,
-        Rule::HeadingOrder,
-        Rule::Readability,
-        Rule::LongSentence,
-        Rule::LinkText,
-        Rule::Claims,
-        Rule::RequiredCallout,
-    ];
-    // Required callouts only need the body when some section requires them.
-    let need_body = body_rules
-        .iter()
-        .filter(|&&r| r != Rule::RequiredCallout || !config.required_callout.sections.is_empty())
-        .any(|&r| out.on(r));
+    let need_body = reads_bodies(config);
     (0..pages.len())
         .into_par_iter()
         .map(|i| {
@@ -899,7 +886,10 @@ fn body_rules_for<'p, 'a: 'p>(
     let p = &pages[i];
     let config = out.config();
     let base = p.body_start();
-    let a = text::analyze(p.body());
+    let a = match p.scan {
+        Some(scan) if base == p.body_offset => text::from_scan(p.body(), scan),
+        _ => text::analyze(p.body()),
+    };
     let at = |r: &Range<usize>| base + r.start..base + r.end;
 
     for img in &a.images_without_alt {

@@ -37,18 +37,8 @@
 
 use std::ops::Range;
 
-use pulldown_cmark::{BlockQuoteKind, Event, Options, Parser, Tag, TagEnd};
-
-/// The Markdown options fascia renders with (minus smart punctuation, which
-/// does not change offsets).
-fn options() -> Options {
-    Options::ENABLE_TABLES
-        | Options::ENABLE_FOOTNOTES
-        | Options::ENABLE_STRIKETHROUGH
-        | Options::ENABLE_TASKLISTS
-        | Options::ENABLE_HEADING_ATTRIBUTES
-        | Options::ENABLE_GFM
-}
+use crate::markdown::scan::{self, Block, Scan};
+pub use crate::markdown::scan::{Callout, Heading, Link};
 
 /// One paragraph or list item of prose.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -63,38 +53,7 @@ pub struct Prose {
     pub list_item: bool,
 }
 
-/// A callout: a blockquote starting with `[!KIND]`.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Callout {
-    /// The kind, upper case.
-    pub kind: String,
-    /// The blockquote's first line.
-    pub range: Range<usize>,
-}
-
-/// A heading in the body.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Heading {
-    /// 1 to 6.
-    pub level: u8,
-    /// Its first line, without the line break.
-    pub range: Range<usize>,
-}
-
-/// A link in the body.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Link {
-    /// The visible text (image alt text included, markup and inline code kept as text).
-    pub text: String,
-    /// The destination as written.
-    pub dest: String,
-    /// The whole link, `[text](dest)`.
-    pub range: Range<usize>,
-    /// The text between the brackets (the whole link when it has none).
-    pub text_range: Range<usize>,
-}
-
-/// Everything the lint needs from one Markdown body, found in one pass.
+/// Everything the lint needs from one Markdown body.
 #[derive(Debug, Clone, Default)]
 pub struct Analysis {
     /// Prose paragraphs and list items.
@@ -109,183 +68,31 @@ pub struct Analysis {
     pub callouts: Vec<Callout>,
 }
 
-struct Block {
-    pieces: Vec<Range<usize>>,
-    list_item: bool,
-    callout: Option<String>,
-}
-
 /// Parses `markdown` once and collects prose, headings, images, links and callouts.
 pub fn analyze(markdown: &str) -> Analysis {
-    let mut out = Analysis::default();
-    // Callout kind of each open blockquote (inherited from the outer ones).
-    let mut quotes: Vec<Option<String>> = Vec::new();
-    // `[!KIND]` markers pulldown-cmark does not know, blanked out of prose.
-    let mut markers: Vec<Range<usize>> = Vec::new();
-    let mut block: Option<Block> = None;
-    let mut items = 0usize;
-    // Inside headings, tables, code blocks, metadata: not prose.
-    let mut skip = 0usize;
-    // Open images: (range, has alt text).
-    let mut images: Vec<(Range<usize>, bool)> = Vec::new();
-    // Open links, innermost last.
-    let mut links: Vec<Link> = Vec::new();
+    from_scan(markdown, &scan::scan(markdown))
+}
 
+/// The analysis of `markdown` from a [`Scan`] of it (the renderer's, or [`analyze`]'s).
+pub fn from_scan(markdown: &str, scan: &Scan) -> Analysis {
     // Shortcode calls (`{{ figure(…) }}`, `{% details(…) %}`, `{% end %}`):
     // markup, not prose; sorted by position.
-    let calls = crate::markdown::shortcodes::call_ranges(markdown, options());
-    let flush = |block: &mut Option<Block>, out: &mut Analysis, markers: &[Range<usize>]| {
-        if let Some(b) = block.take() {
-            if let Some(p) = finish(b, markdown, markers, &calls) {
-                out.prose.push(p);
-            }
-        }
-    };
-
-    for (event, range) in Parser::new_ext(markdown, options()).into_offset_iter() {
-        if !matches!(
-            event,
-            Event::Start(Tag::Link { .. }) | Event::End(TagEnd::Link)
-        ) {
-            // Everything inside a link is its text (emphasis, code, images).
-            for link in &mut links {
-                link.text_range.start = link.text_range.start.min(range.start);
-                link.text_range.end = link.text_range.end.max(range.end);
-            }
-        }
-        match event {
-            Event::Start(Tag::BlockQuote(kind)) => {
-                flush(&mut block, &mut out, &markers);
-                let own = match kind {
-                    Some(k) => Some(kind_name(k).to_string()),
-                    None => marker(markdown, range.start).map(|(kind, r)| {
-                        markers.push(r);
-                        kind
-                    }),
-                };
-                if let Some(kind) = &own {
-                    let line_end = markdown[range.start..]
-                        .find('\n')
-                        .map_or(range.end, |i| range.start + i);
-                    out.callouts.push(Callout {
-                        kind: kind.clone(),
-                        range: range.start..line_end.min(range.end),
-                    });
-                }
-                let inherited = own.or_else(|| quotes.last().cloned().flatten());
-                quotes.push(inherited);
-            }
-            Event::End(TagEnd::BlockQuote(_)) => {
-                flush(&mut block, &mut out, &markers);
-                quotes.pop();
-            }
-            Event::Start(Tag::Paragraph) => {
-                flush(&mut block, &mut out, &markers);
-                if skip == 0 {
-                    block = Some(Block {
-                        pieces: Vec::new(),
-                        list_item: items > 0,
-                        callout: quotes.last().cloned().flatten(),
-                    });
-                }
-            }
-            Event::End(TagEnd::Paragraph) => flush(&mut block, &mut out, &markers),
-            Event::Start(Tag::Item) => {
-                flush(&mut block, &mut out, &markers);
-                items += 1;
-            }
-            Event::End(TagEnd::Item) => {
-                flush(&mut block, &mut out, &markers);
-                items = items.saturating_sub(1);
-            }
-            Event::Start(Tag::List(_))
-            | Event::End(TagEnd::List(_))
-            | Event::Start(Tag::FootnoteDefinition(_))
-            | Event::End(TagEnd::FootnoteDefinition)
-            | Event::Start(Tag::HtmlBlock)
-            | Event::End(TagEnd::HtmlBlock) => flush(&mut block, &mut out, &markers),
-            Event::Start(Tag::Heading { level, .. }) => {
-                flush(&mut block, &mut out, &markers);
-                skip += 1;
-                let line_end = markdown[range.start..range.end]
-                    .find('\n')
-                    .map_or(range.end, |i| range.start + i);
-                let text = markdown[range.start..line_end].trim_end();
-                out.headings.push(Heading {
-                    level: level as u8,
-                    range: range.start..range.start + text.len(),
-                });
-            }
-            Event::Start(Tag::Table(_))
-            | Event::Start(Tag::CodeBlock(_))
-            | Event::Start(Tag::MetadataBlock(_)) => {
-                flush(&mut block, &mut out, &markers);
-                skip += 1;
-            }
-            Event::End(TagEnd::Heading(_))
-            | Event::End(TagEnd::Table)
-            | Event::End(TagEnd::CodeBlock)
-            | Event::End(TagEnd::MetadataBlock(_)) => skip = skip.saturating_sub(1),
-            Event::Start(Tag::Image { .. }) => images.push((range, false)),
-            Event::End(TagEnd::Image) => {
-                if let Some((r, has_alt)) = images.pop() {
-                    if !has_alt {
-                        out.images_without_alt.push(r);
-                    }
-                }
-            }
-            Event::Start(Tag::Link { dest_url, .. }) => links.push(Link {
-                text: String::new(),
-                dest: dest_url.to_string(),
-                range: range.clone(),
-                text_range: range.end..range.start,
-            }),
-            Event::End(TagEnd::Link) => {
-                if let Some(mut link) = links.pop() {
-                    if link.text_range.start > link.text_range.end {
-                        link.text_range = link.range.clone();
-                    }
-                    out.links.push(link);
-                }
-            }
-            Event::Text(ref text) | Event::Code(ref text) => {
-                let is_code = matches!(event, Event::Code(_));
-                if let Some(img) = images.last_mut() {
-                    img.1 |= !text.trim().is_empty();
-                }
-                for link in &mut links {
-                    link.text.push_str(text);
-                }
-                if skip > 0 || !images.is_empty() || is_code {
-                    continue;
-                }
-                if block.is_none() && items > 0 {
-                    // Text directly in a tight list item.
-                    block = Some(Block {
-                        pieces: Vec::new(),
-                        list_item: true,
-                        callout: quotes.last().cloned().flatten(),
-                    });
-                }
-                if let Some(b) = &mut block {
-                    b.pieces.push(range);
-                }
-            }
-            Event::SoftBreak | Event::HardBreak => {
-                for link in &mut links {
-                    link.text.push(' ');
-                }
-            }
-            _ => {}
-        }
+    let calls = crate::markdown::shortcodes::call_ranges(markdown, scan::options());
+    Analysis {
+        prose: scan
+            .blocks
+            .iter()
+            .filter_map(|b| finish(b, markdown, &scan.markers, &calls))
+            .collect(),
+        headings: scan.headings.clone(),
+        images_without_alt: scan.images_without_alt.clone(),
+        links: scan.links.clone(),
+        callouts: scan.callouts.clone(),
     }
-    flush(&mut block, &mut out, &markers);
-    out.links.sort_by_key(|l| l.range.start);
-    out
 }
 
 fn finish(
-    b: Block,
+    b: &Block,
     markdown: &str,
     markers: &[Range<usize>],
     calls: &[Range<usize>],
@@ -296,9 +103,10 @@ fn finish(
     for r in &b.pieces {
         bytes[r.start - start..r.end - start].copy_from_slice(&markdown.as_bytes()[r.clone()]);
     }
-    // Markers are in document order and the block starts after every earlier
-    // one, so only the last few can overlap it.
-    for m in markers.iter().rev().take_while(|m| m.end > start) {
+    // Markers before the block end cannot overlap it once they end before
+    // its start; the few that remain are blanked.
+    let last = markers.partition_point(|m| m.start < end);
+    for m in markers[..last].iter().rev().take_while(|m| m.end > start) {
         let (s, e) = (m.start.max(start), m.end.min(end));
         if s < e {
             bytes[s - start..e - start].fill(b' ');
@@ -324,35 +132,9 @@ fn finish(
     Some(Prose {
         range: start..end,
         text,
-        callout: b.callout,
+        callout: b.callout.clone(),
         list_item: b.list_item,
     })
-}
-
-fn kind_name(k: BlockQuoteKind) -> &'static str {
-    match k {
-        BlockQuoteKind::Note => "NOTE",
-        BlockQuoteKind::Tip => "TIP",
-        BlockQuoteKind::Important => "IMPORTANT",
-        BlockQuoteKind::Warning => "WARNING",
-        BlockQuoteKind::Caution => "CAUTION",
-    }
-}
-
-/// A `[!KIND]` marker on the first line of a blockquote starting at `start`.
-fn marker(markdown: &str, start: usize) -> Option<(String, Range<usize>)> {
-    let rest = &markdown[start..];
-    let line = &rest[..rest.find('\n').unwrap_or(rest.len())];
-    let after_gt = line.trim_start().strip_prefix('>')?;
-    let inner = after_gt.trim_start();
-    let kind_and_rest = inner.strip_prefix("[!")?;
-    let close = kind_and_rest.find(']')?;
-    let kind = &kind_and_rest[..close];
-    if kind.is_empty() || !kind.chars().all(|c| c.is_ascii_alphabetic()) {
-        return None;
-    }
-    let at = start + (line.len() - inner.len());
-    Some((kind.to_ascii_uppercase(), at..at + 2 + close + 1))
 }
 
 /// Prose paragraphs and list items of `markdown` (see the module doc).

@@ -4,6 +4,7 @@
 
 pub mod citations;
 mod highlight;
+pub mod scan;
 pub mod shortcodes;
 
 use std::collections::{HashMap, HashSet};
@@ -80,6 +81,9 @@ pub struct Rendered {
     pub missing: Vec<MissingLink>,
     /// Shortcode calls that failed, with their place in the file.
     pub shortcode_problems: Vec<shortcodes::ShortcodeProblem>,
+    /// What the lint reads of the body, with offsets into the body, when
+    /// rendered by [`render_and_scan`]; dropped once the lint has run.
+    pub scan: Option<Box<scan::Scan>>,
 }
 
 /// An `@/` link to a file that does not exist (or is a draft, or failed to load).
@@ -141,11 +145,23 @@ const MORE: &str = "<!-- more -->";
 /// back as data (`missing` links, `unknown_citations`) for the caller to
 /// explain, so this never needs to know about pages.
 pub fn render(text: &str, offset: usize, cx: &MarkdownContext<'_>) -> Rendered {
+    render_with(text, offset, cx, false)
+}
+
+/// As [`render`], and keeps the [`scan::Scan`] of `text` in
+/// [`Rendered::scan`] for the content lint, from the same parse. A body
+/// with shortcodes gets none: it is rendered from the expanded text, whose
+/// offsets are not the file's.
+pub fn render_and_scan(text: &str, offset: usize, cx: &MarkdownContext<'_>) -> Rendered {
+    render_with(text, offset, cx, true)
+}
+
+fn render_with(text: &str, offset: usize, cx: &MarkdownContext<'_>, scan: bool) -> Rendered {
     let Some(sc) = cx.shortcodes.filter(|_| shortcodes::may_contain(text)) else {
-        return render_text(text, offset, cx);
+        return render_text(text, offset, cx, scan);
     };
     let ex = shortcodes::expand(text, options(cx), sc);
-    let mut r = render_text(&ex.text, offset, cx);
+    let mut r = render_text(&ex.text, offset, cx, false);
     // Positions in the expanded text back to positions in the file.
     let back = |p: usize| offset + ex.remap(p.saturating_sub(offset));
     let span_back = |s: &Range<usize>| {
@@ -187,10 +203,20 @@ fn options(cx: &MarkdownContext<'_>) -> Options {
     opts
 }
 
-fn render_text(text: &str, offset: usize, cx: &MarkdownContext<'_>) -> Rendered {
+fn render_text(text: &str, offset: usize, cx: &MarkdownContext<'_>, scan: bool) -> Rendered {
     let opts = options(cx);
-    let events: Vec<(Event, Range<usize>)> =
-        TextMergeWithOffset::new(Parser::new_ext(text, opts).into_offset_iter()).collect();
+    let parser = Parser::new_ext(text, opts).into_offset_iter();
+    let (events, scanned): (Vec<(Event, Range<usize>)>, _) = if scan {
+        // The scan reads the events before adjacent texts are merged.
+        let raw: Vec<_> = parser.collect();
+        let scanned = scan::scan_events(text, &raw);
+        (
+            TextMergeWithOffset::new(raw.into_iter()).collect(),
+            Some(scanned),
+        )
+    } else {
+        (TextMergeWithOffset::new(parser).collect(), None)
+    };
     let mut walk = Walk {
         cx,
         r: Rendered::default(),
@@ -222,7 +248,9 @@ fn render_text(text: &str, offset: usize, cx: &MarkdownContext<'_>) -> Rendered 
         // The marker was not one (in code, or inside other HTML): no anchor after all.
         walk.r.ids.remove("continue-reading");
     }
-    walk.finish(text.len())
+    let mut r = walk.finish(text.len());
+    r.scan = scanned.map(Box::new);
+    r
 }
 
 /// For each quote that starts with an urgency marker on a line of its own
@@ -799,15 +827,24 @@ mod tests {
     use super::*;
 
     fn with(text: &str, health: Option<&MarkdownHealth>) -> Rendered {
+        with_options(text, health, &MarkdownConfig::default(), false)
+    }
+
+    /// Renders `text` (at offset 7 of its file when `scan`, else 0) with `a.md` resolvable.
+    fn with_options(
+        text: &str,
+        health: Option<&MarkdownHealth>,
+        options: &MarkdownConfig,
+        scan: bool,
+    ) -> Rendered {
         let resolve = |p: &str| {
             (p == "a.md").then(|| Resolved {
                 target: 0,
                 permalink: "https://x.org/a/".into(),
             })
         };
-        let options = MarkdownConfig::default();
         let cx = MarkdownContext {
-            options: &options,
+            options,
             resolve: &resolve,
             asset_dir: None,
             static_dir: None,
@@ -815,11 +852,65 @@ mod tests {
             health,
             shortcodes: None,
         };
-        render(text, 0, &cx)
+        if scan {
+            render_and_scan(text, 7, &cx)
+        } else {
+            render(text, 0, &cx)
+        }
     }
 
     fn md(text: &str) -> Rendered {
         with(text, None)
+    }
+
+    mod scan_rides_on_render {
+        use super::super::*;
+        use proptest::prelude::*;
+
+        fn rendered_scan(text: &str, smart_punctuation: bool) -> Option<scan::Scan> {
+            let options = MarkdownConfig {
+                smart_punctuation,
+                ..MarkdownConfig::default()
+            };
+            let health = MarkdownHealth::default();
+            super::with_options(text, Some(&health), &options, true)
+                .scan
+                .map(|s| *s)
+        }
+
+        proptest! {
+            /// The renderer's scan is the lint's own, whatever the offset of
+            /// the body in its file; with smart punctuation only the link
+            /// texts may differ (they are read as rendered).
+            #[test]
+            fn equals_a_scan_of_its_own(
+                t in "([a-z ]|\\n|\\n\\n|> |\\[!NOTE\\] |\\[!DOCTOR\\]|- |## |`|```\\n|\\*|_|\\[x\\]\\(y\\)|!\\[\\]\\(i\\)|\\[|\\]|'|\\.\\.\\.|--|\\||<b>|\\\\){0,60}"
+            ) {
+                let own = scan::scan(&t);
+                prop_assert_eq!(rendered_scan(&t, false), Some(own.clone()));
+                // Smart punctuation also splits text events: the pieces
+                // cover the same bytes.
+                let coalesce = |mut s: scan::Scan| {
+                    for b in &mut s.blocks {
+                        let mut merged: Vec<Range<usize>> = Vec::new();
+                        for r in b.pieces.drain(..) {
+                            match merged.last_mut() {
+                                Some(last) if last.end == r.start => last.end = r.end,
+                                _ => merged.push(r),
+                            }
+                        }
+                        b.pieces = merged;
+                    }
+                    s
+                };
+                let mut smart = coalesce(rendered_scan(&t, true).unwrap());
+                prop_assert_eq!(smart.links.len(), own.links.len());
+                for (a, b) in smart.links.iter_mut().zip(&own.links) {
+                    a.text = b.text.clone();
+                }
+                prop_assert_eq!(smart, coalesce(own));
+            }
+        }
     }
 
     fn health() -> MarkdownHealth {

@@ -167,7 +167,8 @@ pub fn load(
 
     let t = Instant::now();
     diags.extend(load_shortcodes(&site, &mut derived));
-    diags.extend(links::render_bodies(&site, &mut derived));
+    let scan = opts.lint && lint::reads_bodies(&site.config.lint);
+    diags.extend(links::render_bodies(&site, &mut derived, scan));
     timings.markdown = t.elapsed();
 
     let t = Instant::now();
@@ -182,6 +183,14 @@ pub fn load(
         let report = lint::pass(&site, &derived, &today);
         diags.extend(report.diagnostics);
         derived.allowed = report.allowed;
+        // The scans are the lint's alone: nothing downstream holds them.
+        for body in derived
+            .page_bodies
+            .iter_mut()
+            .chain(&mut derived.section_bodies)
+        {
+            body.scan = None;
+        }
         timings.lint = l.elapsed();
     }
     timings.metadata = t.elapsed();

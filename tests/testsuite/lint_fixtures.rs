@@ -401,3 +401,17 @@ fn a_non_breaking_space_before_an_abbreviation_is_read_as_space() {
     assert_eq!(out.status.code(), Some(0), "{report}");
     assert_eq!(report, "");
 }
+
+#[test]
+fn no_lint_checks_only_what_build_checks() {
+    let t = orphan_at("error");
+    let out = t.check(&["--no-lint", "--deny-warnings"]);
+    let report = t.report(&out);
+    assert_eq!(out.status.code(), Some(0), "{report}");
+    assert_eq!(report, "");
+    assert_eq!(
+        t.check(&[]).status.code(),
+        Some(1),
+        "the orphan is an error"
+    );
+}
