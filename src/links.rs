@@ -10,6 +10,7 @@ use serde_json::json;
 use crate::config::health::UrgencyLevel;
 use crate::derived::{Derived, FaqAnswer, ShortcodeTemplates};
 use crate::diagnostics::{closest, Code, Diagnostic};
+use crate::inputs::Reads;
 use crate::markdown::shortcodes::{ProblemKind, ShortcodeProblem, ShortcodeRenderer, Shortcodes};
 use crate::markdown::{
     self, LinkKind, LinkRef, MarkdownContext, MarkdownHealth, Rendered, Resolved,
@@ -35,7 +36,7 @@ pub fn render_bodies(site: &Site, derived: &mut Derived) -> Vec<Diagnostic> {
                 site,
                 &s.file,
                 s.body_offset,
-                (None, &static_dir),
+                (None, &static_dir, &derived.reads),
                 &[],
                 &health,
                 (&derived.shortcodes, caller),
@@ -91,7 +92,7 @@ fn page_body(
         site,
         &p.file,
         p.body_offset,
-        (Some(&p.dir), static_dir),
+        (Some(&p.dir), static_dir, &derived.reads),
         &p.meta.faq,
         &health,
         (&derived.shortcodes, caller),
@@ -160,7 +161,7 @@ fn document_body(
     site: &Site,
     file: &SourceFile,
     body_offset: usize,
-    (asset_dir, static_dir): (Option<&Path>, &Path),
+    (asset_dir, static_dir, reads): (Option<&Path>, &Path, &Reads),
     faq: &[FaqEntry],
     health: &MarkdownHealth,
     (templates, caller): (&ShortcodeTemplates, serde_json::Value),
@@ -176,6 +177,7 @@ fn document_body(
         resolve: &resolve,
         asset_dir,
         static_dir: Some(static_dir),
+        reads: Some(reads),
         raw_html: true,
         health: Some(health),
         shortcodes: shortcodes.as_ref(),
