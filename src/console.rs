@@ -138,6 +138,9 @@ impl Console {
         if timings || self.verbose {
             self.timings(report);
         }
+        if report.nothing_changed {
+            self.detail("nothing changed since the last build: nothing was rendered");
+        }
         if verb == "Built" {
             let w = &report.written;
             self.detail(format!(
@@ -167,6 +170,7 @@ impl Console {
         let row =
             |name: &str, d: Duration| eprintln!("  {name:<9}{:>8.1} ms", d.as_secs_f64() * 1000.0);
         eprintln!("Timings:");
+        row("inputs", t.inputs);
         row("load", t.load);
         row("parse", t.parse);
         row("markdown", t.markdown);

@@ -6,6 +6,7 @@ use std::path::PathBuf;
 use std::sync::Arc;
 
 use crate::config::lint::Rule;
+use crate::inputs::Reads;
 
 use crate::markdown::shortcodes::ShortcodeRenderer;
 use crate::markdown::Rendered;
@@ -47,6 +48,8 @@ pub struct Derived {
     pub allowed: Vec<Allowed>,
     /// The shortcode templates bodies are rendered with (set before the `links` pass).
     pub shortcodes: ShortcodeTemplates,
+    /// Files that content and templates read by path, for the input fingerprint.
+    pub reads: Arc<Reads>,
 }
 
 /// The shortcode templates of the site and its theme, when it has any.

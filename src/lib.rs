@@ -16,6 +16,7 @@ pub mod derived;
 pub mod diagnostics;
 pub mod external;
 pub mod health;
+pub mod inputs;
 pub mod links;
 pub mod lint;
 pub mod markdown;

@@ -10,6 +10,7 @@ use serde_json::json;
 use crate::config::health::UrgencyLevel;
 use crate::derived::{Derived, FaqAnswer, ShortcodeTemplates};
 use crate::diagnostics::{closest, Code, Diagnostic};
+use crate::inputs::Reads;
 use crate::markdown::shortcodes::{ProblemKind, ShortcodeProblem, ShortcodeRenderer, Shortcodes};
 use crate::markdown::{
     self, LinkKind, LinkRef, MarkdownContext, MarkdownHealth, Rendered, Resolved,
@@ -21,6 +22,8 @@ use crate::model::{PageId, Site, SourceFile, Target};
 /// Where bodies find their images, and whether the lint will read them.
 struct Env<'a> {
     static_dir: &'a Path,
+    /// Where the files read by path are recorded, for the input fingerprint.
+    reads: &'a Reads,
     /// Keep each body's [`markdown::scan::Scan`] for the content lint.
     scan: bool,
 }
@@ -32,6 +35,7 @@ pub fn render_bodies(site: &Site, derived: &mut Derived, scan: bool) -> Vec<Diag
     let static_dir = site.root.join("static");
     let env = Env {
         static_dir: &static_dir,
+        reads: &derived.reads,
         scan,
     };
     let env = &env;
@@ -79,6 +83,7 @@ pub fn render_page(site: &Site, derived: &mut Derived, i: PageId) -> Vec<Diagnos
     let static_dir = site.root.join("static");
     let env = Env {
         static_dir: &static_dir,
+        reads: &derived.reads,
         scan: false,
     };
     let (r, faq, diags) = page_body(site, derived, &env, i);
@@ -195,6 +200,7 @@ fn document_body(
         resolve: &resolve,
         asset_dir,
         static_dir: Some(env.static_dir),
+        reads: Some(env.reads),
         raw_html: true,
         health: Some(health),
         shortcodes: shortcodes.as_ref(),

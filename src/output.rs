@@ -8,6 +8,10 @@
 //! therefore leaves a manifest that claims no hash it cannot vouch for, and
 //! the next build rewrites those files. A staging folder left by a dead build
 //! is removed by the next one.
+//!
+//! The input fingerprint of a clean build is saved last, beside the manifest
+//! and bound to it by hash; every commit removes it before anything moves,
+//! so a fingerprint never vouches for a folder that a build left half-written.
 
 use std::collections::{BTreeMap, HashSet};
 use std::fs;
@@ -22,6 +26,8 @@ use crate::outpath::is_safe_rel;
 pub const MANIFEST: &str = ".fascia-manifest.json";
 /// The staging folder inside the output folder.
 pub const STAGING: &str = ".fascia-staging";
+/// The input fingerprint of the build that wrote the folder (see [`last_fingerprint`]).
+pub const FINGERPRINT: &str = ".fascia-fingerprint.json";
 /// The hash recorded for a file whose content is not known (mid-commit).
 const UNKNOWN: &str = "";
 
@@ -57,7 +63,7 @@ impl Sink for OutputWriter {
 /// fascia's own bookkeeping files.
 pub fn check_rel(rel: &str) -> io::Result<()> {
     let first = rel.split('/').next().unwrap_or("");
-    if !is_safe_rel(rel) || first == MANIFEST || first == STAGING {
+    if !is_safe_rel(rel) || [MANIFEST, STAGING, FINGERPRINT].contains(&first) {
         return Err(io::Error::other(format!(
             "refusing to write `{}`: it is not a path inside the output folder",
             rel.escape_debug()
@@ -90,15 +96,67 @@ pub fn read_manifest(path: &Path) -> Result<Option<BTreeMap<String, String>>, St
         Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(None),
         Err(e) => return Err(format!("cannot read it: {e}")),
     };
+    parse_manifest(&text).map(Some)
+}
+
+/// A manifest's entries, when every one names a path strictly inside the output folder.
+fn parse_manifest(text: &str) -> Result<BTreeMap<String, String>, String> {
     let map: BTreeMap<String, String> =
-        serde_json::from_str(&text).map_err(|e| format!("it is not a manifest: {e}"))?;
+        serde_json::from_str(text).map_err(|e| format!("it is not a manifest: {e}"))?;
     if let Some(bad) = map.keys().find(|k| check_rel(k).is_err()) {
         return Err(format!(
             "it lists `{}`, which is not a path inside the output folder",
             bad.escape_debug()
         ));
     }
-    Ok(Some(map))
+    Ok(map)
+}
+
+/// What the last build saved with [`OutputWriter::commit`] as its
+/// fingerprint, and how many files its manifest lists, when the output
+/// folder is still as that build left it: no staging folder, the manifest
+/// that build wrote (by hash), and every file it lists in place as a plain
+/// file, reached through real folders. `None` otherwise.
+///
+/// Checking every file costs one `lstat` each (and one per folder), and
+/// catches what a full build would repair: a file deleted or replaced by a
+/// folder or a link. Like a full build, it does not read the files back.
+pub fn last_fingerprint(out: &Path) -> Option<(String, usize)> {
+    if fs::symlink_metadata(out.join(STAGING)).is_ok() {
+        return None;
+    }
+    let stored = read_plain(&out.join(FINGERPRINT))?;
+    let (manifest_hash, record) = stored.split_once('\n')?;
+    let text = read_plain(&out.join(MANIFEST))?;
+    if format!("{:032x}", xxhash_rust::xxh3::xxh3_128(text.as_bytes())) != manifest_hash {
+        return None;
+    }
+    let map = parse_manifest(&text).ok()?;
+    if map.values().any(|h| h == UNKNOWN) || !all_in_place(out, &map) {
+        return None;
+    }
+    Some((record.to_string(), map.len()))
+}
+
+/// The text of a regular file, never read through a link.
+fn read_plain(path: &Path) -> Option<String> {
+    fs::symlink_metadata(path).ok().filter(|m| m.is_file())?;
+    fs::read_to_string(path).ok()
+}
+
+/// True when every file of `map` is a plain file in `out`, with only real
+/// folders on its way (each folder checked once).
+fn all_in_place(out: &Path, map: &BTreeMap<String, String>) -> bool {
+    let mut folders: HashSet<&str> = HashSet::new();
+    map.keys().all(|rel| {
+        let folders_ok = rel.match_indices('/').all(|(i, _)| {
+            let dir = &rel[..i];
+            folders.contains(dir)
+                || (fs::symlink_metadata(out.join(dir)).is_ok_and(|m| m.is_dir())
+                    && folders.insert(dir))
+        });
+        folders_ok && fs::symlink_metadata(out.join(rel)).is_ok_and(|m| m.is_file())
+    })
 }
 
 impl OutputWriter {
@@ -219,13 +277,14 @@ impl OutputWriter {
             .contains_key(rel)
     }
 
-    /// Moves staged files into place, removes stale files fascia wrote before, and saves the manifest.
+    /// Moves staged files into place, removes stale files fascia wrote before, and saves the manifest,
+    /// then `fingerprint` (for [`last_fingerprint`]) when given.
     ///
     /// Every target is checked before the first file moves (a file where a
     /// folder is needed, a folder where a file goes, a symbolic link on the
     /// way), so those conflicts leave the output folder as it was. An error of
     /// the file system during the move itself says so in [`CommitError::changed`].
-    pub fn commit(self) -> Result<WriteStats, CommitError> {
+    pub fn commit(self, fingerprint: Option<&str>) -> Result<WriteStats, CommitError> {
         let Some(staging) = self.staging.clone() else {
             return Ok(WriteStats::default());
         };
@@ -238,9 +297,11 @@ impl OutputWriter {
         for rel in &pending {
             journal.insert(rel.clone(), UNKNOWN.into());
         }
+        // The fingerprint goes first: from here on the folder may change.
         let ready = pending
             .iter()
             .try_for_each(|rel| check_target(&self.out, rel))
+            .and_then(|()| remove_fingerprint(&self.out))
             .and_then(|()| save_manifest(&self.out, &journal));
         if let Err(error) = ready {
             let _ = fs::remove_dir_all(&staging);
@@ -252,12 +313,20 @@ impl OutputWriter {
                 changed: false,
             });
         }
-        Self::move_in(&self.out, &self.old, &staging, &new, &pending, self.fresh).map_err(|error| {
-            CommitError {
+        let stats = Self::move_in(&self.out, &self.old, &staging, &new, &pending, self.fresh)
+            .and_then(|stats| {
+                let manifest = save_manifest(&self.out, &new)?;
+                if let Some(record) = fingerprint {
+                    save_fingerprint(&self.out, &manifest, record);
+                }
+                Ok(stats)
+            })
+            .map_err(|error| CommitError {
                 error,
                 changed: true,
-            }
-        })
+            })?;
+        let _ = fs::remove_dir_all(&staging);
+        Ok(stats)
     }
 
     fn move_in(
@@ -319,8 +388,6 @@ impl OutputWriter {
                 remove_empty_parents(out, rel);
             }
         }
-        save_manifest(out, new)?;
-        let _ = fs::remove_dir_all(staging);
         Ok(stats)
     }
 
@@ -401,16 +468,43 @@ fn check_target(out: &Path, rel: &str) -> io::Result<()> {
     Ok(())
 }
 
-/// Writes the manifest atomically (temporary file, then rename), unless it is already so.
-fn save_manifest(out: &Path, map: &BTreeMap<String, String>) -> io::Result<()> {
+/// Writes the manifest atomically (temporary file, then rename), unless it
+/// is already so; returns its text.
+fn save_manifest(out: &Path, map: &BTreeMap<String, String>) -> io::Result<String> {
     let text = serde_json::to_string(map).map_err(io::Error::other)?;
     let path = out.join(MANIFEST);
     if fs::read_to_string(&path).ok().as_deref() == Some(text.as_str()) {
-        return Ok(());
+        return Ok(text);
     }
     let tmp = out.join(STAGING).join(MANIFEST);
-    fs::write(&tmp, text)?;
-    fs::rename(tmp, path)
+    fs::write(&tmp, &text)?;
+    fs::rename(tmp, path)?;
+    Ok(text)
+}
+
+/// Saves `record` bound to the manifest's text, atomically. The fingerprint
+/// only saves work, so a failure just leaves none.
+fn save_fingerprint(out: &Path, manifest: &str, record: &str) {
+    let text = format!(
+        "{:032x}\n{record}",
+        xxhash_rust::xxh3::xxh3_128(manifest.as_bytes())
+    );
+    let tmp = out.join(STAGING).join(FINGERPRINT);
+    if fs::write(&tmp, text)
+        .and_then(|()| fs::rename(&tmp, out.join(FINGERPRINT)))
+        .is_err()
+    {
+        let _ = remove_fingerprint(out);
+    }
+}
+
+/// Removes the fingerprint of the last build (a file or a link, never a
+/// folder): from now on the folder may change, and nothing may vouch for it.
+fn remove_fingerprint(out: &Path) -> io::Result<()> {
+    match fs::symlink_metadata(out.join(FINGERPRINT)) {
+        Ok(m) if !m.is_dir() => fs::remove_file(out.join(FINGERPRINT)),
+        _ => Ok(()),
+    }
 }
 
 /// Removes a staging folder left by a build that died; never follows a link.

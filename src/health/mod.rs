@@ -158,6 +158,7 @@ fn render_disclaimer(site: &Site, text: &str) -> Arc<str> {
         resolve: &resolve,
         asset_dir: None,
         static_dir: None,
+        reads: None,
         raw_html: false,
         health: None,
         shortcodes: None,

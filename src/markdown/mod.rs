@@ -17,6 +17,7 @@ use pulldown_cmark::{
 
 use crate::config::health::UrgencyLevel;
 use crate::config::MarkdownConfig;
+use crate::inputs::Reads;
 
 /// What a link points at, as far as the checker cares.
 #[derive(Debug, Clone)]
@@ -120,6 +121,8 @@ pub struct MarkdownContext<'a> {
     pub asset_dir: Option<&'a Path>,
     /// The site's `static/` folder, for images given as `/path`.
     pub static_dir: Option<&'a Path>,
+    /// Where the images read for their size are recorded (for the input fingerprint).
+    pub reads: Option<&'a Reads>,
     /// Whether raw HTML passes through (bodies) or is shown as text (FAQ answers).
     pub raw_html: bool,
     /// Urgency callouts and citations; without it `> [!EMERGENCY]` is a plain
@@ -653,6 +656,9 @@ fn image_size(src: &str, cx: &MarkdownContext<'_>) -> Option<(usize, usize)> {
         Some(rest) => cx.static_dir?.join(rest),
         None => cx.asset_dir?.join(clean),
     };
+    if let Some(reads) = cx.reads {
+        reads.note(&path);
+    }
     imagesize::size(path).ok().map(|s| (s.width, s.height))
 }
 
@@ -848,6 +854,7 @@ mod tests {
             resolve: &resolve,
             asset_dir: None,
             static_dir: None,
+            reads: None,
             raw_html: true,
             health,
             shortcodes: None,
@@ -950,6 +957,7 @@ mod tests {
             resolve: &resolve,
             asset_dir: None,
             static_dir: None,
+            reads: None,
             raw_html: true,
             health: None,
             shortcodes: None,

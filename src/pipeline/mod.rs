@@ -3,6 +3,7 @@
 //! `check` is the same run without the write; `serve` runs it into memory and
 //! uses [`Session`] for incremental rebuilds, which reuse these same stages.
 
+mod fingerprint;
 mod incremental;
 
 pub use crate::external::ExternalOptions;
@@ -23,6 +24,7 @@ use crate::content;
 use crate::derived::Derived;
 use crate::diagnostics::{error_count, Code, Diagnostic};
 use crate::health;
+use crate::inputs::Reads;
 use crate::links;
 use crate::lint;
 use crate::metadata::related;
@@ -87,6 +89,9 @@ impl BuildOptions {
 /// Time spent per stage.
 #[derive(Debug, Default, Clone)]
 pub struct Timings {
+    /// Hashing the inputs for the fingerprint, and checking the output
+    /// folder when it matches.
+    pub inputs: Duration,
     /// Reading the config, walking `content/` and reading the files.
     pub load: Duration,
     /// Parsing front matter and building the page tree.
@@ -129,6 +134,10 @@ pub struct BuildReport {
     pub timings: Timings,
     /// Lint findings that pages allow, listed by `check`.
     pub allowed: Vec<crate::derived::Allowed>,
+    /// Nothing changed since the last build, which found no problem: its
+    /// fingerprint matched, the output folder is as it left it, and nothing
+    /// was loaded, rendered or written.
+    pub nothing_changed: bool,
     /// Wall time.
     pub elapsed: Duration,
 }
@@ -156,7 +165,10 @@ pub fn load(
     let config_warnings = std::mem::take(&mut config.warnings);
     let (mut site, mut diags, read) = content::load(&opts.root, config, opts.drafts);
     diags.extend(config_warnings);
-    let mut derived = Derived::default();
+    let mut derived = Derived {
+        reads: Arc::new(Reads::new(&site.root, &fingerprint::folders(&site.config))),
+        ..Derived::default()
+    };
     let (taxonomies, terms, d) = content::taxonomies::build(&site, &site.config);
     site.taxonomies = taxonomies;
     derived.terms = terms;
@@ -201,7 +213,7 @@ pub fn load(
 /// for the links pass. A theme that cannot be read is reported when rendering.
 fn load_shortcodes(site: &Site, derived: &mut Derived) -> Option<Diagnostic> {
     let files = theme::collect(&site.root, site.config.theme.as_deref()).ok()?;
-    match ShortcodeTemplates::new(site, &files.templates) {
+    match ShortcodeTemplates::new(site, &files.templates, &derived.reads) {
         Ok(t) => {
             derived.shortcodes = crate::derived::ShortcodeTemplates(
                 t.map(|t| std::sync::Arc::new(t) as std::sync::Arc<_>),
@@ -425,19 +437,50 @@ impl Built {
 /// Runs the whole build into the output folder (or, for `check`, nowhere).
 /// On any error nothing in the output folder changes. The built state comes
 /// back too, for `check --external`.
+///
+/// A build whose inputs match the fingerprint the last build saved, into an
+/// output folder as that build left it, stops there: nothing is loaded,
+/// rendered or written (`nothing_changed`; never with `--force` or `check`).
 pub fn build(opts: &BuildOptions) -> (BuildReport, Option<Built>) {
     let start = Instant::now();
     let mut report = BuildReport::default();
+    let inputs = (!opts.dry_run).then(|| fingerprint_inputs(opts)).flatten();
+    let last = inputs
+        .as_ref()
+        .filter(|_| !opts.force)
+        .and_then(|i| i.unchanged());
+    if let (Some(last), Some(inputs)) = (last, &inputs) {
+        (report.pages, report.sections, report.terms) = last.counts;
+        report.written.unchanged = last.files;
+        report.output = inputs.out.clone();
+        report.nothing_changed = true;
+        report.timings.inputs = start.elapsed();
+        report.elapsed = start.elapsed();
+        return (report, None);
+    }
+    report.timings.inputs = start.elapsed();
     let built = prepare_site(opts, &mut report);
     let built = built.and_then(|built| {
-        report.output = opts
-            .output
-            .clone()
-            .unwrap_or_else(|| opts.root.join(&built.site.config.output_dir));
-        write(opts, &built, &mut report).then_some(built)
+        report.output = output_folder(opts, &built.site.config);
+        write(opts, &built, &mut report, inputs.as_ref()).then_some(built)
     });
     report.elapsed = start.elapsed();
     (report, built)
+}
+
+/// The output folder: `--output`, else `output_dir` of the site.
+fn output_folder(opts: &BuildOptions, config: &Config) -> PathBuf {
+    opts.output
+        .clone()
+        .unwrap_or_else(|| opts.root.join(&config.output_dir))
+}
+
+/// The inputs of a build of `opts`, hashed; `None` when `site.toml` does not
+/// load or some input cannot be vouched for (the build then runs in full).
+fn fingerprint_inputs(opts: &BuildOptions) -> Option<fingerprint::Inputs> {
+    let config = Config::load(&opts.root).ok()?;
+    let out = output_folder(opts, &config);
+    fingerprint::Inputs::of(opts, &config, out, &PageDate::today())
 }
 
 /// `check --external`: checks every external link of a built site over the
@@ -448,8 +491,15 @@ pub fn check_external(built: &Built, opts: &ExternalOptions) -> (usize, Vec<Diag
     (count, crate::external::check(links, opts))
 }
 
-/// Renders into the output folder and commits; false when an error stopped it.
-fn write(opts: &BuildOptions, built: &Built, report: &mut BuildReport) -> bool {
+/// Renders into the output folder and commits; false when an error stopped
+/// it. Saves the fingerprint of `inputs` when the build found no problem.
+fn write(
+    opts: &BuildOptions,
+    built: &Built,
+    report: &mut BuildReport,
+    inputs: Option<&fingerprint::Inputs>,
+) -> bool {
+    let counts = (report.pages, report.sections, report.terms);
     let diags = &mut report.diagnostics;
     if let Some(problem) = output_overlaps_site(&report.output, &opts.root) {
         let (file, fix) = match opts.output {
@@ -497,24 +547,34 @@ fn write(opts: &BuildOptions, built: &Built, report: &mut BuildReport) -> bool {
             .filter_map(|(rel, bytes)| writer.put(rel, bytes).err().map(|e| io_error(rel, e)))
             .collect::<Vec<_>>(),
     );
-    let ok = if error_count(diags) > 0 {
-        writer.abort();
-        false
-    } else {
-        match writer.commit() {
-            Ok(stats) => {
-                report.written = stats;
-                true
-            }
-            Err(e) => {
-                report.partly_written = e.changed;
-                diags.push(io_error(&report.output.display().to_string(), e.error));
-                false
-            }
-        }
-    };
+    // Warnings are not saved: a build that reports any always runs in full.
+    let record = inputs
+        .filter(|_| diags.is_empty())
+        .and_then(|i| i.record(&built.derived.reads, counts));
+    let ok = finish(writer, report, record.as_deref());
     report.timings.write = t.elapsed();
     ok
+}
+
+/// Commits what `writer` staged, with the fingerprint `record`, or throws it
+/// away when the build found an error; false when it did not commit.
+fn finish(writer: OutputWriter, report: &mut BuildReport, record: Option<&str>) -> bool {
+    if error_count(&report.diagnostics) > 0 {
+        writer.abort();
+        return false;
+    }
+    match writer.commit(record) {
+        Ok(stats) => {
+            report.written = stats;
+            true
+        }
+        Err(e) => {
+            report.partly_written = e.changed;
+            let what = report.output.display().to_string();
+            report.diagnostics.push(io_error(&what, e.error));
+            false
+        }
+    }
 }
 
 fn output_overlaps_site(out: &Path, root: &Path) -> Option<&'static str> {

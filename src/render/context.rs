@@ -304,6 +304,7 @@ pub(super) fn shared_values(
     }
     Shared {
         root: site.root.clone(),
+        reads: derived.reads.clone(),
         translations: site.config.translations.clone(),
         language: site.config.language.clone(),
         taxonomies,

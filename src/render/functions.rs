@@ -9,6 +9,7 @@ use serde_json::{json, Value};
 use tera::{Error, Result, Tera};
 
 use super::{Shared, TaxonomyEntry};
+use crate::inputs::Reads;
 use crate::markdown::{self, MarkdownContext, Resolved};
 use crate::metadata::related::excerpt;
 use crate::model::front_matter::PageDate;
@@ -116,12 +117,12 @@ fn register_taxonomy_functions(tera: &mut Tera, shared: &Arc<Shared>) {
 fn register_data_functions(tera: &mut Tera, shared: &Arc<Shared>) {
     let s = shared.clone();
     tera.register_function("load_data", move |args: &HashMap<String, Value>| {
-        load_data(&s.root, args)
+        load_data(&s.root, &s.reads, args)
     });
     let s = shared.clone();
     tera.register_function(
         "get_image_metadata",
-        move |args: &HashMap<String, Value>| get_image_metadata(&s.root, args),
+        move |args: &HashMap<String, Value>| get_image_metadata(&s.root, &s.reads, args),
     );
     let s = shared.clone();
     tera.register_function("trans", move |args: &HashMap<String, Value>| {
@@ -168,6 +169,7 @@ fn register_filters(tera: &mut Tera, shared: &Arc<Shared>) {
                 resolve: &resolve,
                 asset_dir: None,
                 static_dir: None,
+                reads: None,
                 raw_html: true,
                 health: None,
                 shortcodes: None,
@@ -263,8 +265,10 @@ fn taxonomy<'a>(s: &'a Shared, kind: &str, func: &str) -> Result<&'a TaxonomyEnt
 /// by `format` or the extension. Only files inside the site folder are read:
 /// a path that leaves it (`..`, an absolute path, a link out) is refused, since
 /// shortcodes let content choose the path. Remote URLs are not fetched.
+/// The files looked at go to `reads`.
 pub(super) fn load_data(
     site_root: &std::path::Path,
+    reads: &Reads,
     args: &HashMap<String, Value>,
 ) -> Result<Value> {
     let path = str_arg(args, "path", "load_data")?;
@@ -278,7 +282,7 @@ pub(super) fn load_data(
         ));
     }
     // As in Zola: relative to the site root, else to content/.
-    let Some(real) = site_file(site_root, path, &["", "content"], "load_data")? else {
+    let Some(real) = site_file((site_root, reads), path, &["", "content"], "load_data")? else {
         if !required {
             return Ok(Value::Null);
         }
@@ -312,9 +316,10 @@ pub(super) fn load_data(
 
 /// The file `path` names, looked up under each of `dirs` of the site root, or
 /// `None`. A path that leaves the site (`..`, absolute, or a link out) is an
-/// error: content chooses these paths through shortcodes.
+/// error: content chooses these paths through shortcodes. Every place looked
+/// at goes to `reads` first.
 fn site_file(
-    site_root: &std::path::Path,
+    (site_root, reads): (&std::path::Path, &Reads),
     path: &str,
     dirs: &[&str],
     func: &str,
@@ -338,11 +343,10 @@ fn site_file(
     let root = site_root
         .canonicalize()
         .unwrap_or_else(|_| site_root.to_path_buf());
-    let Some(file) = dirs
-        .iter()
-        .map(|d| root.join(d).join(rel))
-        .find(|c| c.is_file())
-    else {
+    let Some(file) = dirs.iter().map(|d| root.join(d).join(rel)).find(|c| {
+        reads.note(c);
+        c.is_file()
+    }) else {
         return Ok(None);
     };
     let real = file
@@ -356,9 +360,10 @@ fn site_file(
 
 /// Zola's `get_image_metadata(path, allow_missing)`: `{width, height, format,
 /// mime}` of an image under `static/`, `content/` or the site root (only
-/// inside the site folder, as for `load_data`).
+/// inside the site folder, as for `load_data`; the files looked at go to `reads`).
 pub(super) fn get_image_metadata(
     site_root: &std::path::Path,
+    reads: &Reads,
     args: &HashMap<String, Value>,
 ) -> Result<Value> {
     let path = str_arg(args, "path", "get_image_metadata")?;
@@ -372,7 +377,7 @@ pub(super) fn get_image_metadata(
         ));
     }
     let dirs = ["static", "content", ""];
-    let Some(file) = site_file(site_root, path, &dirs, "get_image_metadata")? else {
+    let Some(file) = site_file((site_root, reads), path, &dirs, "get_image_metadata")? else {
         if allow_missing {
             return Ok(Value::Null);
         }

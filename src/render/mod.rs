@@ -105,6 +105,8 @@ pub(crate) struct Shared {
     pub today: crate::model::front_matter::PageDate,
     /// The site root: `load_data` reads only below it.
     pub root: std::path::PathBuf,
+    /// Where `load_data` and `get_image_metadata` record what they read.
+    pub reads: Arc<crate::inputs::Reads>,
     /// `[translations]` of the default language, for `trans`.
     pub translations: toml::Table,
     /// The default language.

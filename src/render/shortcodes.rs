@@ -7,12 +7,14 @@
 //! `markdown` filter are there.
 
 use std::collections::HashMap;
+use std::sync::Arc;
 
 use serde_json::{json, Map, Value};
 use tera::{Context, Tera};
 
 use super::theme::TemplateSource;
 use crate::config::Config;
+use crate::inputs::Reads;
 use crate::markdown::shortcodes::{ShortcodeCall, ShortcodeKind, ShortcodeRenderer};
 use crate::markdown::{self, MarkdownContext, Resolved};
 use crate::model::{toml_to_json, Site};
@@ -33,6 +35,7 @@ impl ShortcodeTemplates {
     pub fn new(
         site: &Site,
         templates: &[TemplateSource],
+        reads: &Arc<Reads>,
     ) -> Result<Option<ShortcodeTemplates>, String> {
         let mut latest: HashMap<&str, &TemplateSource> = HashMap::new();
         for t in templates {
@@ -86,6 +89,7 @@ impl ShortcodeTemplates {
                     resolve: &resolve,
                     asset_dir: None,
                     static_dir: None,
+                    reads: None,
                     raw_html: true,
                     health: None,
                     shortcodes: None,
@@ -102,14 +106,16 @@ impl ShortcodeTemplates {
                 Ok(json!(html))
             },
         );
-        let root = site.root.clone();
+        let (root, r) = (site.root.clone(), reads.clone());
         tera.register_function("load_data", move |args: &HashMap<String, Value>| {
-            super::functions::load_data(&root, args)
+            super::functions::load_data(&root, &r, args)
         });
-        let root = site.root.clone();
+        let (root, r) = (site.root.clone(), reads.clone());
         tera.register_function(
             "get_image_metadata",
-            move |args: &HashMap<String, Value>| super::functions::get_image_metadata(&root, args),
+            move |args: &HashMap<String, Value>| {
+                super::functions::get_image_metadata(&root, &r, args)
+            },
         );
         Ok(Some(ShortcodeTemplates {
             tera,

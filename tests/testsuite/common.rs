@@ -72,10 +72,16 @@ impl SiteTest {
 
     /// Runs `fascia ARGS` in the root with `NO_COLOR` set.
     pub fn run(&self, args: &[&str]) -> Output {
+        self.run_env(args, &[])
+    }
+
+    /// Runs `fascia ARGS` in the root like [`SiteTest::run`], with `env` set too.
+    pub fn run_env(&self, args: &[&str], env: &[(&str, &str)]) -> Output {
         Command::cargo_bin("fascia")
             .unwrap()
             .current_dir(self.root())
             .env("NO_COLOR", "1")
+            .envs(env.iter().copied())
             .args(args)
             .output()
             .unwrap()
@@ -202,6 +208,25 @@ pub fn snapshot(dir: &Path) -> BTreeMap<PathBuf, (u64, SystemTime)> {
                 ),
             )
         })
+        .collect()
+}
+
+/// Every file of an output folder with its bytes, fascia's own files left out.
+pub fn output_tree(dir: &Path) -> BTreeMap<String, Vec<u8>> {
+    walkdir::WalkDir::new(dir)
+        .into_iter()
+        .filter_map(Result::ok)
+        .filter(|e| e.file_type().is_file())
+        .map(|e| {
+            let rel = e
+                .path()
+                .strip_prefix(dir)
+                .unwrap()
+                .to_string_lossy()
+                .into_owned();
+            (rel, std::fs::read(e.path()).unwrap())
+        })
+        .filter(|(rel, _)| !rel.starts_with(".fascia"))
         .collect()
 }
 

@@ -13,6 +13,7 @@ mod corpus;
 mod diagnostics;
 mod errors;
 mod external;
+mod fingerprint;
 mod hardening;
 mod health_fixtures;
 mod lint_fixtures;

@@ -212,31 +212,12 @@ fn build_with_fault(root: &Path, fault_after: Option<usize>) -> std::process::Ex
     cmd.output().unwrap().status
 }
 
-/// Every file of an output folder with its bytes, fascia's own files left out.
-fn tree(dir: &Path) -> std::collections::BTreeMap<String, Vec<u8>> {
-    walkdir::WalkDir::new(dir)
-        .into_iter()
-        .filter_map(Result::ok)
-        .filter(|e| e.file_type().is_file())
-        .map(|e| {
-            let rel = e
-                .path()
-                .strip_prefix(dir)
-                .unwrap()
-                .to_string_lossy()
-                .into_owned();
-            (rel, std::fs::read(e.path()).unwrap())
-        })
-        .filter(|(rel, _)| !rel.starts_with(".fascia"))
-        .collect()
-}
-
 #[test]
 fn a_build_killed_during_the_commit_is_repaired_by_the_next_one() {
     let clean = SiteTest::fixture("basic");
     many_pages(&clean, 40, "old");
     clean.build_ok(&[]);
-    let expected = tree(&clean.public());
+    let expected = output_tree(&clean.public());
     // The change below rewrites at least the 40 pages: kill points spread over those moves.
     let points: Vec<usize> = (0..8).map(|k| k * 40 / 8).chain([1, 39]).collect();
     for n in points {
@@ -255,7 +236,7 @@ fn a_build_killed_during_the_commit_is_repaired_by_the_next_one() {
         many_pages(&t, 40, "old");
         std::fs::remove_file(t.root().join("content/conditions/gone.md")).unwrap();
         assert!(build_with_fault(t.root(), None).success());
-        let got = tree(&t.public());
+        let got = output_tree(&t.public());
         let differ: Vec<&String> = got
             .keys()
             .chain(expected.keys())

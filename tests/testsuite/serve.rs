@@ -283,7 +283,8 @@ fn served_site_equals_a_fresh_build_after_edits_creations_renames_and_deletions(
         .into_iter()
         .filter_map(Result::ok)
     {
-        if !e.file_type().is_file() || e.file_name() == ".fascia-manifest.json" {
+        // fascia's own files (manifest, fingerprint) are never served.
+        if !e.file_type().is_file() || e.file_name().to_string_lossy().starts_with(".fascia-") {
             continue;
         }
         let rel = e
@@ -507,7 +508,8 @@ fn assert_served_equals_build(root: &Path, port: u16) {
         .into_iter()
         .filter_map(Result::ok)
     {
-        if !e.file_type().is_file() || e.file_name() == ".fascia-manifest.json" {
+        // fascia's own files (manifest, fingerprint) are never served.
+        if !e.file_type().is_file() || e.file_name().to_string_lossy().starts_with(".fascia-") {
             continue;
         }
         let rel = e.path().strip_prefix(out.path()).unwrap();
