@@ -119,7 +119,8 @@ pub struct MarkdownContext<'a> {
     pub resolve: &'a (dyn Fn(&str) -> Option<Resolved> + Sync),
     /// Folder where relative image paths are looked up (the page's folder).
     pub asset_dir: Option<&'a Path>,
-    /// The site's `static/` folder, for images given as `/path`.
+    /// The site's `static/` folder, for images given as `/path`; its parent is
+    /// the site folder, outside which no image is read.
     pub static_dir: Option<&'a Path>,
     /// Where the images read for their size are recorded (for the input fingerprint).
     pub reads: Option<&'a Reads>,
@@ -656,10 +657,17 @@ fn image_size(src: &str, cx: &MarkdownContext<'_>) -> Option<(usize, usize)> {
         Some(rest) => cx.static_dir?.join(rest),
         None => cx.asset_dir?.join(clean),
     };
+    // Content is untrusted: only a file whose real path lies inside the site
+    // folder (the parent of `static/`) is read, whatever `..` or links say.
+    let site = cx.static_dir?.parent()?.canonicalize().ok()?;
+    let real = path.canonicalize().ok()?;
+    if !real.starts_with(&site) {
+        return None;
+    }
     if let Some(reads) = cx.reads {
         reads.note(&path);
     }
-    imagesize::size(path).ok().map(|s| (s.width, s.height))
+    imagesize::size(real).ok().map(|s| (s.width, s.height))
 }
 
 fn link_target(
