@@ -35,14 +35,17 @@ impl Console {
 
     /// Prints diagnostics (only errors when quiet).
     pub fn diagnostics(&self, diags: &[Diagnostic]) {
-        let shown: Vec<Diagnostic> = diags
-            .iter()
-            .filter(|d| !self.quiet || d.severity == Severity::Error)
-            .cloned()
-            .collect();
-        if !shown.is_empty() {
-            eprint!("{}", render_all(&shown, self.color));
-        }
+        let text = if self.quiet {
+            let errors: Vec<Diagnostic> = diags
+                .iter()
+                .filter(|d| d.severity == Severity::Error)
+                .cloned()
+                .collect();
+            render_all(&errors, self.color)
+        } else {
+            render_all(diags, self.color)
+        };
+        eprint!("{text}");
     }
 
     /// A result line on stdout, unless quiet.

@@ -418,9 +418,16 @@ pub fn report_order(diags: &[Diagnostic]) -> Vec<&Diagnostic> {
 
 /// Renders every diagnostic in [`report_order`], each followed by a blank line.
 pub fn render_all(diags: &[Diagnostic], color: bool) -> String {
-    let mut out = String::new();
-    for d in report_order(diags) {
-        let _ = writeln!(out, "{}\n", d.render(color));
+    use rayon::prelude::*;
+    // Thousands of lint findings take a while to lay out: in parallel, then
+    // joined in report order.
+    let shown: Vec<String> = report_order(diags)
+        .into_par_iter()
+        .map(|d| d.render(color))
+        .collect();
+    let mut out = String::with_capacity(shown.iter().map(|s| s.len() + 2).sum());
+    for d in shown {
+        let _ = writeln!(out, "{d}\n");
     }
     out
 }

@@ -956,7 +956,8 @@ fn body_rules_for<'p, 'a: 'p>(
     // Sentences: long ones, and the counts behind the grade.
     let max_words = config.long_sentence.max_words;
     let mut stats = TextStats::default();
-    let mut graded: Vec<(f64, Range<usize>)> = Vec::new();
+    // The three hardest sentences, hardest first (the earlier one on a tie).
+    let mut hardest: Vec<(f64, Range<usize>)> = Vec::with_capacity(4);
     // Reused for every paragraph.
     let (mut spans, mut counts) = (Vec::new(), Vec::new());
     for prose in &a.prose {
@@ -990,7 +991,12 @@ fn body_rules_for<'p, 'a: 'p>(
             stats.add(st);
             let span = at(&(prose.range.start + s.start..prose.range.start + s.end));
             if let Some(g) = st.grade() {
-                graded.push((g, span.clone()));
+                // Sentences come in order, so a tie goes after the ones kept.
+                let at = hardest.iter().position(|(h, _)| h.total_cmp(&g).is_lt());
+                if let Some(k) = at.or((hardest.len() < 3).then_some(hardest.len())) {
+                    hardest.insert(k, (g, span.clone()));
+                    hardest.truncate(3);
+                }
             }
             let counted = if prose.callout.is_some() {
                 st.words * 2
@@ -1044,9 +1050,8 @@ fn body_rules_for<'p, 'a: 'p>(
     let rc = &config.readability;
     if let Some(grade) = stats.grade().filter(|_| stats.words >= rc.min_words) {
         if grade > rc.max_grade {
-            graded.sort_by(|x, y| y.0.total_cmp(&x.0).then(x.1.start.cmp(&y.1.start)));
             let mut hint = String::from("simplify the hardest sentences:");
-            for (g, span) in graded.iter().take(3) {
+            for (g, span) in &hardest {
                 let (line, _) = crate::diagnostics::line_col(p.source, span.start);
                 let _ = write!(
                     hint,
@@ -1054,7 +1059,7 @@ fn body_rules_for<'p, 'a: 'p>(
                     one_line(&p.source[span.clone()], 60)
                 );
             }
-            let (span, label) = graded.first().map_or_else(
+            let (span, label) = hardest.first().map_or_else(
                 || (p.fence(), String::new()),
                 |(g, span)| (span.clone(), format!("hardest sentence: grade {g:.1}")),
             );

@@ -355,8 +355,13 @@ impl<'t> WordSpans<'t> {
                 self.pos = pos;
                 return None;
             }
-            if bytes[pos].is_ascii_alphanumeric() {
-                break;
+            let b = bytes[pos];
+            if b < 0x80 {
+                if b.is_ascii_alphanumeric() {
+                    break;
+                }
+                pos += 1;
+                continue;
             }
             let (c, l) = char_at(text, pos);
             if c.is_alphanumeric() {
@@ -382,7 +387,8 @@ impl<'t> WordSpans<'t> {
                 }
                 pos += 1;
             }
-            if pos >= len {
+            // Most words end at a space or a punctuation mark that joins nothing.
+            if pos >= len || !matches!(bytes[pos], b'\'' | b'-' | b'.' | b',' | 0x80..) {
                 break;
             }
             let (n, nl) = char_at(text, pos);
