@@ -800,6 +800,29 @@ fn nest(flat: Vec<(u32, String, String)>) -> Vec<Heading> {
     out
 }
 
+/// Escapes text for HTML and XML: `&`, `<`, `>`, `"` and `'` (what templates
+/// escape with, so engine-made markup matches theirs).
+pub fn escape_text(input: &str) -> String {
+    let mut out = String::with_capacity(input.len() + 8);
+    let mut copied = 0;
+    // Copy runs of plain text at once; only the five special bytes need work.
+    for (i, b) in input.bytes().enumerate() {
+        let entity = match b {
+            b'&' => "&amp;",
+            b'<' => "&lt;",
+            b'>' => "&gt;",
+            b'"' => "&quot;",
+            b'\'' => "&#39;",
+            _ => continue,
+        };
+        out.push_str(&input[copied..i]);
+        out.push_str(entity);
+        copied = i + 1;
+    }
+    out.push_str(&input[copied..]);
+    out
+}
+
 /// HTML-escapes text for an attribute or element.
 pub fn esc(s: &str) -> String {
     let mut out = String::with_capacity(s.len());

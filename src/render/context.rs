@@ -160,7 +160,12 @@ impl Renderer {
             });
         let numbering = &derived.page_body(id).citations;
         v["references"] = template::references_value(&p.meta.references, numbering);
-        v["health"] = template::health_value(info.medical, info.disclaimer.as_deref());
+        v["health"] = template::health_value(
+            info.medical,
+            info.disclaimer.as_deref(),
+            &v["review"],
+            &v["references"],
+        );
     }
 }
 

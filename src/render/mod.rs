@@ -496,27 +496,7 @@ fn tera_has(tera: &Tera, name: &str) -> bool {
     tera.get_template_names().any(|n| n == name)
 }
 
-/// Escapes text for HTML and XML: `&`, `<`, `>`, `"` and `'`.
-fn escape(input: &str) -> String {
-    let mut out = String::with_capacity(input.len() + 8);
-    let mut copied = 0;
-    // Copy runs of plain text at once; only the five special bytes need work.
-    for (i, b) in input.bytes().enumerate() {
-        let entity = match b {
-            b'&' => "&amp;",
-            b'<' => "&lt;",
-            b'>' => "&gt;",
-            b'"' => "&quot;",
-            b'\'' => "&#39;",
-            _ => continue,
-        };
-        out.push_str(&input[copied..i]);
-        out.push_str(entity);
-        copied = i + 1;
-    }
-    out.push_str(&input[copied..]);
-    out
-}
+use crate::markdown::escape_text as escape;
 
 fn template_error(
     e: &tera::Error,

@@ -129,7 +129,12 @@ fn medical_page() -> Value {
         &date("2026-06-01"),
     );
     page["references"] = template::references_value(&refs, &numbering);
-    page["health"] = template::health_value(true, Some("<p>Not <em>advice</em>.</p>"));
+    page["health"] = template::health_value(
+        true,
+        Some("<p>Not <em>advice</em>.</p>"),
+        &page["review"],
+        &page["references"],
+    );
     page
 }
 
@@ -153,6 +158,7 @@ fn review_line() {
     page["review"]["by"]["url"] = Value::Null;
     page["review"]["by"]["credentials"] = Value::Null;
     page["review"]["overdue"] = json!(true);
+    page["health"] = template::health_value(true, None, &page["review"], &page["references"]);
     let html = render(page);
     assert!(
         html.contains("<span>Reviewed by Jane &lt;Doe&gt;, Physiotherapist</span>"),
