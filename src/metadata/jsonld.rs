@@ -12,17 +12,30 @@ use crate::model::{PageId, SectionId, Site};
 /// `<`, `>`, `&`, U+2028 and U+2029 become `\u` escapes, which JSON parsers read back unchanged.
 pub fn script_json(value: &Value) -> String {
     let raw = serde_json::to_string(value).unwrap_or_else(|_| "{}".into());
-    let mut out = String::with_capacity(raw.len() + 16);
-    for c in raw.chars() {
-        match c {
-            '<' => out.push_str("\\u003c"),
-            '>' => out.push_str("\\u003e"),
-            '&' => out.push_str("\\u0026"),
-            '\u{2028}' => out.push_str("\\u2028"),
-            '\u{2029}' => out.push_str("\\u2029"),
-            c => out.push(c),
+    let bytes = raw.as_bytes();
+    let mut out = String::new();
+    let mut copied = 0;
+    // Copy runs of plain text at once; the line separators are E2 80 A8/A9.
+    for (i, &b) in bytes.iter().enumerate() {
+        let escaped = match b {
+            b'<' => "\\u003c",
+            b'>' => "\\u003e",
+            b'&' => "\\u0026",
+            0xE2 if bytes.get(i + 1) == Some(&0x80) && bytes.get(i + 2) == Some(&0xA8) => "\\u2028",
+            0xE2 if bytes.get(i + 1) == Some(&0x80) && bytes.get(i + 2) == Some(&0xA9) => "\\u2029",
+            _ => continue,
+        };
+        if out.is_empty() {
+            out.reserve(raw.len() + 16);
         }
+        out.push_str(&raw[copied..i]);
+        out.push_str(escaped);
+        copied = i + if b == 0xE2 { 3 } else { 1 };
     }
+    if copied == 0 {
+        return raw;
+    }
+    out.push_str(&raw[copied..]);
     out
 }
 
