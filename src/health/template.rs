@@ -150,7 +150,7 @@ fn set(v: &Value) -> bool {
 /// DATE", from a [`review_value`].
 fn review_html(r: &Value) -> String {
     let by = &r["by"];
-    let mut out = String::from("<p class=\"review-line\">\n<span>Reviewed by ");
+    let mut out = String::from("<p class=\"review-line\" data-search-ignore>\n<span>Reviewed by ");
     if set(&by["url"]) {
         let _ = write!(
             out,
@@ -190,7 +190,7 @@ fn review_html(r: &Value) -> String {
 /// The "References" section, from [`references_value`].
 fn references_html(refs: &[Value]) -> String {
     let mut out = String::from(
-        "<section class=\"references\" aria-labelledby=\"references-title\">\n<h2 id=\"references-title\">References</h2>\n<ol>",
+        "<section class=\"references\" data-search-ignore aria-labelledby=\"references-title\">\n<h2 id=\"references-title\">References</h2>\n<ol>",
     );
     for r in refs {
         let _ = write!(out, "\n<li id=\"ref-{}\">", text(&r["id"]));
@@ -374,7 +374,8 @@ mod tests {
     }
 
     /// The markup the guide theme's template macros made (checked against
-    /// them on a site with every field before they were replaced).
+    /// them on a site with every field before they were replaced), marked
+    /// to stay out of the search index.
     #[test]
     fn review_line_and_references_markup() {
         let review = json!({"by": {"key": "e", "name": "Team", "role": "Editors",
@@ -382,7 +383,7 @@ mod tests {
                             "last": "2024-01-02", "next": "2025-01-01", "overdue": true});
         assert_eq!(
             review_html(&review),
-            "<p class=\"review-line\">\n<span>Reviewed by <a href=\"https://x.org/about/\">Team</a>, \
+            "<p class=\"review-line\" data-search-ignore>\n<span>Reviewed by <a href=\"https://x.org/about/\">Team</a>, \
              MSc &lt;Physio&gt; &amp; Co, Editors</span>\n<span>Last reviewed <time datetime=\"2024-01-02\">\
              2 January 2024</time></span>\n<span class=\"review-overdue\">Next review due \
              <time datetime=\"2025-01-01\">1 January 2025</time> (overdue)</span>\n</p>"
@@ -399,7 +400,7 @@ mod tests {
         ]);
         assert_eq!(
             references_html(refs.as_array().unwrap()),
-            "<section class=\"references\" aria-labelledby=\"references-title\">\n\
+            "<section class=\"references\" data-search-ignore aria-labelledby=\"references-title\">\n\
              <h2 id=\"references-title\">References</h2>\n<ol>\n\
              <li id=\"ref-a\">Smith J, O&#39;Neil K (2019). <cite>A &quot;q&quot; &amp; b</cite>. \
              <i>J &lt;Pain&gt;</i>. DOI: <a href=\"https://doi.org/10.1000/x\">10.1000/x</a>. \

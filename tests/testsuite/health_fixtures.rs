@@ -128,7 +128,7 @@ fn built() -> SiteTest {
 fn review_line() {
     let html = built().read(KNEE_HTML);
     let expected = concat!(
-        "<p class=\"review-line\">\n",
+        "<p class=\"review-line\" data-search-ignore>\n",
         "<span>Reviewed by <a href=\"https://example.org/about/\">Jane Doe</a>, MSc, Physiotherapist</span>\n",
         "<span>Last reviewed <time datetime=\"2026-05-01\">1 May 2026</time></span>\n",
         "<span>Next review due <time datetime=\"2099-05-01\">1 May 2099</time></span>\n",

@@ -146,7 +146,7 @@ fn date(s: &str) -> PageDate {
 fn review_line() {
     let html = render(medical_page());
     let expected = concat!(
-        "<p class=\"review-line\">\n",
+        "<p class=\"review-line\" data-search-ignore>\n",
         "<span>Reviewed by <a href=\"https://example.org/about/jane/\">Jane &lt;Doe&gt;</a>, MSc, Physiotherapist</span>\n",
         "<span>Last reviewed <time datetime=\"2026-05-01\">1 May 2026</time></span>\n",
         "<span>Next review due <time datetime=\"2027-05-01\">1 May 2027</time></span>\n",
@@ -172,7 +172,7 @@ fn references_list() {
     let html = render(medical_page());
     let expected = concat!(
         "</div>\n",
-        "<section class=\"references\" aria-labelledby=\"references-title\">\n",
+        "<section class=\"references\" data-search-ignore aria-labelledby=\"references-title\">\n",
         "<h2 id=\"references-title\">References</h2>\n",
         "<ol>\n",
         "<li id=\"ref-smith-2020\">Smith J, Lee K (2020). <cite>Exercise &amp; knees</cite>. <i>BMJ</i>.",
