@@ -579,7 +579,10 @@ fn decode_into(out: &mut String, s: &str) {
     while let Some(i) = rest.find('&') {
         out.push_str(&rest[..i]);
         rest = &rest[i..];
-        let end = rest[..rest.len().min(12)].find(';');
+        // Bytes: a character may straddle the 12th.
+        let end = rest.as_bytes()[..rest.len().min(12)]
+            .iter()
+            .position(|&b| b == b';');
         let decoded = end.and_then(|e| {
             let name = &rest[1..e];
             let c = match name {
@@ -795,6 +798,16 @@ mod tests {
         assert_eq!(d.words["tender"], (HEADING_WEIGHT, 1));
         assert!(d.words["neck"].0 >= TITLE_WEIGHT + 2);
         assert!(d.words.contains_key("itb"), "synonym added");
+    }
+
+    #[test]
+    fn references_are_decoded_and_stray_ampersands_kept() {
+        assert_eq!(
+            decode("a &amp; b &#39;c&#x41; &bogus;"),
+            "a & b 'cA &bogus;"
+        );
+        // A character that straddles the end of the reference window.
+        assert_eq!(decode("&bogus;/>niñas"), "&bogus;/>niñas");
     }
 
     #[test]
