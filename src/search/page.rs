@@ -77,8 +77,8 @@ fn url_of(rel: &str) -> String {
 
 /// Reads the marked parts of a rendered page: title, headings with their
 /// anchors, text, filters; and weighs its words.
-pub(super) fn read_page(rel: &str, html: &str, synonyms: &Synonyms) -> Doc {
-    let mut r = Reader::new(rel);
+pub(super) fn read_page(rel: &str, html: &str, synonyms: &Synonyms, scratch: &mut Scratch) -> Doc {
+    let mut r = Reader::new(rel, std::mem::take(scratch));
     let bytes = html.as_bytes();
     let mut at = 0;
     while at < bytes.len() {
@@ -92,27 +92,36 @@ pub(super) fn read_page(rel: &str, html: &str, synonyms: &Synonyms) -> Doc {
         r.tag(&html[lt + 1..gt]);
         at = gt + 1;
     }
-    r.finish(synonyms)
+    r.finish(synonyms, scratch)
+}
+
+/// Buffers that serve page after page, so that a page's text does not
+/// grow new ones.
+#[derive(Default)]
+pub(super) struct Scratch {
+    /// All text read, for filters, headings and synonyms.
+    all: String,
+    /// The text of the current part, outside its heading.
+    part_text: String,
+    words: Counter,
 }
 
 /// The state of [`read_page`] between tags.
 struct Reader<'h> {
     doc: Doc,
-    words: Counter,
+    s: Scratch,
     stack: Vec<Open<'h>>,
     /// Open elements that mark a body, and that are skipped inside one.
     body: usize,
     skip: usize,
-    /// All text read, for filters, headings and synonyms.
-    all: String,
-    /// The text of the current part, outside its heading.
-    part_text: String,
     /// The open heading: level, anchor, where its text starts in `all`.
     heading: Option<(u8, Option<String>, usize)>,
 }
 
 impl<'h> Reader<'h> {
-    fn new(rel: &str) -> Self {
+    fn new(rel: &str, mut s: Scratch) -> Self {
+        s.all.clear();
+        s.part_text.clear();
         Reader {
             doc: Doc {
                 path: url_of(rel),
@@ -121,12 +130,10 @@ impl<'h> Reader<'h> {
                 parts: vec![(String::new(), String::new(), String::new())],
                 words: PageWords::default(),
             },
-            words: Counter::default(),
+            s,
             stack: Vec::new(),
             body: 0,
             skip: 0,
-            all: String::new(),
-            part_text: String::new(),
             heading: None,
         }
     }
@@ -141,10 +148,10 @@ impl<'h> Reader<'h> {
         if !self.indexing() {
             return;
         }
-        let from = self.all.len();
-        decode_into(&mut self.all, raw);
+        let from = self.s.all.len();
+        decode_into(&mut self.s.all, raw);
         if self.heading.is_none() {
-            self.part_text.push_str(&self.all[from..]);
+            self.s.part_text.push_str(&self.s.all[from..]);
         }
     }
 
@@ -166,8 +173,8 @@ impl<'h> Reader<'h> {
         let kind = kind(name);
         if kind == Kind::Void || tag.ends_with('/') {
             if self.indexing() {
-                self.all.push(' ');
-                self.part_text.push(' ');
+                self.s.all.push(' ');
+                self.s.part_text.push(' ');
             }
             return;
         }
@@ -176,7 +183,7 @@ impl<'h> Reader<'h> {
 
     fn open(&mut self, name: &'h str, attrs: &str, kind: Kind) {
         // Most tags carry no mark: look for one only when there can be one.
-        let marked = attrs.contains("data-search-")
+        let marked = memchr::memmem::find(attrs.as_bytes(), b"data-search-").is_some()
             && attrs
                 .split(' ')
                 .any(|a| a.trim_start().starts_with("data-search-"));
@@ -188,7 +195,7 @@ impl<'h> Reader<'h> {
             body: marks_body,
             skip: ignored && (self.body > 0 || marks_body),
             filter: if marked { self.filter(attrs) } else { None },
-            text_from: self.all.len(),
+            text_from: self.s.all.len(),
         };
         if open.body {
             self.body += 1;
@@ -198,8 +205,12 @@ impl<'h> Reader<'h> {
         }
         if let Kind::Heading(level) = kind {
             if self.indexing() && self.heading.is_none() {
-                self.all.push(' ');
-                self.heading = Some((level, attr(attrs, "id").map(|s| decode(&s)), self.all.len()));
+                self.s.all.push(' ');
+                self.heading = Some((
+                    level,
+                    attr(attrs, "id").map(|s| decode(&s)),
+                    self.s.all.len(),
+                ));
             }
         }
         self.stack.push(open);
@@ -236,9 +247,9 @@ impl<'h> Reader<'h> {
             self.closed(o);
         }
         if self.indexing() && kind(name) != Kind::Inline {
-            self.all.push(' ');
+            self.s.all.push(' ');
             if self.heading.is_none() {
-                self.part_text.push(' ');
+                self.s.part_text.push(' ');
             }
         }
     }
@@ -251,7 +262,7 @@ impl<'h> Reader<'h> {
             self.skip -= 1;
         }
         if let Some(f) = o.filter {
-            let value = normalise_space(&self.all[o.text_from.min(self.all.len())..]);
+            let value = normalise_space(&self.s.all[o.text_from.min(self.s.all.len())..]);
             if !value.is_empty() {
                 self.doc.filters.push((f, value));
             }
@@ -266,21 +277,21 @@ impl<'h> Reader<'h> {
     /// The first `h1` is the title; a heading with an anchor starts a part;
     /// any other is text of the current part.
     fn heading_ended(&mut self, level: u8, id: Option<String>, from: usize) {
-        let title = normalise_space(&self.all[from.min(self.all.len())..]);
+        let title = normalise_space(&self.s.all[from.min(self.s.all.len())..]);
         if level == 1 && self.doc.title.is_empty() {
-            self.words.add(&title, TITLE_WEIGHT, 0);
+            self.s.words.add(&title, TITLE_WEIGHT, 0);
             self.doc.title = title;
-            self.all.push(' ');
+            self.s.all.push(' ');
         } else if let Some(id) = id {
             self.close_part();
             let part = self.doc.parts.len() as u16;
-            self.words.add(&title, HEADING_WEIGHT, part);
+            self.s.words.add(&title, HEADING_WEIGHT, part);
             self.doc.parts.push((id, title, String::new()));
-            self.all.push(' ');
+            self.s.all.push(' ');
         } else {
-            self.part_text.push(' ');
-            self.part_text.push_str(&title);
-            self.part_text.push(' ');
+            self.s.part_text.push(' ');
+            self.s.part_text.push_str(&title);
+            self.s.part_text.push(' ');
         }
     }
 
@@ -288,21 +299,23 @@ impl<'h> Reader<'h> {
     fn close_part(&mut self) {
         let i = self.doc.parts.len() - 1;
         if self.doc.parts[i].2.is_empty() {
-            self.doc.parts[i].2 = snippet(&self.part_text);
+            self.doc.parts[i].2 = snippet(&self.s.part_text);
         }
-        self.words.add(&self.part_text, 1, i as u16);
-        self.part_text.clear();
+        self.s.words.add(&self.s.part_text, 1, i as u16);
+        self.s.part_text.clear();
     }
 
-    fn finish(mut self, synonyms: &Synonyms) -> Doc {
+    /// The page read; the buffers go back to `scratch`.
+    fn finish(mut self, synonyms: &Synonyms, scratch: &mut Scratch) -> Doc {
         self.close_part();
         if self.doc.title.is_empty() {
             self.doc.title = self.doc.path.clone();
         }
-        for extra in synonyms.extra(&self.all) {
-            self.words.add(&extra, 1, 0);
+        for extra in synonyms.extra(&self.s.all) {
+            self.s.words.add(&extra, 1, 0);
         }
-        self.doc.words = self.words.into_words();
+        self.doc.words = self.s.words.take_words();
+        *scratch = self.s;
         self.doc
     }
 }
@@ -326,9 +339,10 @@ fn snippet(text: &str) -> String {
     if chars <= SNIPPET {
         return t;
     }
-    let cut: String = t.chars().take(SNIPPET).collect();
+    let end = t.char_indices().nth(SNIPPET).map_or(t.len(), |(i, _)| i);
+    let cut = &t[..end];
     let cut = match cut.rfind(' ') {
-        Some(i) if i > SNIPPET / 2 => cut[..i].to_string(),
+        Some(i) if i > SNIPPET / 2 => &cut[..i],
         _ => cut,
     };
     format!("{cut} …")

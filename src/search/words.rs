@@ -9,33 +9,75 @@ use xxhash_rust::xxh3::xxh3_64;
 const END: u32 = u32::MAX;
 
 /// The weighted count of one word in one part of a page; `next` is the
-/// word's cell of a part counted before.
+/// word's next cell.
 struct Cell {
     part: u16,
     count: u32,
     next: u32,
 }
 
-/// A distinct word of a page: where it stands in the page's word text,
-/// its hash and its newest cell.
+/// A distinct word of a page: where it stands in the page's word text, its
+/// hash, its count in the part it was last read in, and its cells of the
+/// other parts. A page is read part after part, so a word read again is
+/// nearly always counted in its entry alone.
 struct Entry {
     hash: u64,
     at: u32,
     len: u32,
-    head: u32,
+    part: u16,
+    count: u32,
+    others: u32,
+}
+
+impl Entry {
+    /// Makes `part` the entry's part, with `weight` more: its count so far
+    /// trades places with the entry's, or the entry's goes to a new cell.
+    fn switch(&mut self, part: u16, weight: u32, cells: &mut Vec<Cell>) {
+        let mut at = self.others;
+        while at != END && cells[at as usize].part != part {
+            at = cells[at as usize].next;
+        }
+        if at == END {
+            cells.push(Cell {
+                part: self.part,
+                count: self.count,
+                next: self.others,
+            });
+            self.others = (cells.len() - 1) as u32;
+            (self.part, self.count) = (part, weight);
+        } else {
+            let c = &mut cells[at as usize];
+            std::mem::swap(&mut c.part, &mut self.part);
+            std::mem::swap(&mut c.count, &mut self.count);
+            self.count += weight;
+        }
+    }
+
+    /// The word's total, and the part where it counts most (the first part
+    /// on a tie).
+    fn total(&self, cells: &[Cell]) -> (u32, u16) {
+        let (mut total, mut best) = (self.count, (self.count, self.part));
+        let mut at = self.others;
+        while at != END {
+            let c = &cells[at as usize];
+            total += c.count;
+            if c.count > best.0 || (c.count == best.0 && c.part < best.1) {
+                best = (c.count, c.part);
+            }
+            at = c.next;
+        }
+        (total, best.1)
+    }
 }
 
 /// Counts the words of one page by part. The distinct words are kept one
 /// after another in one string, each hashed once per word read, in one call
-/// (a `Hasher` would take a short word in many steps); the counts of a word
-/// per part are a list of cells, newest first, since a page is counted part
-/// after part.
+/// (a `Hasher` would take a short word in many steps). Its buffers serve
+/// page after page.
 #[derive(Default)]
 pub(super) struct Counter {
     text: String,
-    entries: Vec<Entry>,
-    /// Indices into `entries`, by hash.
-    table: HashTable<u32>,
+    table: HashTable<Entry>,
     cells: Vec<Cell>,
     buf: String,
 }
@@ -45,76 +87,56 @@ impl Counter {
     pub(super) fn add(&mut self, text: &str, weight: u32, part: u16) {
         let Counter {
             text: words,
-            entries,
             table,
             cells,
             buf,
         } = self;
         each_word(text, buf, |w| {
             let hash = xxh3_64(w.as_bytes());
-            let found = table.find(hash, |&i| {
-                let e = &entries[i as usize];
-                &words[e.at as usize..(e.at + e.len) as usize] == w
+            let found = table.find_mut(hash, |e| {
+                words.as_bytes()[e.at as usize..][..e.len as usize] == *w.as_bytes()
             });
-            let Some(&i) = found else {
-                table.insert_unique(hash, entries.len() as u32, |&i| entries[i as usize].hash);
-                entries.push(Entry {
-                    hash,
-                    at: words.len() as u32,
-                    len: w.len() as u32,
-                    head: cells.len() as u32,
-                });
-                words.push_str(w);
-                cells.push(Cell {
-                    part,
-                    count: weight,
-                    next: END,
-                });
-                return;
-            };
-            let head = &mut entries[i as usize].head;
-            let mut at = *head;
-            while at != END && cells[at as usize].part != part {
-                at = cells[at as usize].next;
-            }
-            if at == END {
-                cells.push(Cell {
-                    part,
-                    count: weight,
-                    next: *head,
-                });
-                *head = (cells.len() - 1) as u32;
-            } else {
-                cells[at as usize].count += weight;
+            match found {
+                Some(e) if e.part == part => e.count += weight,
+                Some(e) => e.switch(part, weight, cells),
+                None => {
+                    let at = words.len() as u32;
+                    let (len, others) = (w.len() as u32, END);
+                    let count = weight;
+                    let e = Entry {
+                        hash,
+                        at,
+                        len,
+                        part,
+                        count,
+                        others,
+                    };
+                    table.insert_unique(hash, e, |e| e.hash);
+                    words.push_str(w);
+                }
             }
         });
     }
 
-    /// Each word with its total and the part where it counts most (the
-    /// first part on a tie).
-    pub(super) fn into_words(self) -> PageWords {
-        let cells = self.cells;
+    /// The words counted since the last call, each with its total and the
+    /// part where it counts most; the counter is empty again.
+    pub(super) fn take_words(&mut self) -> PageWords {
         let list = self
-            .entries
+            .table
             .iter()
             .map(|e| {
-                let mut at = e.head;
-                let (mut total, mut best) = (0, (0, u16::MAX));
-                while at != END {
-                    let c = &cells[at as usize];
-                    total += c.count;
-                    if c.count > best.0 || (c.count == best.0 && c.part < best.1) {
-                        best = (c.count, c.part);
-                    }
-                    at = c.next;
-                }
-                (e.hash, e.at, e.len, total, best.1)
+                let (total, part) = e.total(&self.cells);
+                (e.hash, e.at, e.len, total, part)
             })
             .collect();
-        PageWords {
-            text: self.text,
+        let words = PageWords {
+            text: self.text.clone(),
             list,
-        }
+        };
+        self.text.clear();
+        self.table.clear();
+        self.cells.clear();
+        words
     }
 }
 
@@ -144,12 +166,13 @@ pub(super) fn each_word(text: &str, buf: &mut String, mut f: impl FnMut(&str)) {
     let mut at = 0;
     while at < bytes.len() {
         // Bytes, and characters only where the text is not ASCII.
-        let (start, mut ascii) = (at, true);
+        let (start, mut ascii, mut upper) = (at, true, false);
         while at < bytes.len() {
             if bytes[at].is_ascii() {
                 if !bytes[at].is_ascii_alphanumeric() {
                     break;
                 }
+                upper |= bytes[at].is_ascii_uppercase();
                 at += 1;
             } else {
                 let c = text[at..].chars().next().expect("a character starts here");
@@ -162,32 +185,57 @@ pub(super) fn each_word(text: &str, buf: &mut String, mut f: impl FnMut(&str)) {
         }
         if at == start {
             at += text[at..].chars().next().map_or(1, char::len_utf8);
-            continue;
-        }
-        buf.clear();
-        let raw = &text[start..at];
-        if ascii {
-            buf.push_str(raw);
-            buf.make_ascii_lowercase();
+        } else if ascii {
+            ascii_word(&text[start..at], upper, buf, &mut f);
         } else {
-            buf.extend(raw.chars().flat_map(char::to_lowercase));
-        }
-        stem(buf, ascii);
-        let mut chars = buf.chars();
-        let first = chars.next();
-        if chars.next().is_some() || first.is_some_and(|c| c.is_ascii_digit()) {
-            f(buf);
+            buf.clear();
+            buf.extend(text[start..at].chars().flat_map(char::to_lowercase));
+            stem(buf);
+            let mut chars = buf.chars();
+            let first = chars.next();
+            if chars.next().is_some() || first.is_some_and(|c| c.is_ascii_digit()) {
+                f(buf);
+            }
         }
     }
 }
 
-/// `pains` → `pain`, `injuries` → `injury`; `stress`, `status`, `basis` stay.
-/// `ascii` says that `w` is ASCII, so that bytes count as characters.
-fn stem(w: &mut String, ascii: bool) {
-    let long = |n: usize| match ascii {
-        true => w.len() > n,
-        false => w.chars().nth(n).is_some(),
+/// [`each_word`] for a word of ASCII letters and digits (`upper`: with a
+/// capital). It is stemmed on the text as written, and passed on as a slice
+/// of it when it has no capital: copying and lower-casing every word cost
+/// more than all the rest.
+fn ascii_word(raw: &str, upper: bool, buf: &mut String, f: &mut impl FnMut(&str)) {
+    let b = raw.as_bytes();
+    let n = b.len();
+    // Lower case, for letters and digits.
+    let low = |i: usize| b[i] | 0x20;
+    let (keep, y) = if n > 4 && low(n - 1) == b's' && low(n - 2) == b'e' && low(n - 3) == b'i' {
+        (n - 3, true)
+    } else if n > 3 && low(n - 1) == b's' && !matches!(low(n - 2), b's' | b'u' | b'i') {
+        (n - 1, false)
+    } else {
+        (n, false)
     };
+    let word = &raw[..keep];
+    let word = if y || upper {
+        buf.clear();
+        buf.push_str(word);
+        buf.make_ascii_lowercase();
+        if y {
+            buf.push('y');
+        }
+        buf.as_str()
+    } else {
+        word
+    };
+    if word.len() > 1 || b[0].is_ascii_digit() {
+        f(word);
+    }
+}
+
+/// `pains` → `pain`, `injuries` → `injury`; `stress`, `status`, `basis` stay.
+fn stem(w: &mut String) {
+    let long = |n: usize| w.chars().nth(n).is_some();
     if w.ends_with("ies") && long(4) {
         w.truncate(w.len() - 3);
         w.push('y');
@@ -313,6 +361,8 @@ mod tests {
         assert_eq!(w, ["heel", "stress", "injury", "3", "status"]);
         let w = words("Épaules, ÉTÉ—x é 7 niñas");
         assert_eq!(w, ["épaule", "été", "7", "niña"]);
+        let w = words("TIES Injuries BUS Pains ties s 42s");
+        assert_eq!(w, ["tie", "injury", "bus", "pain", "tie", "42s"]);
     }
 
     #[test]
@@ -322,14 +372,14 @@ mod tests {
         c.add("heel heel", 1, 2);
         c.add("pain", 3, 1);
         c.add("pain", 1, 0);
-        let mut w = listed(&c.into_words());
+        let mut w = listed(&c.take_words());
         w.sort();
         // heel: 10 in part 0, 2 in part 2; pain: 11 in part 0, 3 in part 1.
         assert_eq!(w, [("heel".into(), 12, 0), ("pain".into(), 14, 0)]);
         let mut c = Counter::default();
         c.add("tie", 1, 3);
         c.add("tie", 1, 1);
-        let w = listed(&c.into_words());
+        let w = listed(&c.take_words());
         assert_eq!(w, [("tie".into(), 2, 1)], "the first part wins a tie");
     }
 
