@@ -323,23 +323,34 @@ impl<'h> Reader<'h> {
 /// The excerpt of a part's text: its start, white space as single spaces,
 /// cut at a word near [`SNIPPET`] characters. Reads no further than it keeps.
 fn snippet(text: &str) -> String {
-    let mut t = String::new();
+    let mut t = String::with_capacity(SNIPPET + 8);
     let mut chars = 0;
-    for w in text.split_whitespace() {
-        if chars > SNIPPET {
-            break;
+    // The current word: where it starts, and its characters.
+    let mut word: Option<(usize, usize)> = None;
+    let end = std::iter::once((text.len(), ' '));
+    for (i, c) in text.char_indices().chain(end) {
+        if !c.is_whitespace() {
+            match &mut word {
+                Some((_, n)) => *n += 1,
+                None if chars > SNIPPET => break,
+                None => word = Some((i, 1)),
+            }
+        } else if let Some((from, n)) = word.take() {
+            if !t.is_empty() {
+                t.push(' ');
+                chars += 1;
+            }
+            t.push_str(&text[from..i]);
+            chars += n;
         }
-        if !t.is_empty() {
-            t.push(' ');
-            chars += 1;
-        }
-        t.push_str(w);
-        chars += w.chars().count();
     }
     if chars <= SNIPPET {
         return t;
     }
-    let end = t.char_indices().nth(SNIPPET).map_or(t.len(), |(i, _)| i);
+    let end = match t.is_ascii() {
+        true => SNIPPET,
+        false => t.char_indices().nth(SNIPPET).map_or(t.len(), |(i, _)| i),
+    };
     let cut = &t[..end];
     let cut = match cut.rfind(' ') {
         Some(i) if i > SNIPPET / 2 => &cut[..i],
@@ -476,8 +487,11 @@ mod tests {
         assert_eq!(url_of("index.html"), "/");
         assert_eq!(url_of("a/b.html"), "/a/b.html");
         assert_eq!(snippet("  short\n text "), "short text");
-        let long = "word ".repeat(60);
-        let s = snippet(&long);
-        assert!(s.ends_with(" …") && s.chars().count() <= SNIPPET + 2, "{s}");
+        assert_eq!(snippet("a\u{a0}b\u{2003} c"), "a b c");
+        for long in ["word ".repeat(60), "wörd ".repeat(60)] {
+            let s = snippet(&long);
+            assert!(s.ends_with(" …") && s.chars().count() <= SNIPPET + 2, "{s}");
+            assert!(long.starts_with(s.trim_end_matches(" …")), "{s}");
+        }
     }
 }

@@ -168,26 +168,26 @@ pub(super) fn each_word(text: &str, buf: &mut String, mut f: impl FnMut(&str)) {
         // Bytes, and characters only where the text is not ASCII.
         let (start, mut ascii, mut upper) = (at, true, false);
         while at < bytes.len() {
-            if bytes[at].is_ascii() {
-                if !bytes[at].is_ascii_alphanumeric() {
-                    break;
+            match BYTES[bytes[at] as usize] {
+                Byte::Other => break,
+                Byte::Lower => at += 1,
+                Byte::Upper => {
+                    upper = true;
+                    at += 1;
                 }
-                upper |= bytes[at].is_ascii_uppercase();
-                at += 1;
-            } else {
-                let c = text[at..].chars().next().expect("a character starts here");
-                if !c.is_alphanumeric() {
-                    break;
+                Byte::NotAscii => {
+                    let c = text[at..].chars().next().expect("a character starts here");
+                    if !c.is_alphanumeric() {
+                        break;
+                    }
+                    ascii = false;
+                    at += c.len_utf8();
                 }
-                ascii = false;
-                at += c.len_utf8();
             }
         }
-        if at == start {
-            at += text[at..].chars().next().map_or(1, char::len_utf8);
-        } else if ascii {
+        if at > start && ascii {
             ascii_word(&text[start..at], upper, buf, &mut f);
-        } else {
+        } else if at > start {
             buf.clear();
             buf.extend(text[start..at].chars().flat_map(char::to_lowercase));
             stem(buf);
@@ -196,9 +196,42 @@ pub(super) fn each_word(text: &str, buf: &mut String, mut f: impl FnMut(&str)) {
             if chars.next().is_some() || first.is_some_and(|c| c.is_ascii_digit()) {
                 f(buf);
             }
+        } else if bytes[at].is_ascii() {
+            at += 1;
+        } else {
+            at += text[at..].chars().next().map_or(1, char::len_utf8);
         }
     }
 }
+
+/// What a byte of text is to [`each_word`].
+#[derive(Clone, Copy)]
+enum Byte {
+    /// ASCII, no letter or digit.
+    Other,
+    /// A lower-case letter or a digit.
+    Lower,
+    Upper,
+    /// Part of a character beyond ASCII.
+    NotAscii,
+}
+
+/// [`Byte`] by value: one look-up per byte instead of several comparisons.
+static BYTES: [Byte; 256] = {
+    let mut t = [Byte::Other; 256];
+    let mut b = 0;
+    while b < 256 {
+        let c = b as u8;
+        t[b] = match c {
+            b'a'..=b'z' | b'0'..=b'9' => Byte::Lower,
+            b'A'..=b'Z' => Byte::Upper,
+            0x80.. => Byte::NotAscii,
+            _ => Byte::Other,
+        };
+        b += 1;
+    }
+    t
+};
 
 /// [`each_word`] for a word of ASCII letters and digits (`upper`: with a
 /// capital). It is stemmed on the text as written, and passed on as a slice
