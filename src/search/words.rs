@@ -94,7 +94,7 @@ impl Counter {
         each_word(text, buf, |w| {
             let hash = xxh3_64(w.as_bytes());
             let found = table.find_mut(hash, |e| {
-                // Byte by byte: words are short, and a call to memcmp cost more.
+                // Byte by byte: words are short, not worth a call to memcmp.
                 let known = &words.as_bytes()[e.at as usize..][..e.len as usize];
                 known.len() == w.len() && known.iter().zip(w.as_bytes()).all(|(a, b)| a == b)
             });
@@ -102,16 +102,13 @@ impl Counter {
                 Some(e) if e.part == part => e.count += weight,
                 Some(e) => e.switch(part, weight, cells),
                 None => {
-                    let at = words.len() as u32;
-                    let (len, others) = (w.len() as u32, END);
-                    let count = weight;
                     let e = Entry {
                         hash,
-                        at,
-                        len,
+                        at: words.len() as u32,
+                        len: w.len() as u32,
                         part,
-                        count,
-                        others,
+                        count: weight,
+                        others: END,
                     };
                     table.insert_unique(hash, e, |e| e.hash);
                     words.push_str(w);
@@ -191,6 +188,7 @@ enum Byte {
     Other,
     /// A lower-case letter or a digit.
     Lower,
+    /// A capital letter.
     Upper,
     /// Part of a character beyond ASCII.
     NotAscii,
@@ -215,8 +213,8 @@ static BYTES: [Byte; 256] = {
 
 /// [`each_word`] for a word of ASCII letters and digits (`upper`: with a
 /// capital). It is stemmed on the text as written, and passed on as a slice
-/// of it when it has no capital: copying and lower-casing every word cost
-/// more than all the rest.
+/// of it when it has no capital: lower-casing every word into a buffer and
+/// reading its end back for the stem stalled on every word.
 fn ascii_word(raw: &str, upper: bool, buf: &mut String, f: &mut impl FnMut(&str)) {
     let b = raw.as_bytes();
     let n = b.len();
