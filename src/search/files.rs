@@ -16,27 +16,61 @@ use super::DIR;
 const CHUNK: usize = 20;
 
 /// A word and its postings: page id, score, part, page id…; ids ascend.
-type Posting<'d> = (&'d str, Vec<u32>);
+type Posting = (String, Vec<u32>);
 
 /// One file of the index, before it is written.
 enum File<'d> {
     /// Words that share a shard key, in order.
-    Words(Vec<&'d Posting<'d>>),
+    Words(Vec<&'d Posting>),
     /// A chunk of pages.
     Pages(&'d [Doc]),
     /// The pages of each value of one filter.
     Filter(&'d BTreeMap<&'d str, Vec<u32>>),
 }
 
-/// The files of the index of `docs` (page ids are their positions), with
-/// their output paths, sorted by path.
-pub(super) fn files(docs: &[Doc]) -> io::Result<Vec<(String, Vec<u8>)>> {
-    let postings = postings(docs);
+/// Consecutive pages as one thread read them, with their words' postings.
+#[derive(Default)]
+pub(super) struct Run {
+    /// The id of the first page.
+    first: u32,
+    docs: Vec<Doc>,
+    postings: Gather,
+}
+
+impl Run {
+    /// Adds page `id`, the one after the run's last, with its words.
+    pub(super) fn push<'w>(
+        &mut self,
+        id: u32,
+        doc: Doc,
+        words: impl Iterator<Item = (u64, &'w str, u32, u16)>,
+    ) {
+        if self.docs.is_empty() {
+            self.first = id;
+        }
+        assert_eq!(
+            id as usize,
+            self.first as usize + self.docs.len(),
+            "pages out of order"
+        );
+        for (hash, word, score, part) in words {
+            self.postings
+                .list(hash, word)
+                .extend([id, score, u32::from(part)]);
+        }
+        self.docs.push(doc);
+    }
+}
+
+/// The files of the index of the pages in `runs` (a page's id is its place
+/// among all), with their output paths, sorted by path.
+pub(super) fn files(runs: Vec<Run>) -> io::Result<Vec<(String, Vec<u8>)>> {
+    let (docs, postings) = join(runs);
     let mut shards: BTreeMap<String, Vec<&Posting>> = BTreeMap::new();
     for p in &postings {
-        shards.entry(shard_key(p.0)).or_default().push(p);
+        shards.entry(shard_key(&p.0)).or_default().push(p);
     }
-    let filters = filters(docs);
+    let filters = filters(&docs);
     let meta_filters: BTreeMap<&str, BTreeMap<&str, usize>> = filters
         .iter()
         .map(|(name, values)| {
@@ -69,62 +103,67 @@ pub(super) fn files(docs: &[Doc]) -> io::Result<Vec<(String, Vec<u8>)>> {
         .collect::<io::Result<Vec<_>>>()?;
     files.push((format!("{DIR}/meta.json"), meta.to_string().into_bytes()));
     files.sort_by(|a, b| a.0.cmp(&b.0));
+    drop(filters);
+    // Freed in parallel: one thread took a measurable while for every page.
+    docs.into_par_iter().for_each(drop);
     Ok(files)
 }
 
-/// Every word of `docs` with its postings, sorted by word.
-fn postings(docs: &[Doc]) -> Vec<Posting<'_>> {
-    // Runs of pages are gathered in parallel and joined in page order, so
-    // that each word's page ids ascend.
-    let run = docs.len().div_ceil(4 * rayon::current_num_threads()).max(1);
-    let runs: Vec<Gather> = docs
-        .par_chunks(run)
-        .enumerate()
-        .map(|(n, chunk)| {
-            let mut gather = Gather::default();
-            for (i, doc) in chunk.iter().enumerate() {
-                let id = (n * run + i) as u32;
-                for (hash, word, score, part) in doc.words.iter() {
-                    gather.list(hash, word).extend([id, score, u32::from(part)]);
-                }
-            }
-            gather
-        })
-        .collect();
-    let mut runs = runs.into_iter();
-    let mut all = runs.next().unwrap_or_default();
-    for gather in runs {
-        for (hash, word, list) in gather.words {
-            all.list(hash, word).extend(list);
-        }
+/// The pages of `runs` in order, and every word with its postings, sorted
+/// by word.
+fn join(mut runs: Vec<Run>) -> (Vec<Doc>, Vec<Posting>) {
+    runs.retain(|r| !r.docs.is_empty());
+    runs.sort_unstable_by_key(|r| r.first);
+    let mut all = Run::default();
+    for run in runs {
+        assert_eq!(run.first as usize, all.docs.len(), "runs leave out pages");
+        all.docs.extend(run.docs);
+        all.postings.join(run.postings);
     }
-    let mut list: Vec<Posting> = all.words.into_iter().map(|(_, w, l)| (w, l)).collect();
-    list.par_sort_unstable_by(|a, b| a.0.cmp(b.0));
-    list
+    let words = all.postings.words.into_iter();
+    let mut list: Vec<Posting> = words.map(|(_, w, l)| (w, l)).collect();
+    list.par_sort_unstable_by(|a, b| a.0.cmp(&b.0));
+    (all.docs, list)
 }
 
 /// Postings by word, with the hashes the pages' words come with.
 #[derive(Default)]
-struct Gather<'d> {
+struct Gather {
     /// Indices into `words`, by hash.
     table: HashTable<u32>,
-    words: Vec<(u64, &'d str, Vec<u32>)>,
+    words: Vec<(u64, String, Vec<u32>)>,
 }
 
-impl<'d> Gather<'d> {
+impl Gather {
     /// The postings of `word`, empty when it is new.
-    fn list(&mut self, hash: u64, word: &'d str) -> &mut Vec<u32> {
-        let Gather { table, words } = self;
-        let i = match table.find(hash, |&i| words[i as usize].1 == word) {
-            Some(&i) => i,
-            None => {
-                let i = words.len() as u32;
-                table.insert_unique(hash, i, |&i| words[i as usize].0);
-                words.push((hash, word, Vec::new()));
-                i
-            }
+    fn list(&mut self, hash: u64, word: &str) -> &mut Vec<u32> {
+        let i = match self.find(hash, word) {
+            Some(i) => i,
+            None => self.insert(hash, word.to_string(), Vec::new()),
         };
-        &mut words[i as usize].2
+        &mut self.words[i].2
+    }
+
+    /// Adds the postings of `later`, whose pages come after these.
+    fn join(&mut self, later: Gather) {
+        for (hash, word, list) in later.words {
+            match self.find(hash, &word) {
+                Some(i) => self.words[i].2.extend(list),
+                None => _ = self.insert(hash, word, list),
+            }
+        }
+    }
+
+    fn find(&self, hash: u64, word: &str) -> Option<usize> {
+        let found = self.table.find(hash, |&i| self.words[i as usize].1 == word);
+        found.map(|&i| i as usize)
+    }
+
+    fn insert(&mut self, hash: u64, word: String, list: Vec<u32>) -> usize {
+        let Gather { table, words } = self;
+        table.insert_unique(hash, words.len() as u32, |&i| words[i as usize].0);
+        words.push((hash, word, list));
+        words.len() - 1
     }
 }
 

@@ -109,16 +109,24 @@ impl Sink for Tee<'_> {
 pub fn index(pages: &Pages, config: &Config) -> Result<Vec<(String, Vec<u8>)>, Diagnostic> {
     let synonyms = words::Synonyms::new(&config.search.synonyms);
     let list: Vec<(&String, &Arc<str>)> = pages.iter().collect();
-    let docs: Vec<page::Doc> = list
+    // Each thread reads runs of consecutive pages, and gathers the postings
+    // of their words as it goes; with_min_len keeps the runs from getting
+    // very short.
+    let runs: Vec<files::Run> = list
         .par_iter()
-        .map_init(page::Scratch::default, |scratch, (rel, html)| {
-            page::read_page(rel, html, &synonyms, scratch)
-        })
+        .enumerate()
+        .with_min_len(32)
+        .fold(
+            || (page::Scratch::default(), files::Run::default()),
+            |(mut scratch, mut run), (id, (rel, html))| {
+                let doc = page::read_page(rel, html, &synonyms, &mut scratch);
+                run.push(id as u32, doc, scratch.words());
+                (scratch, run)
+            },
+        )
+        .map(|(_, run)| run)
         .collect();
-    let files = files::files(&docs);
-    // Freed in parallel: one thread took a measurable while for every page.
-    docs.into_par_iter().for_each(drop);
-    files.map_err(|e| failed(e.to_string()))
+    files::files(runs).map_err(|e| failed(e.to_string()))
 }
 
 /// Compressing in memory does not fail in practice; if it ever did, it is an
@@ -151,13 +159,9 @@ mod tests {
     #[test]
     fn pages_are_read_from_their_marked_parts() {
         let s = Synonyms::new(&[vec!["runner's knee".into(), "ITBS".into()]]);
-        let d = read_page(
-            "conditions/neck/index.html",
-            PAGE,
-            &s,
-            &mut Default::default(),
-        );
-        let word = |w: &str| d.words.iter().find(|x| x.1 == w).map(|x| (x.2, x.3));
+        let mut scratch = Default::default();
+        let d = read_page("conditions/neck/index.html", PAGE, &s, &mut scratch);
+        let word = |w: &str| scratch.words().find(|x| x.1 == w).map(|x| (x.2, x.3));
         assert_eq!(d.path, "/conditions/neck/");
         assert_eq!(d.title, "Neck & shoulder tension");
         assert_eq!(

@@ -1,7 +1,7 @@
 //! Reading one rendered page: the parts a theme marked for the index, their
 //! headings, text and filters, in one pass over the HTML with no tree.
 
-use super::words::{Counter, PageWords, Synonyms};
+use super::words::{Counter, Synonyms};
 use super::BODY_MARK;
 
 /// Characters of text kept per part of a page, for the excerpt.
@@ -17,7 +17,6 @@ pub(super) struct Doc {
     pub(super) filters: Vec<(String, String)>,
     /// Anchor, heading and snippet of each part; the first is the page top.
     pub(super) parts: Vec<(String, String, String)>,
-    pub(super) words: PageWords,
 }
 
 /// What an element is to the reader.
@@ -76,7 +75,7 @@ fn url_of(rel: &str) -> String {
 }
 
 /// Reads the marked parts of a rendered page: title, headings with their
-/// anchors, text, filters; and weighs its words.
+/// anchors, text, filters; and weighs its words (kept in `scratch`).
 pub(super) fn read_page(rel: &str, html: &str, synonyms: &Synonyms, scratch: &mut Scratch) -> Doc {
     let mut r = Reader::new(rel, std::mem::take(scratch));
     let bytes = html.as_bytes();
@@ -96,7 +95,7 @@ pub(super) fn read_page(rel: &str, html: &str, synonyms: &Synonyms, scratch: &mu
 }
 
 /// Buffers that serve page after page, so that a page's text does not
-/// grow new ones.
+/// grow new ones. After [`read_page`], the words of the page read.
 #[derive(Default)]
 pub(super) struct Scratch {
     /// All text read, for filters, headings and synonyms.
@@ -104,6 +103,14 @@ pub(super) struct Scratch {
     /// The text of the current part, outside its heading.
     part_text: String,
     words: Counter,
+}
+
+impl Scratch {
+    /// Each word of the page read last, with its hash, score and the part
+    /// where it counts most.
+    pub(super) fn words(&self) -> impl Iterator<Item = (u64, &str, u32, u16)> {
+        self.words.words()
+    }
 }
 
 /// The state of [`read_page`] between tags.
@@ -122,13 +129,13 @@ impl<'h> Reader<'h> {
     fn new(rel: &str, mut s: Scratch) -> Self {
         s.all.clear();
         s.part_text.clear();
+        s.words.clear();
         Reader {
             doc: Doc {
                 path: url_of(rel),
                 title: String::new(),
                 filters: Vec::new(),
                 parts: vec![(String::new(), String::new(), String::new())],
-                words: PageWords::default(),
             },
             s,
             stack: Vec::new(),
@@ -305,7 +312,7 @@ impl<'h> Reader<'h> {
         self.s.part_text.clear();
     }
 
-    /// The page read; the buffers go back to `scratch`.
+    /// The page read; the buffers, and the page's words, go back to `scratch`.
     fn finish(mut self, synonyms: &Synonyms, scratch: &mut Scratch) -> Doc {
         self.close_part();
         if self.doc.title.is_empty() {
@@ -314,7 +321,6 @@ impl<'h> Reader<'h> {
         for extra in synonyms.extra(&self.s.all) {
             self.s.words.add(&extra, 1, 0);
         }
-        self.doc.words = self.s.words.take_words();
         *scratch = self.s;
         self.doc
     }

@@ -94,22 +94,21 @@ impl Counter {
         each_word(text, buf, |w| {
             let hash = xxh3_64(w.as_bytes());
             let found = table.find_mut(hash, |e| {
-                words.as_bytes()[e.at as usize..][..e.len as usize] == *w.as_bytes()
+                // Byte by byte: words are short, not worth a call to memcmp.
+                let known = &words.as_bytes()[e.at as usize..][..e.len as usize];
+                known.len() == w.len() && known.iter().zip(w.as_bytes()).all(|(a, b)| a == b)
             });
             match found {
                 Some(e) if e.part == part => e.count += weight,
                 Some(e) => e.switch(part, weight, cells),
                 None => {
-                    let at = words.len() as u32;
-                    let (len, others) = (w.len() as u32, END);
-                    let count = weight;
                     let e = Entry {
                         hash,
-                        at,
-                        len,
+                        at: words.len() as u32,
+                        len: w.len() as u32,
                         part,
-                        count,
-                        others,
+                        count: weight,
+                        others: END,
                     };
                     table.insert_unique(hash, e, |e| e.hash);
                     words.push_str(w);
@@ -118,43 +117,21 @@ impl Counter {
         });
     }
 
-    /// The words counted since the last call, each with its total and the
-    /// part where it counts most; the counter is empty again.
-    pub(super) fn take_words(&mut self) -> PageWords {
-        let list = self
-            .table
-            .iter()
-            .map(|e| {
-                let (total, part) = e.total(&self.cells);
-                (e.hash, e.at, e.len, total, part)
-            })
-            .collect();
-        let words = PageWords {
-            text: self.text.clone(),
-            list,
-        };
+    /// Each word counted, with its hash, its total and the part where it
+    /// counts most (the first part on a tie).
+    pub(super) fn words(&self) -> impl Iterator<Item = (u64, &str, u32, u16)> {
+        self.table.iter().map(|e| {
+            let (total, part) = e.total(&self.cells);
+            let word = &self.text[e.at as usize..][..e.len as usize];
+            (e.hash, word, total, part)
+        })
+    }
+
+    /// Forgets the words counted; the buffers stay.
+    pub(super) fn clear(&mut self) {
         self.text.clear();
         self.table.clear();
         self.cells.clear();
-        words
-    }
-}
-
-/// The words of a page, each once: two allocations a page, not one a word.
-#[derive(Default)]
-pub(super) struct PageWords {
-    text: String,
-    /// Hash, place in `text`, length, score, part.
-    list: Vec<(u64, u32, u32, u32, u16)>,
-}
-
-impl PageWords {
-    /// Each word with its hash, score and the part where it counts most.
-    pub(super) fn iter(&self) -> impl Iterator<Item = (u64, &str, u32, u16)> {
-        self.list.iter().map(|&(hash, at, len, score, part)| {
-            let word = &self.text[at as usize..(at + len) as usize];
-            (hash, word, score, part)
-        })
     }
 }
 
@@ -211,6 +188,7 @@ enum Byte {
     Other,
     /// A lower-case letter or a digit.
     Lower,
+    /// A capital letter.
     Upper,
     /// Part of a character beyond ASCII.
     NotAscii,
@@ -235,8 +213,8 @@ static BYTES: [Byte; 256] = {
 
 /// [`each_word`] for a word of ASCII letters and digits (`upper`: with a
 /// capital). It is stemmed on the text as written, and passed on as a slice
-/// of it when it has no capital: copying and lower-casing every word cost
-/// more than all the rest.
+/// of it when it has no capital: lower-casing every word into a buffer and
+/// reading its end back for the stem stalled on every word.
 fn ascii_word(raw: &str, upper: bool, buf: &mut String, f: &mut impl FnMut(&str)) {
     let b = raw.as_bytes();
     let n = b.len();
@@ -384,8 +362,10 @@ mod tests {
         out
     }
 
-    fn listed(w: &PageWords) -> Vec<(String, u32, u16)> {
-        w.iter().map(|(_, w, s, p)| (w.to_string(), s, p)).collect()
+    fn listed(c: &Counter) -> Vec<(String, u32, u16)> {
+        c.words()
+            .map(|(_, w, s, p)| (w.to_string(), s, p))
+            .collect()
     }
 
     #[test]
@@ -405,14 +385,14 @@ mod tests {
         c.add("heel heel", 1, 2);
         c.add("pain", 3, 1);
         c.add("pain", 1, 0);
-        let mut w = listed(&c.take_words());
+        let mut w = listed(&c);
         w.sort();
         // heel: 10 in part 0, 2 in part 2; pain: 11 in part 0, 3 in part 1.
         assert_eq!(w, [("heel".into(), 12, 0), ("pain".into(), 14, 0)]);
         let mut c = Counter::default();
         c.add("tie", 1, 3);
         c.add("tie", 1, 1);
-        let w = listed(&c.take_words());
+        let w = listed(&c);
         assert_eq!(w, [("tie".into(), 2, 1)], "the first part wins a tie");
     }
 
