@@ -189,6 +189,26 @@ mod tests {
     }
 
     #[test]
+    fn the_review_line_and_references_are_left_out() {
+        // The markup health pages get (health::template), inside the body.
+        let page = PAGE.replace(
+            "<p class=\"lede\">",
+            "<p class=\"review-line\" data-search-ignore>\n<span>Reviewed by Editors</span>\n</p>\
+             <section class=\"references\" data-search-ignore aria-labelledby=\"references-title\">\
+             <h2 id=\"references-title\">References</h2><ol><li id=\"ref-c\"><cite>Cochrane \
+             review</cite>. Accessed <time>1 May 2026</time>.</li></ol></section><p class=\"lede\">",
+        );
+        let mut scratch = Default::default();
+        let d = read_page("a/index.html", &page, &Synonyms::new(&[]), &mut scratch);
+        let words: Vec<String> = scratch.words().map(|x| x.1.to_string()).collect();
+        for gone in ["reviewed", "editors", "references", "cochrane", "accessed"] {
+            assert!(!words.iter().any(|w| w == gone), "{gone} in {words:?}");
+        }
+        assert!(words.iter().any(|w| w == "trapezius"));
+        assert_eq!(d.parts.len(), 2, "no part for the references heading");
+    }
+
+    #[test]
     fn index_files_are_deterministic_and_complete() {
         let mut pages = Pages::new();
         pages.insert("a/index.html".into(), Arc::from(PAGE));
