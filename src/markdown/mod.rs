@@ -194,13 +194,10 @@ fn render_with(text: &str, offset: usize, cx: &MarkdownContext<'_>, scan: bool) 
     r
 }
 
+/// The lint's options ([`scan::options`]) plus the site's smart punctuation:
+/// one list, so the lint always parses as the renderer does.
 fn options(cx: &MarkdownContext<'_>) -> Options {
-    let mut opts = Options::ENABLE_TABLES
-        | Options::ENABLE_FOOTNOTES
-        | Options::ENABLE_STRIKETHROUGH
-        | Options::ENABLE_TASKLISTS
-        | Options::ENABLE_HEADING_ATTRIBUTES
-        | Options::ENABLE_GFM;
+    let mut opts = scan::options();
     if cx.options.smart_punctuation {
         opts |= Options::ENABLE_SMART_PUNCTUATION;
     }
