@@ -31,7 +31,7 @@ pub struct MedicalPage<'a> {
     /// may be an `@/` link, which the caller resolves).
     pub reviewer: Option<(&'a Reviewer, Option<String>)>,
     /// The references, in the order they should be listed (citation number order).
-    pub references: &'a [Reference],
+    pub references: Vec<&'a Reference>,
     /// The condition the page is about, if any.
     pub condition: Option<Condition<'a>>,
     /// Name of the publishing organisation (usually the site title).
@@ -110,7 +110,7 @@ pub fn medical_web_page(input: &MedicalPage) -> Value {
     if !input.references.is_empty() {
         page.insert(
             "citation".into(),
-            input.references.iter().map(citation).collect(),
+            input.references.iter().map(|r| citation(r)).collect(),
         );
     }
     Value::Object(page)
@@ -250,7 +250,7 @@ mod tests {
             date_published: Some("2026-01-01".into()),
             last_reviewed: Some("2026-05-01".into()),
             reviewer: Some((&jane, Some("https://x.org/about/jane/".into()))),
-            references: &refs,
+            references: refs.iter().collect(),
             condition: Some(Condition {
                 name: "Patellofemoral pain",
                 anatomy: vec!["Knee".into()],

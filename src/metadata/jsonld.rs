@@ -60,9 +60,16 @@ fn ordinary_documents(
     id: PageId,
     ancestors: &[SectionId],
 ) -> Vec<String> {
+    let mut docs = Vec::with_capacity(3);
+    docs.push(article_document(site, id));
+    push_trail_documents(&mut docs, site, derived, id, ancestors);
+    docs
+}
+
+/// The page's `Article` document.
+fn article_document(site: &Site, id: PageId) -> String {
     let page = &site[id];
     let config = &site.config;
-    let mut docs = Vec::with_capacity(3);
     let mut article = json!({
         "@context": "https://schema.org",
         "@type": "Article",
@@ -88,8 +95,19 @@ fn ordinary_documents(
         .unwrap_or_else(|| config.title.clone());
     article["publisher"] =
         json!({"@type": "Organization", "name": publisher, "url": config.permalink("/")});
-    docs.push(script_json(&article));
+    script_json(&article)
+}
 
+/// Appends the BreadcrumbList (when the page has ancestors) and the FAQPage
+/// (when it has FAQ entries) that follow a page's main document.
+fn push_trail_documents(
+    docs: &mut Vec<String>,
+    site: &Site,
+    derived: &Derived,
+    id: PageId,
+    ancestors: &[SectionId],
+) {
+    let page = &site[id];
     let mut items: Vec<Value> = ancestors
         .iter()
         .map(|&s| (site[s].title(), site[s].permalink.as_str()))
@@ -125,7 +143,6 @@ fn ordinary_documents(
             "mainEntity": questions,
         })));
     }
-    docs
 }
 
 /// The page's first author, else the site's, as a schema.org `Person`.
@@ -147,20 +164,14 @@ fn medical_documents(
     let health = &config.health;
     let numbering = &derived.page_body(id).citations;
     // References in citation order, then the uncited ones, as the list shows them.
-    let mut references: Vec<Reference> = numbering
+    let mut references: Vec<&Reference> = numbering
         .order()
         .iter()
-        .filter_map(|cited| {
-            page.meta
-                .references
-                .iter()
-                .find(|r| &r.id == cited)
-                .cloned()
-        })
+        .filter_map(|cited| page.meta.references.iter().find(|r| &r.id == cited))
         .collect();
     for r in &page.meta.references {
         if !references.iter().any(|o| o.id == r.id) {
-            references.push(r.clone());
+            references.push(r);
         }
     }
     let review = page.meta.review.as_ref();
@@ -191,7 +202,7 @@ fn medical_documents(
             .map(|d| d.rfc3339()),
         last_reviewed: review.map(|r| r.last.ymd()),
         reviewer: reviewer.map(|r| (r, derived.health[id.0].reviewer_url.clone())),
-        references: &references,
+        references,
         condition: is_condition.then(|| Condition {
             name: page.title(),
             anatomy,
@@ -205,11 +216,9 @@ fn medical_documents(
     if let Some(a) = author(site, page) {
         doc["author"] = a;
     }
-    let mut docs = vec![script_json(&doc)];
-    // The breadcrumbs and FAQ of an ordinary page follow its Article.
-    let mut rest = ordinary_documents(site, derived, id, ancestors);
-    rest.remove(0);
-    docs.append(&mut rest);
+    let mut docs = Vec::with_capacity(3);
+    docs.push(script_json(&doc));
+    push_trail_documents(&mut docs, site, derived, id, ancestors);
     docs
 }
 

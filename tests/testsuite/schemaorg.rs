@@ -74,7 +74,7 @@ fn full_page(kind: ReviewerKind) -> serde_json::Value {
         date_modified: Some("2026-02-01T00:00:00Z".into()),
         last_reviewed: Some("2026-05-01".into()),
         reviewer: Some((&reviewer, Some("https://example.org/about/jane/".into()))),
-        references: &refs,
+        references: refs.iter().collect(),
         condition: Some(Condition {
             name: "Patellofemoral pain",
             anatomy: vec!["Knee".into(), "Patella".into()],
