@@ -1,16 +1,20 @@
 //! schema.org JSON-LD: Article, BreadcrumbList and FAQPage, escaped so that
 //! no content can close the `<script>` element around it.
+//!
+//! Documents are typed structs serialised straight to text (see
+//! [`crate::health::jsonld`] for why); fields are declared in the sorted
+//! order of their JSON names, as the output has always had them.
 
-use serde_json::{json, Value};
+use serde::Serialize;
 
 use crate::derived::Derived;
-use crate::health::jsonld::{medical_web_page, Condition, MedicalPage};
+use crate::health::jsonld::{medical_web_page, Condition, MedicalPage, Named, Organization};
 use crate::model::health::Reference;
 use crate::model::{PageId, SectionId, Site};
 
 /// Serialises `value` for a `<script type="application/ld+json">` element:
 /// `<`, `>`, `&`, U+2028 and U+2029 become `\u` escapes, which JSON parsers read back unchanged.
-pub fn script_json(value: &Value) -> String {
+pub fn script_json<T: Serialize + ?Sized>(value: &T) -> String {
     let raw = serde_json::to_string(value).unwrap_or_else(|_| "{}".into());
     let bytes = raw.as_bytes();
     let mut out = String::new();
@@ -46,56 +50,99 @@ pub fn page_documents(
     id: PageId,
     ancestors: &[SectionId],
 ) -> Vec<String> {
-    if derived.health[id.0].medical {
-        medical_documents(site, derived, id, ancestors)
-    } else {
-        ordinary_documents(site, derived, id, ancestors)
-    }
-}
-
-/// Article, BreadcrumbList and FAQPage.
-fn ordinary_documents(
-    site: &Site,
-    derived: &Derived,
-    id: PageId,
-    ancestors: &[SectionId],
-) -> Vec<String> {
     let mut docs = Vec::with_capacity(3);
-    docs.push(article_document(site, id));
+    if derived.health[id.0].medical {
+        docs.push(medical_document(site, derived, id));
+    } else {
+        docs.push(article_document(site, id));
+    }
     push_trail_documents(&mut docs, site, derived, id, ancestors);
     docs
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct Article<'a> {
+    #[serde(rename = "@context")]
+    context: &'static str,
+    #[serde(rename = "@type")]
+    kind: &'static str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    author: Option<Named<'a>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    date_modified: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    date_published: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    description: Option<&'a str>,
+    headline: &'a str,
+    in_language: &'a str,
+    main_entity_of_page: &'a str,
+    publisher: Organization<'a>,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct BreadcrumbList<'a> {
+    #[serde(rename = "@context")]
+    context: &'static str,
+    #[serde(rename = "@type")]
+    kind: &'static str,
+    item_list_element: Vec<ListItem<'a>>,
+}
+
+#[derive(Serialize)]
+struct ListItem<'a> {
+    #[serde(rename = "@type")]
+    kind: &'static str,
+    item: &'a str,
+    name: &'a str,
+    position: usize,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct FaqPage<'a> {
+    #[serde(rename = "@context")]
+    context: &'static str,
+    #[serde(rename = "@type")]
+    kind: &'static str,
+    main_entity: Vec<Question<'a>>,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct Question<'a> {
+    #[serde(rename = "@type")]
+    kind: &'static str,
+    accepted_answer: Answer<'a>,
+    name: &'a str,
+}
+
+#[derive(Serialize)]
+struct Answer<'a> {
+    #[serde(rename = "@type")]
+    kind: &'static str,
+    text: &'a str,
 }
 
 /// The page's `Article` document.
 fn article_document(site: &Site, id: PageId) -> String {
     let page = &site[id];
     let config = &site.config;
-    let mut article = json!({
-        "@context": "https://schema.org",
-        "@type": "Article",
-        "headline": page.title(),
-        "mainEntityOfPage": page.permalink,
-        "inLanguage": config.language,
-    });
-    if let Some(d) = &page.meta.description {
-        article["description"] = json!(d);
-    }
-    if let Some(d) = &page.date {
-        article["datePublished"] = json!(d.rfc3339());
-    }
-    if let Some(d) = page.meta.updated.as_ref().or(page.date.as_ref()) {
-        article["dateModified"] = json!(d.rfc3339());
-    }
-    if let Some(a) = author(site, page) {
-        article["author"] = a;
-    }
-    let publisher = config
-        .publisher
-        .clone()
-        .unwrap_or_else(|| config.title.clone());
-    article["publisher"] =
-        json!({"@type": "Organization", "name": publisher, "url": config.permalink("/")});
-    script_json(&article)
+    let home = config.permalink("/");
+    script_json(&Article {
+        context: "https://schema.org",
+        kind: "Article",
+        author: author(site, page).map(Named::person),
+        date_modified: date_modified(page),
+        date_published: page.date.as_ref().map(|d| d.rfc3339()),
+        description: page.meta.description.as_deref(),
+        headline: page.title(),
+        in_language: &config.language,
+        main_entity_of_page: &page.permalink,
+        publisher: Organization::new(publisher(site), Some(&home)),
+    })
 }
 
 /// Appends the BreadcrumbList (when the page has ancestors) and the FAQPage
@@ -108,57 +155,71 @@ fn push_trail_documents(
     ancestors: &[SectionId],
 ) {
     let page = &site[id];
-    let mut items: Vec<Value> = ancestors
-        .iter()
-        .map(|&s| (site[s].title(), site[s].permalink.as_str()))
-        .chain(std::iter::once((page.title(), page.permalink.as_str())))
-        .enumerate()
-        .map(|(i, (name, url))| {
-            json!({"@type": "ListItem", "position": i + 1, "name": name, "item": url})
-        })
-        .collect();
-    if items.len() > 1 {
-        docs.push(script_json(&json!({
-            "@context": "https://schema.org",
-            "@type": "BreadcrumbList",
-            "itemListElement": std::mem::take(&mut items),
-        })));
-    }
-
-    let faq = derived.faq(id);
-    if !faq.is_empty() {
-        let questions: Vec<Value> = faq
+    if !ancestors.is_empty() {
+        let item_list_element = ancestors
             .iter()
-            .map(|f| {
-                json!({
-                    "@type": "Question",
-                    "name": f.question,
-                    "acceptedAnswer": {"@type": "Answer", "text": f.text},
-                })
+            .map(|&s| (site[s].title(), site[s].permalink.as_str()))
+            .chain(std::iter::once((page.title(), page.permalink.as_str())))
+            .enumerate()
+            .map(|(i, (name, item))| ListItem {
+                kind: "ListItem",
+                item,
+                name,
+                position: i + 1,
             })
             .collect();
-        docs.push(script_json(&json!({
-            "@context": "https://schema.org",
-            "@type": "FAQPage",
-            "mainEntity": questions,
-        })));
+        docs.push(script_json(&BreadcrumbList {
+            context: "https://schema.org",
+            kind: "BreadcrumbList",
+            item_list_element,
+        }));
+    }
+    let faq = derived.faq(id);
+    if !faq.is_empty() {
+        docs.push(script_json(&FaqPage {
+            context: "https://schema.org",
+            kind: "FAQPage",
+            main_entity: faq
+                .iter()
+                .map(|f| Question {
+                    kind: "Question",
+                    accepted_answer: Answer {
+                        kind: "Answer",
+                        text: &f.text,
+                    },
+                    name: &f.question,
+                })
+                .collect(),
+        }));
     }
 }
 
-/// The page's first author, else the site's, as a schema.org `Person`.
-fn author(site: &Site, page: &crate::model::Page) -> Option<Value> {
-    let name = page.meta.authors.first().or(site.config.author.as_ref())?;
-    Some(json!({"@type": "Person", "name": name}))
+/// The page's first author, else the site's.
+fn author<'a>(site: &'a Site, page: &'a crate::model::Page) -> Option<&'a str> {
+    page.meta
+        .authors
+        .first()
+        .or(site.config.author.as_ref())
+        .map(String::as_str)
 }
 
-/// A health page: `MedicalWebPage` in place of `Article`, then the same
-/// breadcrumbs and FAQ documents as any page.
-fn medical_documents(
-    site: &Site,
-    derived: &Derived,
-    id: PageId,
-    ancestors: &[SectionId],
-) -> Vec<String> {
+/// `updated`, else `date`, as RFC 3339.
+fn date_modified(page: &crate::model::Page) -> Option<String> {
+    page.meta
+        .updated
+        .as_ref()
+        .or(page.date.as_ref())
+        .map(|d| d.rfc3339())
+}
+
+/// The publishing organisation's name: `publisher`, else the site title.
+fn publisher(site: &Site) -> &str {
+    let config = &site.config;
+    config.publisher.as_deref().unwrap_or(&config.title)
+}
+
+/// A health page's `MedicalWebPage`, in place of the `Article`.
+fn medical_document(site: &Site, derived: &Derived, id: PageId) -> String {
     let page = &site[id];
     let config = &site.config;
     let health = &config.health;
@@ -184,22 +245,13 @@ fn medical_documents(
         .map(|&t| site[t].name.clone())
         .collect();
     let home = config.permalink("/");
-    let publisher = config
-        .publisher
-        .clone()
-        .unwrap_or_else(|| config.title.clone());
     let input = MedicalPage {
         title: page.title(),
         description: page.meta.description.as_deref(),
         permalink: &page.permalink,
         language: &config.language,
         date_published: page.date.as_ref().map(|d| d.rfc3339()),
-        date_modified: page
-            .meta
-            .updated
-            .as_ref()
-            .or(page.date.as_ref())
-            .map(|d| d.rfc3339()),
+        date_modified: date_modified(page),
         last_reviewed: review.map(|r| r.last.ymd()),
         reviewer: reviewer.map(|r| (r, derived.health[id.0].reviewer_url.clone())),
         references,
@@ -207,25 +259,20 @@ fn medical_documents(
             name: page.title(),
             anatomy,
         }),
-        publisher: Some(&publisher),
+        author: author(site, page),
+        publisher: Some(publisher(site)),
         publisher_url: Some(&home),
         image: None,
         audience: Some("Patient"),
     };
-    let mut doc = medical_web_page(&input);
-    if let Some(a) = author(site, page) {
-        doc["author"] = a;
-    }
-    let mut docs = Vec::with_capacity(3);
-    docs.push(script_json(&doc));
-    push_trail_documents(&mut docs, site, derived, id, ancestors);
-    docs
+    script_json(&medical_web_page(&input))
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
     use proptest::prelude::*;
+    use serde_json::{json, Value};
 
     proptest! {
         #[test]

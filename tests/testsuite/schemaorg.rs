@@ -65,7 +65,7 @@ fn full_page(kind: ReviewerKind) -> serde_json::Value {
             ..reference("c")
         },
     ];
-    medical_web_page(&MedicalPage {
+    let input = MedicalPage {
         title: "Knee pain",
         description: Some("What helps"),
         permalink: "https://example.org/knee/",
@@ -79,11 +79,13 @@ fn full_page(kind: ReviewerKind) -> serde_json::Value {
             name: "Patellofemoral pain",
             anatomy: vec!["Knee".into(), "Patella".into()],
         }),
+        author: Some("Sam Roe"),
         publisher: Some("Example Guide"),
         publisher_url: Some("https://example.org/"),
         image: Some("https://example.org/knee.png"),
         audience: Some("Patient"),
-    })
+    };
+    serde_json::to_value(medical_web_page(&input)).unwrap()
 }
 
 #[test]
