@@ -49,10 +49,10 @@ pub fn review_value(
     })
 }
 
-/// `page.references`: the cited references in citation-number order, then the
-/// uncited ones (which [`super::check::uncited`] warns about) in file order,
-/// numbered on; a repeated id is listed once.
-pub fn references_value(refs: &[Reference], numbering: &Numbering) -> Value {
+/// The references in the order the page lists them: cited ones in
+/// citation-number order, then the uncited ones (which
+/// [`super::check::uncited`] warns about) in file order; a repeated id once.
+pub fn ordered<'a>(refs: &'a [Reference], numbering: &Numbering) -> Vec<&'a Reference> {
     let mut ordered: Vec<&Reference> = numbering
         .order()
         .iter()
@@ -64,6 +64,19 @@ pub fn references_value(refs: &[Reference], numbering: &Numbering) -> Value {
         }
     }
     ordered
+}
+
+/// A reference's `url` when it is a web link: a `javascript:` or other
+/// scheme is never linked.
+fn web_url(r: &Reference) -> Option<&str> {
+    r.url
+        .as_deref()
+        .filter(|u| u.starts_with("https://") || u.starts_with("http://"))
+}
+
+/// `page.references`: [`ordered`], numbered from 1.
+pub fn references_value(refs: &[Reference], numbering: &Numbering) -> Value {
+    ordered(refs, numbering)
         .iter()
         .enumerate()
         .map(|(i, r)| {
@@ -79,8 +92,7 @@ pub fn references_value(refs: &[Reference], numbering: &Numbering) -> Value {
                 "doi_url": r.doi_url(),
                 "pmid": r.pmid,
                 "pmid_url": r.pmid_url(),
-                // Only web links: a `javascript:` or other scheme is never linked.
-                "url": r.url.as_deref().filter(|u| u.starts_with("https://") || u.starts_with("http://")),
+                "url": web_url(r),
                 "accessed": r.accessed.as_ref().map(PageDate::ymd),
                 "cites": numbering.anchors(&r.id),
             })
@@ -88,141 +100,178 @@ pub fn references_value(refs: &[Reference], numbering: &Numbering) -> Value {
         .collect()
 }
 
+/// What the review line shows: the reviewer, its profile URL (absolute) and
+/// the review's dates.
+#[derive(Debug, Clone, Copy)]
+pub struct ReviewLine<'a> {
+    /// The page's `[review]`.
+    pub review: &'a Review,
+    /// The `[reviewers.KEY]` it names.
+    pub reviewer: &'a Reviewer,
+    /// The reviewer's `url`, resolved to an absolute URL.
+    pub url: Option<&'a str>,
+    /// `[health] review_interval_days`, for a review without `next`.
+    pub interval_days: u32,
+    /// Today, to tell whether the review is overdue.
+    pub today: &'a PageDate,
+}
+
 /// `page.health`: whether the page is medical content, the disclaimer
 /// (Markdown already rendered to HTML) shown on it, and the review line and
 /// references list as the guide theme shows them (HTML, or null without a
-/// review or references), made from `review` and `references`.
+/// review or references).
 pub fn health_value(
     medical: bool,
     disclaimer_html: Option<&str>,
-    review: &Value,
-    references: &Value,
+    review: Option<ReviewLine>,
+    references: &[&Reference],
+    numbering: &Numbering,
 ) -> Value {
-    let refs = references.as_array().filter(|r| !r.is_empty());
     json!({
         "medical": medical,
         "disclaimer": disclaimer_html,
-        "review_html": (!review.is_null()).then(|| review_html(review)),
-        "references_html": refs.map(|r| references_html(r)),
+        "review_html": review.map(review_html),
+        "references_html": (!references.is_empty()).then(|| references_html(references, numbering)),
     })
 }
 
-/// A `YYYY-MM-DD` value as `<time datetime="…">5 May 2026</time>`.
-fn time_html(out: &mut String, ymd: &Value) {
-    let ymd = ymd.as_str().unwrap_or_default();
-    let shown = PageDate::parse(ymd)
-        .and_then(|d| {
-            let format =
-                time::macros::format_description!("[day padding:none] [month repr:long] [year]");
-            d.date.format(&format).ok()
-        })
-        .unwrap_or_else(|| ymd.to_string());
-    let _ = write!(
-        out,
-        "<time datetime=\"{}\">{}</time>",
-        escape(ymd),
-        escape(&shown)
-    );
+/// Appends `text` escaped for HTML.
+fn push_text(out: &mut String, text: &str) {
+    out.push_str(&escape(text));
 }
 
-/// The text of a JSON string value, escaped; empty for null.
-fn text(v: &Value) -> String {
-    match v {
-        Value::String(s) => escape(s),
-        Value::Null => String::new(),
-        other => escape(&other.to_string()),
+/// Appends `<time datetime="2026-05-05">5 May 2026</time>`.
+fn time_html(out: &mut String, date: &PageDate) {
+    const MONTHS: [&str; 12] = [
+        "January",
+        "February",
+        "March",
+        "April",
+        "May",
+        "June",
+        "July",
+        "August",
+        "September",
+        "October",
+        "November",
+        "December",
+    ];
+    let d = date.date;
+    let (month, day) = (d.month() as usize, d.day());
+    // Plain pushes: this runs three times per health page, and `write!`
+    // with its formatting machinery was a third of the review line's cost.
+    let digit = |n: u8| char::from(b'0' + n % 10);
+    out.push_str("<time datetime=\"");
+    push_year(out, d.year());
+    out.extend(['-', digit(month as u8 / 10), digit(month as u8), '-']);
+    out.extend([digit(day / 10), digit(day), '"', '>']);
+    if day >= 10 {
+        out.push(digit(day / 10));
     }
+    out.push(digit(day));
+    out.push(' ');
+    out.push_str(MONTHS[month - 1]);
+    out.push(' ');
+    push_year(out, d.year());
+    out.push_str("</time>");
 }
 
-/// Set: neither null, false, an empty string nor an empty list (as Tera's `if`).
-fn set(v: &Value) -> bool {
-    match v {
-        Value::Null => false,
-        Value::Bool(b) => *b,
-        Value::String(s) => !s.is_empty(),
-        Value::Array(a) => !a.is_empty(),
-        Value::Number(n) => n.as_f64() != Some(0.0),
-        Value::Object(o) => !o.is_empty(),
-    }
-}
-
-/// "Reviewed by NAME, CREDENTIALS, ROLE · Last reviewed DATE · Next review due
-/// DATE", from a [`review_value`].
-fn review_html(r: &Value) -> String {
-    let by = &r["by"];
-    let mut out = String::from("<p class=\"review-line\" data-search-ignore>\n<span>Reviewed by ");
-    if set(&by["url"]) {
-        let _ = write!(
-            out,
-            "<a href=\"{}\">{}</a>",
-            text(&by["url"]),
-            text(&by["name"])
-        );
-    } else {
-        out.push_str(&text(&by["name"]));
-    }
-    for key in ["credentials", "role"] {
-        if set(&by[key]) {
-            let _ = write!(out, ", {}", text(&by[key]));
+/// A year as at least four digits, as `PageDate::ymd` writes it.
+fn push_year(out: &mut String, year: i32) {
+    match u16::try_from(year) {
+        Ok(y) if y < 10_000 => {
+            out.extend([1000, 100, 10, 1].map(|div| char::from(b'0' + (y / div % 10) as u8)));
+        }
+        _ => {
+            let _ = write!(out, "{year:04}");
         }
     }
-    out.push_str("</span>\n<span>Last reviewed ");
-    time_html(&mut out, &r["last"]);
-    out.push_str("</span>");
-    if set(&r["next"]) {
-        let overdue = set(&r["overdue"]);
-        out.push_str(if overdue {
-            "\n<span class=\"review-overdue\">Next review due "
-        } else {
-            "\n<span>Next review due "
-        });
-        time_html(&mut out, &r["next"]);
-        out.push_str(if overdue {
-            " (overdue)</span>"
-        } else {
-            "</span>"
-        });
+}
+
+/// `Some` non-empty text.
+fn given(v: &Option<String>) -> Option<&str> {
+    v.as_deref().filter(|s| !s.is_empty())
+}
+
+/// "Reviewed by NAME, CREDENTIALS, ROLE · Last reviewed DATE · Next review
+/// due DATE".
+fn review_html(line: ReviewLine) -> String {
+    let ReviewLine {
+        review, reviewer, ..
+    } = line;
+    let mut out = String::from("<p class=\"review-line\" data-search-ignore>\n<span>Reviewed by ");
+    match line.url.filter(|u| !u.is_empty()) {
+        Some(url) => {
+            out.push_str("<a href=\"");
+            push_text(&mut out, url);
+            out.push_str("\">");
+            push_text(&mut out, &reviewer.name);
+            out.push_str("</a>");
+        }
+        None => push_text(&mut out, &reviewer.name),
     }
+    let role = Some(reviewer.role.as_str()).filter(|r| !r.is_empty());
+    for part in [given(&reviewer.credentials), role].into_iter().flatten() {
+        out.push_str(", ");
+        push_text(&mut out, part);
+    }
+    out.push_str("</span>\n<span>Last reviewed ");
+    time_html(&mut out, &review.last);
+    out.push_str("</span>");
+    let overdue = is_overdue(review, line.interval_days, line.today);
+    out.push_str(if overdue {
+        "\n<span class=\"review-overdue\">Next review due "
+    } else {
+        "\n<span>Next review due "
+    });
+    time_html(&mut out, &next_review(review, line.interval_days));
+    out.push_str(if overdue {
+        " (overdue)</span>"
+    } else {
+        "</span>"
+    });
     out.push_str("\n</p>");
     out
 }
 
-/// The "References" section, from [`references_value`].
-fn references_html(refs: &[Value]) -> String {
+/// The "References" section, in [`ordered`] order.
+fn references_html(refs: &[&Reference], numbering: &Numbering) -> String {
     let mut out = String::from(
         "<section class=\"references\" data-search-ignore aria-labelledby=\"references-title\">\n<h2 id=\"references-title\">References</h2>\n<ol>",
     );
-    for r in refs {
-        let _ = write!(out, "\n<li id=\"ref-{}\">", text(&r["id"]));
-        if set(&r["authors"]) {
-            let names: Vec<String> = r["authors"]
-                .as_array()
-                .into_iter()
-                .flatten()
-                .map(text)
-                .collect();
-            out.push_str(&names.join(", "));
-            if set(&r["year"]) {
-                let _ = write!(out, " ({})", text(&r["year"]));
+    for (i, r) in refs.iter().enumerate() {
+        out.push_str("\n<li id=\"ref-");
+        push_text(&mut out, &r.id);
+        out.push_str("\">");
+        let year = r.year.filter(|&y| y != 0);
+        if !r.authors.is_empty() {
+            for (k, a) in r.authors.iter().enumerate() {
+                if k > 0 {
+                    out.push_str(", ");
+                }
+                push_text(&mut out, a);
+            }
+            if let Some(y) = year {
+                let _ = write!(out, " ({y})");
             }
             out.push_str(". ");
-        } else if set(&r["year"]) {
-            let _ = write!(out, "({}). ", text(&r["year"]));
+        } else if let Some(y) = year {
+            let _ = write!(out, "({y}). ");
         }
         out.push_str("<cite>");
-        if set(&r["url"]) {
-            let _ = write!(
-                out,
-                "<a href=\"{}\">{}</a>",
-                text(&r["url"]),
-                text(&r["title"])
-            );
-        } else {
-            out.push_str(&text(&r["title"]));
+        match web_url(r).filter(|u| !u.is_empty()) {
+            Some(url) => {
+                out.push_str("<a href=\"");
+                push_text(&mut out, url);
+                out.push_str("\">");
+                push_text(&mut out, &r.title);
+                out.push_str("</a>");
+            }
+            None => push_text(&mut out, &r.title),
         }
         out.push_str("</cite>.");
         source_details(&mut out, r);
-        back_links(&mut out, r);
+        back_links(&mut out, r, i + 1, numbering);
         out.push_str("\n</li>");
     }
     out.push_str("\n</ol>\n</section>");
@@ -230,50 +279,50 @@ fn references_html(refs: &[Value]) -> String {
 }
 
 /// Journal, publisher, DOI, PubMed id and access date of a reference.
-fn source_details(out: &mut String, r: &Value) {
-    if set(&r["journal"]) {
-        let _ = write!(out, " <i>{}</i>.", text(&r["journal"]));
+fn source_details(out: &mut String, r: &Reference) {
+    if let Some(journal) = given(&r.journal) {
+        out.push_str(" <i>");
+        push_text(out, journal);
+        out.push_str("</i>.");
     }
-    if set(&r["publisher"]) {
-        let _ = write!(out, " {}.", text(&r["publisher"]));
+    if let Some(publisher) = given(&r.publisher) {
+        out.push(' ');
+        push_text(out, publisher);
+        out.push('.');
     }
-    if set(&r["doi"]) {
-        let _ = write!(
-            out,
-            " DOI: <a href=\"{}\">{}</a>.",
-            text(&r["doi_url"]),
-            text(&r["doi"])
-        );
+    let links = [
+        (" DOI: ", given(&r.doi), r.doi_url()),
+        (" PubMed: ", given(&r.pmid), r.pmid_url()),
+    ];
+    for (label, id, url) in links {
+        if let (Some(id), Some(url)) = (id, url) {
+            out.push_str(label);
+            out.push_str("<a href=\"");
+            push_text(out, &url);
+            out.push_str("\">");
+            push_text(out, id);
+            out.push_str("</a>.");
+        }
     }
-    if set(&r["pmid"]) {
-        let _ = write!(
-            out,
-            " PubMed: <a href=\"{}\">{}</a>.",
-            text(&r["pmid_url"]),
-            text(&r["pmid"])
-        );
-    }
-    if set(&r["accessed"]) {
+    if let Some(accessed) = &r.accessed {
         out.push_str(" Accessed ");
-        time_html(out, &r["accessed"]);
+        time_html(out, accessed);
         out.push('.');
     }
 }
 
 /// One "↩" link back to each citation of a reference, numbered when there are several.
-fn back_links(out: &mut String, r: &Value) {
-    let cites = r["cites"].as_array().map_or(&[][..], Vec::as_slice);
+fn back_links(out: &mut String, r: &Reference, number: usize, numbering: &Numbering) {
+    let cites = numbering.anchors(&r.id);
     let many = cites.len() > 1;
     for (k, c) in cites.iter().enumerate() {
-        let _ = write!(
-            out,
-            " <a class=\"ref-back\" href=\"#{}\" aria-label=\"Back to ",
-            text(c)
-        );
+        out.push_str(" <a class=\"ref-back\" href=\"#");
+        push_text(out, c);
+        out.push_str("\" aria-label=\"Back to ");
         if many {
             let _ = write!(out, "citation {} of ", k + 1);
         }
-        let _ = write!(out, "reference {} in the text\">↩", text(&r["number"]));
+        let _ = write!(out, "reference {number} in the text\">↩");
         if many {
             let _ = write!(out, "<sup aria-hidden=\"true\">{}</sup>", k + 1);
         }
@@ -325,14 +374,7 @@ mod tests {
         let r = |id: &str| Reference {
             id: id.into(),
             title: id.to_uppercase(),
-            authors: vec![],
-            year: None,
-            publisher: None,
-            journal: None,
-            doi: None,
-            pmid: None,
-            url: None,
-            accessed: None,
+            ..Reference::default()
         };
         let refs = [
             Reference {
@@ -367,7 +409,7 @@ mod tests {
     #[test]
     fn health() {
         assert_eq!(
-            health_value(true, Some("<p>x</p>"), &Value::Null, &json!([])),
+            health_value(true, Some("<p>x</p>"), None, &[], &Numbering::new()),
             json!({"medical": true, "disclaimer": "<p>x</p>", "review_html": null,
                    "references_html": null})
         );
@@ -378,28 +420,59 @@ mod tests {
     /// to stay out of the search index.
     #[test]
     fn review_line_and_references_markup() {
-        let review = json!({"by": {"key": "e", "name": "Team", "role": "Editors",
-                                   "credentials": "MSc <Physio> & Co", "url": "https://x.org/about/"},
-                            "last": "2024-01-02", "next": "2025-01-01", "overdue": true});
+        let reviewer = Reviewer {
+            name: "Team".into(),
+            role: "Editors".into(),
+            credentials: Some("MSc <Physio> & Co".into()),
+            url: None,
+            kind: ReviewerKind::Organization,
+        };
+        let review = Review {
+            by: "e".into(),
+            last: date("2024-01-02"),
+            next: Some(date("2025-01-01")),
+        };
+        let line = ReviewLine {
+            review: &review,
+            reviewer: &reviewer,
+            url: Some("https://x.org/about/"),
+            interval_days: 365,
+            today: &date("2026-01-01"),
+        };
         assert_eq!(
-            review_html(&review),
+            review_html(line),
             "<p class=\"review-line\" data-search-ignore>\n<span>Reviewed by <a href=\"https://x.org/about/\">Team</a>, \
              MSc &lt;Physio&gt; &amp; Co, Editors</span>\n<span>Last reviewed <time datetime=\"2024-01-02\">\
              2 January 2024</time></span>\n<span class=\"review-overdue\">Next review due \
              <time datetime=\"2025-01-01\">1 January 2025</time> (overdue)</span>\n</p>"
         );
-        let refs = json!([
-            {"number": 1, "id": "a", "title": "A \"q\" & b", "authors": ["Smith J", "O'Neil K"],
-             "year": 2019, "publisher": null, "journal": "J <Pain>", "doi": "10.1000/x",
-             "doi_url": "https://doi.org/10.1000/x", "pmid": "12345",
-             "pmid_url": "https://pubmed.ncbi.nlm.nih.gov/12345/", "url": null, "accessed": null,
-             "cites": ["cite-a-1", "cite-a-2"]},
-            {"number": 2, "id": "b", "title": "Year only", "authors": [], "year": 2020,
-             "publisher": "Pub & Co", "journal": null, "doi": null, "doi_url": null, "pmid": null,
-             "pmid_url": null, "url": "https://b.org/", "accessed": "2026-11-26", "cites": ["cite-b-1"]},
-        ]);
+        let refs = [
+            Reference {
+                id: "a".into(),
+                title: "A \"q\" & b".into(),
+                authors: vec!["Smith J".into(), "O'Neil K".into()],
+                year: Some(2019),
+                journal: Some("J <Pain>".into()),
+                doi: Some("10.1000/x".into()),
+                pmid: Some("12345".into()),
+                ..Reference::default()
+            },
+            Reference {
+                id: "b".into(),
+                title: "Year only".into(),
+                year: Some(2020),
+                publisher: Some("Pub & Co".into()),
+                url: Some("https://b.org/".into()),
+                accessed: Some(date("2026-11-26")),
+                ..Reference::default()
+            },
+        ];
+        let mut numbering = Numbering::new();
+        for id in ["a", "b", "a"] {
+            numbering.cite(id);
+        }
         assert_eq!(
-            references_html(refs.as_array().unwrap()),
+            references_html(&ordered(&refs, &numbering), &numbering),
             "<section class=\"references\" data-search-ignore aria-labelledby=\"references-title\">\n\
              <h2 id=\"references-title\">References</h2>\n<ol>\n\
              <li id=\"ref-a\">Smith J, O&#39;Neil K (2019). <cite>A &quot;q&quot; &amp; b</cite>. \

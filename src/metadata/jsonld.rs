@@ -9,7 +9,6 @@ use serde::Serialize;
 
 use crate::derived::Derived;
 use crate::health::jsonld::{medical_web_page, Condition, MedicalPage, Named, Organization};
-use crate::model::health::Reference;
 use crate::model::{PageId, SectionId, Site};
 
 /// Serialises `value` for a `<script type="application/ld+json">` element:
@@ -224,17 +223,7 @@ fn medical_document(site: &Site, derived: &Derived, id: PageId) -> String {
     let config = &site.config;
     let health = &config.health;
     let numbering = &derived.page_body(id).citations;
-    // References in citation order, then the uncited ones, as the list shows them.
-    let mut references: Vec<&Reference> = numbering
-        .order()
-        .iter()
-        .filter_map(|cited| page.meta.references.iter().find(|r| &r.id == cited))
-        .collect();
-    for r in &page.meta.references {
-        if !references.iter().any(|o| o.id == r.id) {
-            references.push(r);
-        }
-    }
+    let references = crate::health::template::ordered(&page.meta.references, numbering);
     let review = page.meta.review.as_ref();
     let reviewer = review.and_then(|r| config.reviewers.get(&r.by));
     let is_condition = crate::health::in_sections(site, page.section, &health.condition_sections);

@@ -18,7 +18,7 @@ pub struct Review {
 }
 
 /// One `[[references]]` entry of a page, cited in the body as `[@id]`.
-#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Reference {
     /// The name used in citations, e.g. `nice-2020` for `[@nice-2020]`.

@@ -145,26 +145,36 @@ impl Renderer {
         let p = &site[id];
         let info = &derived.health[id.0];
         let cfg = &site.config.health;
-        let review = p.meta.review.as_ref();
-        v["review"] = review
-            .and_then(|r| Some((r, site.config.reviewers.get(&r.by)?)))
-            .map_or(Value::Null, |(r, reviewer)| {
-                template::review_value(
-                    &r.by,
-                    r,
-                    reviewer,
-                    info.reviewer_url.as_deref(),
-                    cfg.review_interval_days,
-                    &self.shared.today,
-                )
-            });
+        let review = p
+            .meta
+            .review
+            .as_ref()
+            .and_then(|r| Some((r, site.config.reviewers.get(&r.by)?)));
+        v["review"] = review.map_or(Value::Null, |(r, reviewer)| {
+            template::review_value(
+                &r.by,
+                r,
+                reviewer,
+                info.reviewer_url.as_deref(),
+                cfg.review_interval_days,
+                &self.shared.today,
+            )
+        });
         let numbering = &derived.page_body(id).citations;
         v["references"] = template::references_value(&p.meta.references, numbering);
+        let line = review.map(|(review, reviewer)| template::ReviewLine {
+            review,
+            reviewer,
+            url: info.reviewer_url.as_deref(),
+            interval_days: cfg.review_interval_days,
+            today: &self.shared.today,
+        });
         v["health"] = template::health_value(
             info.medical,
             info.disclaimer.as_deref(),
-            &v["review"],
-            &v["references"],
+            line,
+            &template::ordered(&p.meta.references, numbering),
+            numbering,
         );
     }
 }

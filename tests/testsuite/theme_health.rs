@@ -71,10 +71,19 @@ fn base_page() -> Value {
 /// A medical page whose health data comes from `fascia::health::template`,
 /// the functions the engine uses, so the theme and the contract stay in step.
 fn medical_page() -> Value {
+    medical_page_with(
+        Some("https://example.org/about/jane/"),
+        Some("MSc"),
+        "2026-06-01",
+    )
+}
+
+/// [`medical_page`] with another reviewer URL and credentials, on another day.
+fn medical_page_with(url: Option<&str>, credentials: Option<&str>, today: &str) -> Value {
     let reviewer = Reviewer {
         name: "Jane <Doe>".into(),
         role: "Physiotherapist".into(),
-        credentials: Some("MSc".into()),
+        credentials: credentials.map(String::from),
         url: Some("@/about/jane.md".into()),
         kind: ReviewerKind::Person,
     };
@@ -83,18 +92,6 @@ fn medical_page() -> Value {
         last: date("2026-05-01"),
         next: Some(date("2027-05-01")),
     };
-    let blank = Reference {
-        id: String::new(),
-        title: String::new(),
-        authors: vec![],
-        year: None,
-        publisher: None,
-        journal: None,
-        doi: None,
-        pmid: None,
-        url: None,
-        accessed: None,
-    };
     let refs = [
         Reference {
             id: "nice".into(),
@@ -102,7 +99,7 @@ fn medical_page() -> Value {
             publisher: Some("NICE".into()),
             url: Some("https://www.nice.org.uk/g".into()),
             accessed: Some(date("2026-01-05")),
-            ..blank.clone()
+            ..Reference::default()
         },
         Reference {
             id: "smith-2020".into(),
@@ -112,7 +109,7 @@ fn medical_page() -> Value {
             journal: Some("BMJ".into()),
             doi: Some("10.1136/bmj.m1".into()),
             pmid: Some("123".into()),
-            ..blank
+            ..Reference::default()
         },
     ];
     let mut numbering = Numbering::new();
@@ -120,20 +117,22 @@ fn medical_page() -> Value {
         numbering.cite(id);
     }
     let mut page = base_page();
-    page["review"] = template::review_value(
-        "jane",
-        &review,
-        &reviewer,
-        Some("https://example.org/about/jane/"),
-        365,
-        &date("2026-06-01"),
-    );
+    let today = date(today);
+    page["review"] = template::review_value("jane", &review, &reviewer, url, 365, &today);
     page["references"] = template::references_value(&refs, &numbering);
+    let line = template::ReviewLine {
+        review: &review,
+        reviewer: &reviewer,
+        url,
+        interval_days: 365,
+        today: &today,
+    };
     page["health"] = template::health_value(
         true,
         Some("<p>Not <em>advice</em>.</p>"),
-        &page["review"],
-        &page["references"],
+        Some(line),
+        &template::ordered(&refs, &numbering),
+        &numbering,
     );
     page
 }
@@ -154,12 +153,7 @@ fn review_line() {
     );
     assert!(html.contains(expected), "{html}");
 
-    let mut page = medical_page();
-    page["review"]["by"]["url"] = Value::Null;
-    page["review"]["by"]["credentials"] = Value::Null;
-    page["review"]["overdue"] = json!(true);
-    page["health"] = template::health_value(true, None, &page["review"], &page["references"]);
-    let html = render(page);
+    let html = render(medical_page_with(None, None, "2027-06-01"));
     assert!(
         html.contains("<span>Reviewed by Jane &lt;Doe&gt;, Physiotherapist</span>"),
         "{html}"
