@@ -299,6 +299,12 @@ pub struct FaqConfig {
     /// Title of the page.
     #[serde(default = "default_faq_title")]
     pub title: String,
+    /// Questions per page; unset or 0 puts every question on one page.
+    #[serde(default)]
+    pub paginate_by: Option<usize>,
+    /// The folder of pages 2, 3, … (`/faq/page/2/`).
+    #[serde(default = "default_paginate_path")]
+    pub paginate_path: String,
 }
 
 impl Default for FaqConfig {
@@ -307,6 +313,8 @@ impl Default for FaqConfig {
             enabled: true,
             path: default_faq_path(),
             title: default_faq_title(),
+            paginate_by: None,
+            paginate_path: default_paginate_path(),
         }
     }
 }
@@ -348,6 +356,9 @@ fn default_section_bonus() -> u32 {
 }
 fn default_faq_path() -> String {
     "faq".into()
+}
+fn default_paginate_path() -> String {
+    "page".into()
 }
 fn default_faq_title() -> String {
     "Frequently asked questions".into()
@@ -484,6 +495,14 @@ impl Config {
                 e.describe(),
                 "write a path such as `faq`",
             ),
+        }
+        if let Err(e) = outpath::segment(&self.faq.paginate_path) {
+            refuse(
+                "paginate_path",
+                &self.faq.paginate_path,
+                e.describe(),
+                "write one folder name, such as `page`",
+            );
         }
     }
 

@@ -151,25 +151,75 @@ pub(super) fn pager_window(current: usize, count: usize) -> impl Iterator<Item =
     (0..count).filter(move |&k| k == 0 || k + 1 == count || k.abs_diff(current) <= 2)
 }
 
-pub(super) fn faq_groups(site: &Site, derived: &Derived) -> Value {
+/// The URL path of FAQ pager `n` (0-based): `/faq/`, `/faq/page/2/`, …
+pub(super) fn faq_pager_path(config: &crate::config::Config, n: usize) -> String {
+    let base = config.faq.path.trim_matches('/');
+    if n == 0 {
+        format!("/{base}/")
+    } else {
+        format!("/{base}/{}/{}/", config.faq.paginate_path, n + 1)
+    }
+}
+
+/// How many questions the FAQ page lists: those of every page a section lists.
+pub(super) fn faq_questions(site: &Site, derived: &Derived) -> usize {
+    site.section_ids()
+        .flat_map(|si| &site[si].pages)
+        .map(|&pi| derived.faq(pi).len())
+        .sum()
+}
+
+/// FAQ pager `n`: the questions on it, grouped by section in site order,
+/// its `paginator` value, and its path. Questions are numbered across the
+/// site in section order, then page order, then the order in front matter,
+/// and each pager shows `[faq] paginate_by` of them.
+pub(super) fn faq_pager(site: &Site, derived: &Derived, n: usize) -> (Value, Value, String) {
+    let total = faq_questions(site, derived);
+    let by = site.config.faq.paginate_by.filter(|&b| b > 0);
+    let count = pager_count(total, by);
+    let per = by.unwrap_or(total.max(1));
+    let (first, end) = (n * per, (n * per + per).min(total));
+    let mut seen = 0;
     let mut groups = Vec::new();
     for si in site.section_ids() {
-        let entries: Vec<Value> = site[si]
-            .pages
-            .iter()
-            .flat_map(|&pi| {
-                let p = &site[pi];
-                derived.faq(pi).iter().map(move |f| {
-                    json!({"question": f.question, "answer": f.html,
-                           "page": {"title": p.title(), "permalink": p.permalink}})
-                })
-            })
-            .collect();
+        let mut entries = Vec::new();
+        for &pi in &site[si].pages {
+            let faq = derived.faq(pi);
+            let (from, to) = (seen, seen + faq.len());
+            seen = to;
+            if to <= first || from >= end {
+                continue;
+            }
+            let p = &site[pi];
+            for f in &faq[first.saturating_sub(from)..faq.len() - to.saturating_sub(end)] {
+                entries.push(json!({"question": f.question, "answer": f.html,
+                                    "page": {"title": p.title(), "permalink": p.permalink}}));
+            }
+        }
         if !entries.is_empty() {
             groups.push(json!({"section": section_link(site, si), "entries": entries}));
         }
     }
-    Value::Array(groups)
+    let url = |k: usize| site.config.permalink(&faq_pager_path(&site.config, k));
+    let pagers: Vec<Value> = pager_window(n, count)
+        .map(|k| json!({"index": k + 1, "permalink": url(k)}))
+        .collect();
+    let paginator = json!({
+        "current_index": n + 1,
+        "number_pagers": count,
+        "paginate_by": per,
+        "total_questions": total,
+        "first": url(0),
+        "last": url(count.saturating_sub(1)),
+        "previous": if n > 0 { json!(url(n - 1)) } else { Value::Null },
+        "next": if n + 1 < count { json!(url(n + 1)) } else { Value::Null },
+        "pagers": pagers,
+    });
+    (
+        Value::Array(groups),
+        paginator,
+        faq_pager_path(&site.config, n),
+    )
 }
 
 /// Every page that has a section to list it, A to Z by title, grouped by

@@ -9,7 +9,7 @@ mod outputs;
 
 use context::{globals, section_link, shared_values};
 pub use context::{page_summary, SummaryChange};
-use listings::{faq_groups, pager_count, search_groups, sitemap_entries};
+use listings::{faq_pager, faq_questions, pager_count, search_groups, sitemap_entries};
 pub mod shortcodes;
 pub mod theme;
 
@@ -45,8 +45,8 @@ pub enum Job {
     Term(TermId, usize),
     /// The Atom feed of a term.
     TermFeed(TermId),
-    /// The site-wide FAQ page.
-    Faq,
+    /// Pager `n` of the site-wide FAQ page.
+    Faq(usize),
     /// The search page, `/search/`.
     Search,
     /// `404.html`.
@@ -233,7 +233,8 @@ impl Renderer {
         // would leave one core working alone at the end.
         let mut jobs = Vec::with_capacity(site.pages.len() + 64);
         if has_faq_page(site, derived, self.has("faq.html")) {
-            jobs.push(Job::Faq);
+            let pagers = pager_count(faq_questions(site, derived), site.config.faq.paginate_by);
+            jobs.extend((0..pagers).map(Job::Faq));
         }
         if self.search && self.has(SEARCH_TEMPLATE) {
             jobs.push(Job::Search);
@@ -300,7 +301,7 @@ impl Renderer {
             Job::TaxonomyList(id) => self.taxonomy_list(site, *id),
             Job::Term(id, n) => self.term(site, *id, *n),
             Job::TermFeed(id) => self.term_feed(site, *id),
-            Job::Faq => self.faq(site, derived),
+            Job::Faq(n) => self.faq(site, derived, *n),
             Job::Search => Prepared::new(SEARCH_TEMPLATE, SEARCH_PATH)
                 .with("search_groups", search_groups(site)),
             Job::NotFound => Prepared::new("404.html", "/404.html"),
@@ -479,11 +480,12 @@ impl Renderer {
         job
     }
 
-    fn faq(&self, site: &Site, derived: &Derived) -> Prepared {
-        let path = format!("/{}/", site.config.faq.path.trim_matches('/'));
+    fn faq(&self, site: &Site, derived: &Derived, n: usize) -> Prepared {
+        let (groups, paginator, path) = faq_pager(site, derived, n);
         Prepared::new("faq.html", path)
-            .with("faq_groups", faq_groups(site, derived))
+            .with("faq_groups", groups)
             .with("faq_title", json!(site.config.faq.title))
+            .with("paginator", paginator)
     }
 
     fn summaries(&self, pages: &[PageId]) -> Value {

@@ -125,8 +125,8 @@ impl Renderer {
                     at: None,
                 },
             ),
-            Job::Faq => (
-                format!("/{}/", site.config.faq.path.trim_matches('/')),
+            Job::Faq(n) => (
+                super::listings::faq_pager_path(&site.config, *n),
                 Claim {
                     who: "the FAQ page (`[faq] path` in site.toml)".into(),
                     at: None,
@@ -165,7 +165,7 @@ impl Renderer {
             Job::TaxonomyList(_) => "taxonomy_list.html".into(),
             Job::Term(..) => "taxonomy_term.html".into(),
             Job::TermFeed(_) | Job::Feed => "atom.xml".into(),
-            Job::Faq => "faq.html".into(),
+            Job::Faq(_) => "faq.html".into(),
             Job::Search => super::SEARCH_TEMPLATE.into(),
             Job::NotFound => "404.html".into(),
             Job::Alias(..) => "alias.html".into(),

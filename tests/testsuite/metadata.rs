@@ -223,6 +223,72 @@ fn site_wide_faq_page_groups_questions_by_section_and_links_back() {
     assert!(html.matches("<details").count() >= 60);
 }
 
+/// `[faq] paginate_by` splits the FAQ page, built from the site folder as
+/// README says: every question shows once, in the unpaginated order, and
+/// each pager links to its neighbours under `paginate_path`.
+#[test]
+fn faq_pages_paginate_with_the_faq_settings() {
+    let t = SiteTest::empty();
+    let repo = Path::new(env!("CARGO_MANIFEST_DIR"));
+    for dir in ["content", "themes"] {
+        copy_dir(&repo.join(dir), &t.root().join(dir));
+    }
+    let config = std::fs::read_to_string(repo.join("site.toml")).unwrap();
+    t.write("site.toml", &config);
+    t.build_ok(&[]);
+    let summaries = |html: &str| -> Vec<String> {
+        html.split("<summary>")
+            .skip(1)
+            .map(|s| s[..s.find("</summary>").unwrap()].to_string())
+            .collect()
+    };
+    let all = summaries(&t.read("faq/index.html"));
+    assert!(all.len() > 25, "{} questions", all.len());
+
+    t.write(
+        "site.toml",
+        format!("{config}\n[faq]\npaginate_by = 25\npaginate_path = \"seite\"\n"),
+    );
+    t.build_ok(&[]);
+    let pagers = all.len().div_ceil(25);
+    let mut shown = Vec::new();
+    for n in 1..=pagers {
+        let rel = if n == 1 {
+            "faq/index.html".to_string()
+        } else {
+            format!("faq/seite/{n}/index.html")
+        };
+        let html = t.read(&rel);
+        let here = summaries(&html);
+        assert_eq!(
+            here.len(),
+            if n < pagers {
+                25
+            } else {
+                all.len() - 25 * (pagers - 1)
+            }
+        );
+        shown.extend(here);
+        let nav = between(&html, "<nav class=\"pagination\"", "</nav>").expect(&rel);
+        if n > 1 {
+            assert!(nav.contains("rel=\"prev\""), "{rel}");
+            assert!(
+                html.contains(&format!(", page {n} of {pagers}</span></h1>")),
+                "{rel}"
+            );
+        }
+        if n < pagers {
+            let next = format!("https://example.org/faq/seite/{}/\" rel=\"next\"", n + 1);
+            assert!(nav.contains(&next), "{rel}: {nav}");
+        }
+    }
+    assert_eq!(shown, all);
+    assert!(!t
+        .public()
+        .join(format!("faq/seite/{}", pagers + 1))
+        .exists());
+}
+
 #[test]
 fn a_hostile_faq_answer_stays_inside_its_json_string() {
     let t = SiteTest::fixture("basic");

@@ -97,6 +97,10 @@ fn site_toml_paths_cannot_leave_the_site() {
         ("output_dir = \"content\"".to_string(), "site.toml:"),
         ("theme = \"../../x\"".to_string(), "site.toml:"),
         ("[faq]\npath = \"../../faq\"".to_string(), "site.toml:"),
+        (
+            "[faq]\npaginate_path = \"../x\"".to_string(),
+            "site.toml:15:18",
+        ),
     ] {
         let t = SiteTest::fixture("basic");
         let config = std::fs::read_to_string(t.root().join("site.toml")).unwrap();
