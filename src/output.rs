@@ -229,8 +229,7 @@ impl OutputWriter {
             let staging = out.join(STAGING);
             let setup = fs::create_dir_all(out)
                 .and_then(|_| remove_stale_staging(&staging))
-                .and_then(|_| fs::create_dir(&staging))
-                .map(|()| spread_subfolders(&staging));
+                .and_then(|_| fs::create_dir(&staging));
             if let Err(e) = setup {
                 return Err(Diagnostic::error(
                     Code::OutputIo,
@@ -509,28 +508,6 @@ fn remove_fingerprint(out: &Path) -> io::Result<()> {
 }
 
 /// Removes a staging folder left by a build that died; never follows a link.
-/// Marks `dir` as the top of a folder hierarchy (`chattr +T`), so that ext4
-/// places each of its subfolders like a top-level folder, in a block group
-/// with room, instead of beside `dir`.
-///
-/// A build right after `rm -rf public` otherwise creates its inodes in the
-/// groups the deletion just freed, and ext4 without a journal rescans every
-/// inode freed in the last minute for each file it creates: seconds of
-/// system time at 10,000 pages (`docs/benchmarks.md`). Other file systems
-/// refuse the flag, which changes nothing.
-#[cfg(target_os = "linux")]
-fn spread_subfolders(dir: &Path) {
-    use rustix::fs::{ioctl_getflags, ioctl_setflags, IFlags};
-    if let Ok(f) = fs::File::open(dir) {
-        if let Ok(flags) = ioctl_getflags(&f) {
-            let _ = ioctl_setflags(&f, flags | IFlags::TOPDIR);
-        }
-    }
-}
-
-#[cfg(not(target_os = "linux"))]
-fn spread_subfolders(_: &Path) {}
-
 fn remove_stale_staging(staging: &Path) -> io::Result<()> {
     match fs::symlink_metadata(staging) {
         Ok(m) if m.is_dir() => fs::remove_dir_all(staging),
