@@ -361,7 +361,7 @@ impl Config {
     pub fn parse(text: &str, file: &Path) -> Result<Config, Vec<Diagnostic>> {
         let source: Arc<str> = text.into();
         let config: Config =
-            toml::from_str(text).map_err(|e| vec![toml_error(&e, file, &source, 0)])?;
+            toml_read::from_str(text).map_err(|e| vec![toml_error(&e, file, &source, 0)])?;
         config.finish(text, file, &source)
     }
 
