@@ -136,7 +136,7 @@ pub fn toml_error(
             .label("not a known field")
             .hint(hint);
     }
-    let message = message.to_string();
+    let message = reworded(message, source, offset, span.clone());
     let hint = if message.contains("string") && message.contains("newline")
         || message.contains("unterminated")
         || message.contains("invalid basic string")
@@ -152,6 +152,116 @@ pub fn toml_error(
         d = d.hint(h);
     }
     d
+}
+
+/// toml's message, where it says less than it could: which key is
+/// duplicated and where, that a number is out of range, which escapes exist,
+/// that a value is missing.
+/// `span` is in `source`, whose TOML text starts at `offset`.
+fn reworded(message: &str, source: &str, offset: usize, span: Range<usize>) -> String {
+    let message = message
+        .strip_suffix(", expected nothing")
+        .unwrap_or(message);
+    if message == "duplicate key" {
+        if let Some(m) = duplicate_key(source, offset, span) {
+            return m;
+        }
+    } else if message.starts_with("missing escaped value") {
+        return "invalid escape sequence, expected `b`, `e`, `f`, `n`, `r`, `t`, `\\`, `\"`, `x`, `u`, `U`".into();
+    } else if message == "invalid value, expected unicode hexadecimal value" {
+        return "invalid unicode escape: the value is out of range".into();
+    } else if message.starts_with("string values must be quoted")
+        && source.get(span.start..).is_some_and(|rest| {
+            let line = rest.split('\n').next().unwrap_or("").trim();
+            line.is_empty() || line.starts_with('#')
+        })
+    {
+        // `title =` and nothing after it.
+        return "missing value, expected a string, number, boolean, date, array or table".into();
+    } else if let Some(too) = out_of_range(message) {
+        return format!("number too {too} to fit in target type");
+    }
+    message.to_string()
+}
+
+/// `large` or `small` when `message` says an integer does not fit a Rust
+/// integer field (toml: "invalid type: integer `…` as i128, expected i64",
+/// "integer number overflowed").
+fn out_of_range(message: &str) -> Option<&'static str> {
+    let sign = |n: &str| if n.starts_with('-') { "small" } else { "large" };
+    if message == "integer number overflowed" {
+        return Some("large");
+    }
+    let rest = message
+        .strip_prefix("invalid type: integer `")
+        .or_else(|| message.strip_prefix("invalid value: integer `"))?;
+    let (number, rest) = rest.split_once('`')?;
+    let integer_field = rest.rsplit_once("expected ").is_some_and(|(_, t)| {
+        matches!(
+            t,
+            "i8" | "i16" | "i32" | "i64" | "isize" | "u8" | "u16" | "u32" | "u64" | "usize"
+        )
+    });
+    (integer_field && number.parse::<i64>().is_err()).then(|| sign(number))
+}
+
+/// "duplicate key `b` in table `extra`" for the key at `span`: toml says only
+/// "duplicate key". The table is the `[header]` above the key's line and the
+/// dotted path before the key; in an inline table, no table is named.
+fn duplicate_key(source: &str, offset: usize, span: Range<usize>) -> Option<String> {
+    let text = source.get(offset..)?;
+    let span = span.start.checked_sub(offset)?..span.end.checked_sub(offset)?;
+    let key = text.get(span.clone())?;
+    let line_start = text[..span.start].rfind('\n').map_or(0, |i| i + 1);
+    let before = text[..span.start][line_start..].trim_start();
+    let path = if let Some(header) = before.strip_prefix('[') {
+        dotted(header.trim_start_matches('['))
+    } else if before.contains(['=', '{', '[', ',']) {
+        return Some(format!("duplicate key `{key}`"));
+    } else {
+        let header = text[..line_start]
+            .lines()
+            .rev()
+            .find_map(table_header)
+            .unwrap_or_default();
+        [header, dotted(before)]
+            .into_iter()
+            .filter(|p| !p.is_empty())
+            .collect::<Vec<_>>()
+            .join(".")
+    };
+    Some(if path.is_empty() {
+        format!("duplicate key `{key}` in document root")
+    } else {
+        format!("duplicate key `{key}` in table `{path}`")
+    })
+}
+
+/// A dotted key prefix such as `a . b.` as `a.b`.
+fn dotted(prefix: &str) -> String {
+    prefix
+        .split('.')
+        .map(str::trim)
+        .filter(|p| !p.is_empty())
+        .collect::<Vec<_>>()
+        .join(".")
+}
+
+/// The table path of a `[header]` or `[[header]]` line (`None` for any
+/// other line, such as an array continuing on its own line).
+fn table_header(line: &str) -> Option<String> {
+    let inner = line.trim_start().strip_prefix('[')?;
+    let (inner, close) = match inner.strip_prefix('[') {
+        Some(inner) => (inner, "]]"),
+        None => (inner, "]"),
+    };
+    let (path, rest) = inner.split_once(close)?;
+    let rest = rest.trim_start();
+    let bare = |c: char| c.is_ascii_alphanumeric() || "_-. \t\"'".contains(c);
+    (!path.trim().is_empty()
+        && path.chars().all(bare)
+        && (rest.is_empty() || rest.starts_with('#')))
+    .then(|| dotted(path))
 }
 
 #[cfg(test)]
@@ -211,5 +321,63 @@ mod tests {
         let e = from_str::<Doc>(text).unwrap_err();
         assert_eq!(e.message(), "invalid type: integer `1`, expected a string");
         assert_eq!(line_of(text, &e), 2);
+    }
+
+    #[test]
+    fn duplicate_keys_name_the_key_and_its_table() {
+        let say = |text: &str| {
+            let e = from_str::<toml::Table>(text).unwrap_err();
+            reworded(e.message(), text, 0, e.span().unwrap())
+        };
+        assert_eq!(say("a = 1\na = 2\n"), "duplicate key `a` in document root");
+        assert_eq!(
+            say("[extra]\nb = 1\nc.d = 2\nc . d = 3\n"),
+            "duplicate key `d` in table `extra.c`"
+        );
+        assert_eq!(
+            say("[extra.z]\nq = [\n  [1],\n]\nq = 1\n"),
+            "duplicate key `q` in table `extra.z`"
+        );
+        assert_eq!(
+            say("[ extra ]\n[ extra ]\n"),
+            "duplicate key `extra` in document root"
+        );
+        assert_eq!(
+            say("[[faq]]\nq = 1\nq = 2\n"),
+            "duplicate key `q` in table `faq`"
+        );
+        assert_eq!(say("x = { a = 1, a = 2 }\n"), "duplicate key `a`");
+    }
+
+    #[test]
+    fn out_of_range_integers_say_so() {
+        let say = |text: &str| from_str::<Doc>(text).unwrap_err().message().to_string();
+        for (text, too) in [
+            ("weight = 99999999999999999999", Some("large")),
+            ("weight = -99999999999999999999", Some("small")),
+            (
+                "weight = 999999999999999999999999999999999999999999",
+                Some("large"),
+            ),
+            ("weight = 0xffffffffffffffff", Some("large")),
+            ("weight = 'x'", None),
+        ] {
+            assert_eq!(out_of_range(&say(text)), too, "{text}");
+        }
+        assert_eq!(
+            out_of_range("invalid value: integer `-1`, expected usize"),
+            None
+        );
+    }
+
+    #[test]
+    fn a_missing_value_is_called_missing() {
+        let say = |text: &str| {
+            let e = from_str::<toml::Table>(text).unwrap_err();
+            reworded(e.message(), text, 0, e.span().unwrap())
+        };
+        assert!(say("title =\nx = 1\n").starts_with("missing value"));
+        assert!(say("title = # none\n").starts_with("missing value"));
+        assert!(say("title = hello\n").starts_with("string values must be quoted"));
     }
 }
