@@ -6,11 +6,14 @@ use std::sync::Arc;
 
 pub mod health;
 pub mod lint;
+pub mod toml_read;
 pub mod zola;
+
+pub use toml_read::toml_error;
 
 use serde::{Deserialize, Serialize};
 
-use crate::diagnostics::{unknown_field_hint, value_span, Code, Diagnostic};
+use crate::diagnostics::{value_span, Code, Diagnostic};
 use crate::outpath;
 
 /// The name of the configuration file at the site root.
@@ -369,7 +372,7 @@ impl Config {
     pub fn parse(text: &str, file: &Path) -> Result<Config, Vec<Diagnostic>> {
         let source: Arc<str> = text.into();
         let config: Config =
-            toml::from_str(text).map_err(|e| vec![toml_error(&e, file, &source, 0)])?;
+            toml_read::from_str(text).map_err(|e| vec![toml_error(&e, file, &source, 0)])?;
         config.finish(text, file, &source)
     }
 
@@ -548,56 +551,4 @@ impl Config {
     pub fn permalink(&self, path: &str) -> String {
         format!("{}{}", self.base_url, path)
     }
-}
-
-/// Turns a TOML error into a diagnostic at its position in the whole file.
-pub fn toml_error(
-    e: &toml::de::Error,
-    file: &Path,
-    source: &Arc<str>,
-    offset: usize,
-) -> Diagnostic {
-    let span = e
-        .span()
-        .map(|s| s.start + offset..s.end + offset)
-        .unwrap_or(offset..offset);
-    let message = e.message().trim().to_string();
-    // An unterminated multi-line string runs to the end of the text, where the
-    // error lands: point at its opening quotes instead.
-    for (kind, quotes) in [
-        ("multiline basic string", "\"\"\""),
-        ("multiline literal string", "'''"),
-    ] {
-        let before = source.get(offset..span.start).unwrap_or("");
-        if message.contains(kind) && before.matches(quotes).count() % 2 == 1 {
-            if let Some(open) = before.rfind(quotes) {
-                let at = offset + open;
-                return Diagnostic::error(Code::TomlSyntax, format!("unterminated {kind}"))
-                    .at(file, source, at..at + 3)
-                    .label("this string is never closed")
-                    .hint(format!("close it with {quotes}"));
-            }
-        }
-    }
-    if let Some((field, hint)) = unknown_field_hint(&message) {
-        return Diagnostic::error(Code::TomlUnknownField, format!("unknown field `{field}`"))
-            .at(file, source, span)
-            .label("not a known field")
-            .hint(hint);
-    }
-    let hint = if message.contains("string") && message.contains("newline")
-        || message.contains("unterminated")
-        || message.contains("invalid basic string")
-    {
-        Some("close the string with a matching `\"` on the same line")
-    } else if message.contains("missing field") {
-        Some("add the field")
-    } else {
-        None
-    };
-    let mut d = Diagnostic::error(Code::TomlSyntax, message).at(file, source, span);
-    if let Some(h) = hint {
-        d = d.hint(h);
-    }
-    d
 }

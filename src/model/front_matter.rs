@@ -11,7 +11,7 @@ use serde::{Deserialize, Deserializer, Serialize};
 
 use super::health::{PageHealth, Reference, Review};
 use crate::config::lint::PageLint;
-use crate::config::toml_error;
+use crate::config::{toml_error, toml_read};
 use crate::diagnostics::{offset_of, unknown_field_hint, Code, Diagnostic};
 
 /// Page front matter.
@@ -350,15 +350,31 @@ pub fn split<'a>(text: &'a str, file: &Path, source: &Arc<str>) -> Result<Split<
     )))
 }
 
-/// Parses the front matter into `T`, with errors located in the whole file.
+/// Parses the front matter into `T`, with errors located in the whole file;
+/// of several problems, the first in the text.
 pub fn parse<T: DeserializeOwned>(
     split: &Split<'_>,
     file: &Path,
     source: &Arc<str>,
 ) -> Result<T, Diagnostic> {
+    parse_in::<T>(split, file, source, true)
+}
+
+/// [`parse`]; with `first` false, a TOML error may be any of the text's
+/// problems (toml reports the first by key), which costs nothing extra.
+fn parse_in<T: DeserializeOwned>(
+    split: &Split<'_>,
+    file: &Path,
+    source: &Arc<str>,
+    first: bool,
+) -> Result<T, Diagnostic> {
     match split.format {
-        Format::Toml => toml::from_str(split.front)
-            .map_err(|e| toml_error(&e, file, source, split.front_offset)),
+        Format::Toml => if first {
+            toml_read::from_str(split.front)
+        } else {
+            toml::from_str(split.front)
+        }
+        .map_err(|e| toml_error(&e, file, source, split.front_offset)),
         Format::Yaml => {
             let front = if split.front.trim().is_empty() {
                 "{}"
@@ -380,25 +396,27 @@ pub fn parse_lenient<T: DeserializeOwned>(
     source: &Arc<str>,
 ) -> Result<(T, Vec<Diagnostic>), Diagnostic> {
     let mut front = split.front.to_string();
-    let mut warnings = Vec::new();
-    loop {
+    let mut warnings: Vec<Diagnostic> = Vec::new();
+    let value = loop {
         let attempt = Split {
             front: &front,
             ..split.clone()
         };
-        let err = match parse::<T>(&attempt, file, source) {
-            Ok(v) => return Ok((v, warnings)),
+        // Every unknown field is left out, in whatever order they come; an
+        // error that stays must be the first in the text.
+        let err = match parse_in::<T>(&attempt, file, source, false) {
+            Ok(v) => break v,
+            Err(e) if split.format == Format::Toml && left_out_at(&e, split, &front).is_none() => {
+                match parse::<T>(&attempt, file, source) {
+                    Ok(v) => break v,
+                    Err(e) => e,
+                }
+            }
             Err(e) => e,
         };
-        let unknown = matches!(err.code, Code::TomlUnknownField | Code::YamlUnknownField);
-        let Some(span) = err.span.clone().filter(|_| unknown && warnings.len() < 64) else {
+        let Some(at) = left_out_at(&err, split, &front).filter(|_| warnings.len() < 64) else {
             return Err(err);
         };
-        let at = span.start.saturating_sub(split.front_offset);
-        // Only fields at the top level, at the start of their line.
-        if at > front.len() || !(at == 0 || front[..at].ends_with('\n')) {
-            return Err(err);
-        }
         let end = entry_end(&front, at);
         let blank: String = front[at..end]
             .chars()
@@ -413,7 +431,19 @@ pub fn parse_lenient<T: DeserializeOwned>(
                 .into(),
         );
         warnings.push(w);
+    };
+    warnings.sort_by_key(|w| w.span.as_ref().map(|s| s.start));
+    Ok((value, warnings))
+}
+
+/// Where in `front` the unknown field of `err` starts, if [`parse_lenient`]
+/// can leave it out: a field at the top level, at the start of its line.
+fn left_out_at(err: &Diagnostic, split: &Split<'_>, front: &str) -> Option<usize> {
+    if !matches!(err.code, Code::TomlUnknownField | Code::YamlUnknownField) {
+        return None;
     }
+    let at = err.span.as_ref()?.start.saturating_sub(split.front_offset);
+    (at <= front.len() && (at == 0 || front[..at].ends_with('\n'))).then_some(at)
 }
 
 /// The end of the entry starting at `at`: the next line that starts a new
