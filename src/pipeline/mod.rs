@@ -528,12 +528,18 @@ fn write(
     };
     diags.append(&mut writer.warnings);
     let jobs = built.renderer.jobs(&built.site, &built.derived);
-    let (found, pages) = built.render_for_search(&jobs, &writer);
+    // The search index reports nothing about the content: `check`, which
+    // writes nothing, skips it (a fifth of its time at 10,000 pages).
+    let (found, pages) = if opts.dry_run {
+        (built.render(&jobs, &writer), search::Kept::new())
+    } else {
+        built.render_for_search(&jobs, &writer)
+    };
     diags.extend(found);
     report.timings.render = t.elapsed();
 
     let t = Instant::now();
-    if error_count(diags) == 0 {
+    if error_count(diags) == 0 && !opts.dry_run {
         diags.extend(built.search_index(&pages.into_iter().collect(), &writer));
     }
     report.timings.search = t.elapsed();
