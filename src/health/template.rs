@@ -74,9 +74,9 @@ fn web_url(r: &Reference) -> Option<&str> {
         .filter(|u| u.starts_with("https://") || u.starts_with("http://"))
 }
 
-/// `page.references`: [`ordered`], numbered from 1.
-pub fn references_value(refs: &[Reference], numbering: &Numbering) -> Value {
-    ordered(refs, numbering)
+/// `page.references`: the references in [`ordered`] order, numbered from 1.
+pub fn references_value(ordered: &[&Reference], numbering: &Numbering) -> Value {
+    ordered
         .iter()
         .enumerate()
         .map(|(i, r)| {
@@ -142,50 +142,15 @@ fn push_text(out: &mut String, text: &str) {
 
 /// Appends `<time datetime="2026-05-05">5 May 2026</time>`.
 fn time_html(out: &mut String, date: &PageDate) {
-    const MONTHS: [&str; 12] = [
-        "January",
-        "February",
-        "March",
-        "April",
-        "May",
-        "June",
-        "July",
-        "August",
-        "September",
-        "October",
-        "November",
-        "December",
-    ];
     let d = date.date;
-    let (month, day) = (d.month() as usize, d.day());
-    // Plain pushes: this runs three times per health page, and `write!`
-    // with its formatting machinery was a third of the review line's cost.
-    let digit = |n: u8| char::from(b'0' + n % 10);
-    out.push_str("<time datetime=\"");
-    push_year(out, d.year());
-    out.extend(['-', digit(month as u8 / 10), digit(month as u8), '-']);
-    out.extend([digit(day / 10), digit(day), '"', '>']);
-    if day >= 10 {
-        out.push(digit(day / 10));
-    }
-    out.push(digit(day));
-    out.push(' ');
-    out.push_str(MONTHS[month - 1]);
-    out.push(' ');
-    push_year(out, d.year());
-    out.push_str("</time>");
-}
-
-/// A year as at least four digits, as `PageDate::ymd` writes it.
-fn push_year(out: &mut String, year: i32) {
-    match u16::try_from(year) {
-        Ok(y) if y < 10_000 => {
-            out.extend([1000, 100, 10, 1].map(|div| char::from(b'0' + (y / div % 10) as u8)));
-        }
-        _ => {
-            let _ = write!(out, "{year:04}");
-        }
-    }
+    let _ = write!(
+        out,
+        "<time datetime=\"{}\">{} {} {:04}</time>",
+        date.ymd(),
+        d.day(),
+        d.month(),
+        d.year()
+    );
 }
 
 /// `Some` non-empty text.
@@ -390,7 +355,7 @@ mod tests {
         n.cite("a");
         n.cite("c");
         n.cite("zz");
-        let v = references_value(&refs, &n);
+        let v = references_value(&ordered(&refs, &n), &n);
         let ids: Vec<&str> = v
             .as_array()
             .unwrap()

@@ -161,7 +161,8 @@ impl Renderer {
             )
         });
         let numbering = &derived.page_body(id).citations;
-        v["references"] = template::references_value(&p.meta.references, numbering);
+        let references = template::ordered(&p.meta.references, numbering);
+        v["references"] = template::references_value(&references, numbering);
         let line = review.map(|(review, reviewer)| template::ReviewLine {
             review,
             reviewer,
@@ -173,7 +174,7 @@ impl Renderer {
             info.medical,
             info.disclaimer.as_deref(),
             line,
-            &template::ordered(&p.meta.references, numbering),
+            &references,
             numbering,
         );
     }
@@ -317,7 +318,10 @@ pub(super) fn shared_values(
                            "path": t.path, "paginate_by": t.config.paginate_by, "feed": t.config.feed});
         taxonomies.insert(t.config.name.clone(), (value, terms));
     }
+    let (faq_order, faq_questions) = super::listings::faq_order(site, derived);
     Shared {
+        faq_order,
+        faq_questions,
         root: site.root.clone(),
         reads: derived.reads.clone(),
         translations: site.config.translations.clone(),

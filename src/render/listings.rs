@@ -6,7 +6,7 @@ use serde_json::{json, Value};
 use super::context::{section_link, SummaryChange};
 use super::{Job, Renderer};
 use crate::derived::Derived;
-use crate::model::{PageId, Site};
+use crate::model::{PageId, SectionId, Site};
 
 impl Renderer {
     /// The listing outputs that show page `i`'s summary: its section's pager, its
@@ -161,50 +161,88 @@ pub(super) fn faq_pager_path(config: &crate::config::Config, n: usize) -> String
     }
 }
 
-/// How many questions the FAQ page lists: those of every page a section lists.
-pub(super) fn faq_questions(site: &Site, derived: &Derived) -> usize {
-    site.section_ids()
-        .flat_map(|si| &site[si].pages)
-        .map(|&pi| derived.faq(pi).len())
-        .sum()
-}
-
-/// FAQ pager `n`: the questions on it, grouped by section in site order,
-/// its `paginator` value, and its path. Questions are numbered across the
-/// site in section order, then page order, then the order in front matter,
-/// and each pager shows `[faq] paginate_by` of them.
-pub(super) fn faq_pager(site: &Site, derived: &Derived, n: usize) -> (Value, Value, String) {
-    let total = faq_questions(site, derived);
-    let by = site.config.faq.paginate_by.filter(|&b| b > 0);
-    let count = pager_count(total, by);
-    let per = by.unwrap_or(total.max(1));
-    let (first, end) = (n * per, (n * per + per).min(total));
+/// The FAQ page's order: every page a section lists that has questions,
+/// sections in site order, with its section and how many questions come
+/// before its own; and the number of questions in all. Computed once per
+/// build, so that each FAQ pager finds its questions without counting the
+/// pages before it again.
+pub(super) fn faq_order(site: &Site, derived: &Derived) -> (Vec<FaqPlace>, usize) {
+    let mut order = Vec::new();
     let mut seen = 0;
-    let mut groups = Vec::new();
     for si in site.section_ids() {
-        let mut entries = Vec::new();
         for &pi in &site[si].pages {
-            let faq = derived.faq(pi);
-            let (from, to) = (seen, seen + faq.len());
-            seen = to;
-            if to <= first || from >= end {
-                continue;
+            let n = derived.faq(pi).len();
+            if n > 0 {
+                order.push(FaqPlace {
+                    section: si,
+                    page: pi,
+                    before: seen,
+                });
+                seen += n;
             }
-            let p = &site[pi];
-            for f in &faq[first.saturating_sub(from)..faq.len() - to.saturating_sub(end)] {
-                entries.push(json!({"question": f.question, "answer": f.html,
-                                    "page": {"title": p.title(), "permalink": p.permalink}}));
-            }
-        }
-        if !entries.is_empty() {
-            groups.push(json!({"section": section_link(site, si), "entries": entries}));
         }
     }
+    (order, seen)
+}
+
+/// A page in [`faq_order`].
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct FaqPlace {
+    section: SectionId,
+    page: PageId,
+    before: usize,
+}
+
+impl Renderer {
+    /// FAQ pager `n`: the questions on it, grouped by section in site order,
+    /// its `paginator` value, and its path. Questions are numbered across
+    /// the site in section order, then page order, then the order in front
+    /// matter, and each pager shows `[faq] paginate_by` of them.
+    pub(super) fn faq_pager(
+        &self,
+        site: &Site,
+        derived: &Derived,
+        n: usize,
+    ) -> (Value, Value, String) {
+        let (order, total) = (&self.shared.faq_order, self.shared.faq_questions);
+        let by = site.config.faq.paginate_by.filter(|&b| b > 0);
+        let count = pager_count(total, by);
+        let per = by.unwrap_or(total.max(1));
+        let (first, end) = (n * per, (n * per + per).min(total));
+        // The first page with a question on this pager, then on to `end`.
+        let from = order.partition_point(|p| p.before + derived.faq(p.page).len() <= first);
+        let mut groups: Vec<(SectionId, Vec<Value>)> = Vec::new();
+        for place in order[from..].iter().take_while(|p| p.before < end) {
+            let (faq, p) = (derived.faq(place.page), &site[place.page]);
+            let shown = first.saturating_sub(place.before)..(end - place.before).min(faq.len());
+            let entries = faq[shown].iter().map(|f| {
+                json!({"question": f.question, "answer": f.html,
+                       "page": {"title": p.title(), "permalink": p.permalink}})
+            });
+            match groups.last_mut() {
+                Some((si, list)) if *si == place.section => list.extend(entries),
+                _ => groups.push((place.section, entries.collect())),
+            }
+        }
+        let groups = groups
+            .into_iter()
+            .map(|(si, entries)| json!({"section": section_link(site, si), "entries": entries}))
+            .collect();
+        (
+            groups,
+            faq_paginator(site, n, count, per, total),
+            faq_pager_path(&site.config, n),
+        )
+    }
+}
+
+/// The `paginator` value of FAQ pager `n` of `count`.
+fn faq_paginator(site: &Site, n: usize, count: usize, per: usize, total: usize) -> Value {
     let url = |k: usize| site.config.permalink(&faq_pager_path(&site.config, k));
     let pagers: Vec<Value> = pager_window(n, count)
         .map(|k| json!({"index": k + 1, "permalink": url(k)}))
         .collect();
-    let paginator = json!({
+    json!({
         "current_index": n + 1,
         "number_pagers": count,
         "paginate_by": per,
@@ -214,12 +252,7 @@ pub(super) fn faq_pager(site: &Site, derived: &Derived, n: usize) -> (Value, Val
         "previous": if n > 0 { json!(url(n - 1)) } else { Value::Null },
         "next": if n + 1 < count { json!(url(n + 1)) } else { Value::Null },
         "pagers": pagers,
-    });
-    (
-        Value::Array(groups),
-        paginator,
-        faq_pager_path(&site.config, n),
-    )
+    })
 }
 
 /// Every page that has a section to list it, A to Z by title, grouped by

@@ -9,7 +9,7 @@ mod outputs;
 
 use context::{globals, section_link, shared_values};
 pub use context::{page_summary, SummaryChange};
-use listings::{faq_pager, faq_questions, pager_count, search_groups, sitemap_entries};
+use listings::{pager_count, search_groups, sitemap_entries};
 pub mod shortcodes;
 pub mod theme;
 
@@ -113,6 +113,10 @@ pub(crate) struct Shared {
     pub language: String,
     /// Taxonomies by name: the taxonomy value, and each term's value and pages.
     pub taxonomies: HashMap<String, TaxonomyEntry>,
+    /// The pages with questions in the FAQ page's order ([`listings::faq_order`]).
+    pub faq_order: Vec<listings::FaqPlace>,
+    /// How many questions the FAQ page lists.
+    pub faq_questions: usize,
 }
 
 /// Whether the FAQ page is written: it is enabled, some page has questions and
@@ -233,7 +237,7 @@ impl Renderer {
         // would leave one core working alone at the end.
         let mut jobs = Vec::with_capacity(site.pages.len() + 64);
         if has_faq_page(site, derived, self.has("faq.html")) {
-            let pagers = pager_count(faq_questions(site, derived), site.config.faq.paginate_by);
+            let pagers = pager_count(self.shared.faq_questions, site.config.faq.paginate_by);
             jobs.extend((0..pagers).map(Job::Faq));
         }
         if self.search && self.has(SEARCH_TEMPLATE) {
@@ -481,7 +485,7 @@ impl Renderer {
     }
 
     fn faq(&self, site: &Site, derived: &Derived, n: usize) -> Prepared {
-        let (groups, paginator, path) = faq_pager(site, derived, n);
+        let (groups, paginator, path) = self.faq_pager(site, derived, n);
         Prepared::new("faq.html", path)
             .with("faq_groups", groups)
             .with("faq_title", json!(site.config.faq.title))

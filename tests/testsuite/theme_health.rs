@@ -119,7 +119,8 @@ fn medical_page_with(url: Option<&str>, credentials: Option<&str>, today: &str) 
     let mut page = base_page();
     let today = date(today);
     page["review"] = template::review_value("jane", &review, &reviewer, url, 365, &today);
-    page["references"] = template::references_value(&refs, &numbering);
+    let ordered = template::ordered(&refs, &numbering);
+    page["references"] = template::references_value(&ordered, &numbering);
     let line = template::ReviewLine {
         review: &review,
         reviewer: &reviewer,
@@ -131,7 +132,7 @@ fn medical_page_with(url: Option<&str>, credentials: Option<&str>, today: &str) 
         true,
         Some("<p>Not <em>advice</em>.</p>"),
         Some(line),
-        &template::ordered(&refs, &numbering),
+        &ordered,
         &numbering,
     );
     page
