@@ -398,7 +398,8 @@ impl Built {
         jobs: &[Job],
         sink: &dyn Sink,
     ) -> (Vec<Diagnostic>, search::Kept) {
-        let tee = search::Tee::new(sink, self.renderer.search);
+        let config = self.renderer.search.then_some(&self.site.config);
+        let tee = search::Tee::new(sink, config);
         let diags = self.render(jobs, &tee);
         (diags, tee.into_pages())
     }
@@ -409,7 +410,7 @@ impl Built {
         if !self.renderer.search {
             return Vec::new();
         }
-        match search::index(pages, &self.site.config) {
+        match search::index(pages) {
             Ok(files) => files
                 .par_iter()
                 .filter_map(|(rel, bytes)| sink.put(rel, bytes).err().map(|e| io_error(rel, e)))
@@ -540,7 +541,10 @@ fn write(
 
     let t = Instant::now();
     if error_count(diags) == 0 && !opts.dry_run {
-        diags.extend(built.search_index(&pages.into_iter().collect(), &writer));
+        let pages: search::Pages = pages.into_iter().collect();
+        diags.extend(built.search_index(&pages, &writer));
+        // Freed in parallel: one thread takes a measurable while for every page.
+        pages.into_par_iter().for_each(drop);
     }
     report.timings.search = t.elapsed();
 

@@ -23,26 +23,26 @@ enum File<'d> {
     /// Words that share a shard key, in order.
     Words(Vec<&'d Posting>),
     /// A chunk of pages.
-    Pages(&'d [Doc]),
+    Pages(&'d [&'d Doc]),
     /// The pages of each value of one filter.
     Filter(&'d BTreeMap<&'d str, Vec<u32>>),
 }
 
 /// Consecutive pages as one thread read them, with their words' postings.
 #[derive(Default)]
-pub(super) struct Run {
+pub(super) struct Run<'d> {
     /// The id of the first page.
     first: u32,
-    docs: Vec<Doc>,
+    docs: Vec<&'d Doc>,
     postings: Gather,
 }
 
-impl Run {
+impl<'d> Run<'d> {
     /// Adds page `id`, the one after the run's last, with its words.
     pub(super) fn push<'w>(
         &mut self,
         id: u32,
-        doc: Doc,
+        doc: &'d Doc,
         words: impl Iterator<Item = (u64, &'w str, u32, u16)>,
     ) {
         if self.docs.is_empty() {
@@ -103,15 +103,12 @@ pub(super) fn files(runs: Vec<Run>) -> io::Result<Vec<(String, Vec<u8>)>> {
         .collect::<io::Result<Vec<_>>>()?;
     files.push((format!("{DIR}/meta.json"), meta.to_string().into_bytes()));
     files.sort_by(|a, b| a.0.cmp(&b.0));
-    drop(filters);
-    // Freed in parallel: one thread took a measurable while for every page.
-    docs.into_par_iter().for_each(drop);
     Ok(files)
 }
 
 /// The pages of `runs` in order, and every word with its postings, sorted
 /// by word.
-fn join(mut runs: Vec<Run>) -> (Vec<Doc>, Vec<Posting>) {
+fn join(mut runs: Vec<Run<'_>>) -> (Vec<&Doc>, Vec<Posting>) {
     runs.retain(|r| !r.docs.is_empty());
     runs.sort_unstable_by_key(|r| r.first);
     let mut all = Run::default();
@@ -168,7 +165,7 @@ impl Gather {
 }
 
 /// For each filter, its values and the ids of the pages that have each.
-fn filters(docs: &[Doc]) -> BTreeMap<&str, BTreeMap<&str, Vec<u32>>> {
+fn filters<'d>(docs: &[&'d Doc]) -> BTreeMap<&'d str, BTreeMap<&'d str, Vec<u32>>> {
     let mut filters: BTreeMap<&str, BTreeMap<&str, Vec<u32>>> = BTreeMap::new();
     for (id, doc) in docs.iter().enumerate() {
         let id = id as u32;

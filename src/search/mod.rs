@@ -1,8 +1,8 @@
-//! Site search: a pass over the rendered output. The HTML pages rendered into
-//! a [`Sink`] are kept (only those a theme marked with `data-search-body`),
-//! their marked text is read back, and a compact static index goes out through
-//! the same sink, so `build` and `serve` write the same index. The theme's
-//! `search.js` reads it in the browser.
+//! Site search: a pass over the rendered output. Each HTML page rendered into
+//! a [`Sink`] that a theme marked with `data-search-body` is read as it goes
+//! by (a [`Summary`] is kept, not the HTML), and a compact static index of
+//! them goes out through the same sink, so `build` and `serve` write the same
+//! index. The theme's `search.js` reads it in the browser.
 //!
 //! The index, under [`DIR`]:
 //! - `meta.json`: `{version, docs, chunk, shards, filters}`; `filters` maps each
@@ -27,15 +27,17 @@ mod files;
 mod page;
 mod words;
 
+use std::cell::RefCell;
 use std::collections::BTreeMap;
 use std::io;
-use std::sync::{Arc, Mutex};
+use std::sync::Mutex;
 
 use rayon::prelude::*;
 
 use crate::config::Config;
 use crate::diagnostics::{Code, Diagnostic};
 use crate::output::Sink;
+pub use page::Summary;
 
 /// The output folder of the index, relative to the site root.
 pub const DIR: &str = "search-index";
@@ -54,48 +56,60 @@ pub fn is_index_file(rel: &str) -> bool {
 }
 
 /// The indexable pages of a build, by output path.
-pub type Pages = BTreeMap<String, Arc<str>>;
+pub type Pages = BTreeMap<String, Summary>;
 
-/// Indexable pages as a render step kept them, in no particular order.
-pub type Kept = Vec<(String, Arc<str>)>;
+/// Indexable pages as a render step read them, in no particular order.
+pub type Kept = Vec<(String, Summary)>;
 
-/// A sink that passes everything on and keeps a copy of each indexable page.
+thread_local! {
+    /// Each render thread's buffers for reading pages.
+    static SCRATCH: RefCell<page::Scratch> = RefCell::default();
+}
+
+/// A sink that passes everything on and reads each indexable page as it goes
+/// by: the page is read while it is still in the cache, on the thread that
+/// rendered it, and the build holds its summary instead of its HTML.
 pub struct Tee<'a> {
     inner: &'a dyn Sink,
     pages: Mutex<Kept>,
-    active: bool,
+    /// The `[search] synonyms`; none when search is off.
+    synonyms: Option<words::Synonyms>,
 }
 
 impl<'a> Tee<'a> {
-    /// Wraps `inner`; keeps nothing when `active` is false.
-    pub fn new(inner: &'a dyn Sink, active: bool) -> Self {
+    /// Wraps `inner`; keeps nothing when `config` is none (search is off).
+    pub fn new(inner: &'a dyn Sink, config: Option<&Config>) -> Self {
         Tee {
             inner,
             pages: Mutex::new(Vec::new()),
-            active,
+            synonyms: config.map(|c| words::Synonyms::new(&c.search.synonyms)),
         }
     }
 
-    /// The pages kept, in no particular order.
+    /// The pages read, in no particular order.
     pub fn into_pages(self) -> Kept {
         self.pages.into_inner().unwrap_or_else(|e| e.into_inner())
     }
 }
 
+/// Finds the mark of an indexable page.
+static BODY_FINDER: std::sync::LazyLock<memchr::memmem::Finder<'static>> =
+    std::sync::LazyLock::new(|| memchr::memmem::Finder::new(BODY_MARK));
+
 impl Sink for Tee<'_> {
     fn put(&self, rel: &str, bytes: &[u8]) -> io::Result<()> {
         self.inner.put(rel, bytes)?;
-        if !self.active || !rel.ends_with(".html") {
+        let Some(synonyms) = &self.synonyms else {
+            return Ok(());
+        };
+        if !rel.ends_with(".html") || BODY_FINDER.find(bytes).is_none() {
             return Ok(());
         }
-        if let Some(text) = std::str::from_utf8(bytes)
-            .ok()
-            .filter(|t| t.contains(BODY_MARK))
-        {
-            self.pages
-                .lock()
-                .unwrap_or_else(|e| e.into_inner())
-                .push((rel.to_string(), Arc::from(text)));
+        if let Ok(html) = std::str::from_utf8(bytes) {
+            let summary =
+                SCRATCH.with_borrow_mut(|scratch| Summary::read(rel, html, synonyms, scratch));
+            let mut pages = self.pages.lock().unwrap_or_else(|e| e.into_inner());
+            pages.push((rel.to_string(), summary));
         }
         Ok(())
     }
@@ -106,25 +120,18 @@ impl Sink for Tee<'_> {
 
 /// Builds the index of `pages` and returns its files with their output paths
 /// (under [`DIR`]). Deterministic: the same pages give the same bytes.
-pub fn index(pages: &Pages, config: &Config) -> Result<Vec<(String, Vec<u8>)>, Diagnostic> {
-    let synonyms = words::Synonyms::new(&config.search.synonyms);
-    let list: Vec<(&String, &Arc<str>)> = pages.iter().collect();
-    // Each thread reads runs of consecutive pages, and gathers the postings
-    // of their words as it goes; with_min_len keeps the runs from getting
-    // very short.
+pub fn index(pages: &Pages) -> Result<Vec<(String, Vec<u8>)>, Diagnostic> {
+    let list: Vec<&Summary> = pages.values().collect();
+    // Each thread gathers the postings of runs of consecutive pages;
+    // with_min_len keeps the runs from getting very short.
     let runs: Vec<files::Run> = list
         .par_iter()
         .enumerate()
         .with_min_len(32)
-        .fold(
-            || (page::Scratch::default(), files::Run::default()),
-            |(mut scratch, mut run), (id, (rel, html))| {
-                let doc = page::read_page(rel, html, &synonyms, &mut scratch);
-                run.push(id as u32, doc, scratch.words());
-                (scratch, run)
-            },
-        )
-        .map(|(_, run)| run)
+        .fold(files::Run::default, |mut run, (id, summary)| {
+            run.push(id as u32, &summary.doc, summary.words());
+            run
+        })
         .collect();
     files::files(runs).map_err(|e| failed(e.to_string()))
 }
@@ -141,7 +148,7 @@ fn failed(why: String) -> Diagnostic {
 
 #[cfg(test)]
 mod tests {
-    use super::page::{read_page, HEADING_WEIGHT, TITLE_WEIGHT};
+    use super::page::{HEADING_WEIGHT, TITLE_WEIGHT};
     use super::words::Synonyms;
     use super::*;
 
@@ -160,8 +167,9 @@ mod tests {
     fn pages_are_read_from_their_marked_parts() {
         let s = Synonyms::new(&[vec!["runner's knee".into(), "ITBS".into()]]);
         let mut scratch = Default::default();
-        let d = read_page("conditions/neck/index.html", PAGE, &s, &mut scratch);
-        let word = |w: &str| scratch.words().find(|x| x.1 == w).map(|x| (x.2, x.3));
+        let read = Summary::read("conditions/neck/index.html", PAGE, &s, &mut scratch);
+        let word = |w: &str| read.words().find(|x| x.1 == w).map(|x| (x.2, x.3));
+        let d = &read.doc;
         assert_eq!(d.path, "/conditions/neck/");
         assert_eq!(d.title, "Neck & shoulder tension");
         assert_eq!(
@@ -199,8 +207,9 @@ mod tests {
              review</cite>. Accessed <time>1 May 2026</time>.</li></ol></section><p class=\"lede\">",
         );
         let mut scratch = Default::default();
-        let d = read_page("a/index.html", &page, &Synonyms::new(&[]), &mut scratch);
-        let words: Vec<String> = scratch.words().map(|x| x.1.to_string()).collect();
+        let read = Summary::read("a/index.html", &page, &Synonyms::new(&[]), &mut scratch);
+        let words: Vec<String> = read.words().map(|x| x.1.to_string()).collect();
+        let d = &read.doc;
         for gone in ["reviewed", "editors", "references", "cochrane", "accessed"] {
             assert!(!words.iter().any(|w| w == gone), "{gone} in {words:?}");
         }
@@ -210,15 +219,29 @@ mod tests {
 
     #[test]
     fn index_files_are_deterministic_and_complete() {
-        let mut pages = Pages::new();
-        pages.insert("a/index.html".into(), Arc::from(PAGE));
-        pages.insert(
-            "b/index.html".into(),
-            Arc::from(PAGE.replace("Neck", "Heel")),
-        );
         let config: Config = toml::from_str("").unwrap();
-        let one = index(&pages, &config).unwrap();
-        assert_eq!(one, index(&pages, &config).unwrap());
+        struct Discard;
+        impl Sink for Discard {
+            fn put(&self, _: &str, _: &[u8]) -> io::Result<()> {
+                Ok(())
+            }
+            fn contains(&self, _: &str) -> bool {
+                false
+            }
+        }
+        let tee_into = |sink: &Discard| {
+            let tee = Tee::new(sink, Some(&config));
+            tee.put("b/index.html", PAGE.replace("Neck", "Heel").as_bytes())
+                .unwrap();
+            tee.put("a/index.html", PAGE.as_bytes()).unwrap();
+            tee.put("c/index.html", b"<p>not marked</p>").unwrap();
+            tee.into_pages().into_iter().collect::<Pages>()
+        };
+        let sink = Discard;
+        let pages = tee_into(&sink);
+        assert_eq!(pages.len(), 2, "the page with no mark is not kept");
+        let one = index(&pages).unwrap();
+        assert_eq!(one, index(&tee_into(&sink)).unwrap());
         let names: Vec<&str> = one.iter().map(|(n, _)| n.as_str()).collect();
         assert!(names.contains(&"search-index/meta.json"));
         assert!(names.contains(&"search-index/d/0.gz"));

@@ -11,6 +11,7 @@ pub(super) const TITLE_WEIGHT: u32 = 10;
 pub(super) const HEADING_WEIGHT: u32 = 3;
 
 /// What the index keeps of one page.
+#[derive(PartialEq)]
 pub(super) struct Doc {
     pub(super) path: String,
     pub(super) title: String,
@@ -54,6 +55,10 @@ fn kind(name: &str) -> Kind {
         _ => Kind::Other,
     }
 }
+
+/// Finds the prefix of every search attribute; made once, not per tag.
+static MARK_FINDER: std::sync::LazyLock<memchr::memmem::Finder<'static>> =
+    std::sync::LazyLock::new(|| memchr::memmem::Finder::new("data-search-"));
 
 /// One open element.
 struct Open<'h> {
@@ -105,11 +110,52 @@ pub(super) struct Scratch {
     words: Counter,
 }
 
-impl Scratch {
-    /// Each word of the page read last, with its hash, score and the part
-    /// where it counts most.
+/// A page as the index takes it in: its [`Doc`] and its weighed words.
+/// Read as the page is rendered, so a build holds this and not the HTML.
+#[derive(PartialEq)]
+pub struct Summary {
+    pub(super) doc: Doc,
+    /// The distinct words, one after another (as the page read them).
+    text: String,
+    words: Vec<Word>,
+}
+
+/// One distinct word of a [`Summary`], at `at..at + len` in its text.
+#[derive(PartialEq)]
+struct Word {
+    hash: u64,
+    at: u32,
+    len: u32,
+    score: u32,
+    part: u16,
+}
+
+impl Summary {
+    /// Reads a rendered page (see [`read_page`]).
+    pub(super) fn read(rel: &str, html: &str, synonyms: &Synonyms, scratch: &mut Scratch) -> Self {
+        let doc = read_page(rel, html, synonyms, scratch);
+        let (text, n, entries) = scratch.words.entries();
+        let mut words = Vec::with_capacity(n);
+        words.extend(entries.map(|(hash, at, len, score, part)| Word {
+            hash,
+            at,
+            len,
+            score,
+            part,
+        }));
+        Summary {
+            doc,
+            text: text.to_string(),
+            words,
+        }
+    }
+
+    /// Each word with its hash, score and the part where it counts most.
     pub(super) fn words(&self) -> impl Iterator<Item = (u64, &str, u32, u16)> {
-        self.words.words()
+        self.words.iter().map(|w| {
+            let word = &self.text[w.at as usize..][..w.len as usize];
+            (w.hash, word, w.score, w.part)
+        })
     }
 }
 
@@ -190,7 +236,7 @@ impl<'h> Reader<'h> {
 
     fn open(&mut self, name: &'h str, attrs: &str, kind: Kind) {
         // Most tags carry no mark: look for one only when there can be one.
-        let marked = memchr::memmem::find(attrs.as_bytes(), b"data-search-").is_some()
+        let marked = MARK_FINDER.find(attrs.as_bytes()).is_some()
             && attrs
                 .split(' ')
                 .any(|a| a.trim_start().starts_with("data-search-"));
