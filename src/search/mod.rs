@@ -197,6 +197,29 @@ mod tests {
     }
 
     #[test]
+    fn a_page_read_again_is_equal_whatever_was_read_before() {
+        let s = Synonyms::new(&[]);
+        let (mut fresh, mut used) = (Default::default(), Default::default());
+        // A long page first grows the second scratch's tables, which changes
+        // the order its words come out in.
+        let long: String = (0..3000).map(|i| format!("<p>w{i}</p>")).collect();
+        let long = format!("<article data-search-body>{long}</article>");
+        Summary::read("x/index.html", &long, &s, &mut used);
+        let a = Summary::read("a/index.html", PAGE, &s, &mut fresh);
+        let b = Summary::read("a/index.html", PAGE, &s, &mut used);
+        let order = |x: &Summary| x.words().map(|w| w.1.to_string()).collect::<Vec<_>>();
+        assert_ne!(order(&a), order(&b), "the test needs two word orders");
+        assert!(a == b, "the same page, read after different pages");
+        let c = Summary::read(
+            "a/index.html",
+            &PAGE.replace("upper", "lower"),
+            &s,
+            &mut fresh,
+        );
+        assert!(a != c, "a changed word");
+    }
+
+    #[test]
     fn the_review_line_and_references_are_left_out() {
         // The markup health pages get (health::template), inside the body.
         let page = PAGE.replace(

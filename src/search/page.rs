@@ -112,7 +112,6 @@ pub(super) struct Scratch {
 
 /// A page as the index takes it in: its [`Doc`] and its weighed words.
 /// Read as the page is rendered, so a build holds this and not the HTML.
-#[derive(PartialEq)]
 pub struct Summary {
     pub(super) doc: Doc,
     /// The distinct words, one after another (as the page read them).
@@ -120,8 +119,17 @@ pub struct Summary {
     words: Vec<Word>,
 }
 
+/// Equal when the page would be indexed the same (`serve` compares a page
+/// read again with the one it holds).
+impl PartialEq for Summary {
+    fn eq(&self, other: &Self) -> bool {
+        self.doc == other.doc
+            && self.text == other.text
+            && self.in_text_order() == other.in_text_order()
+    }
+}
+
 /// One distinct word of a [`Summary`], at `at..at + len` in its text.
-#[derive(PartialEq)]
 struct Word {
     hash: u64,
     at: u32,
@@ -148,6 +156,15 @@ impl Summary {
             text: text.to_string(),
             words,
         }
+    }
+
+    /// The words' places in the text with their scores and parts, in text
+    /// order: `words` is in the order of a hash table, which depends on the
+    /// pages its thread read before.
+    fn in_text_order(&self) -> Vec<(u32, u32, u16)> {
+        let mut w: Vec<_> = self.words.iter().map(|w| (w.at, w.score, w.part)).collect();
+        w.sort_unstable();
+        w
     }
 
     /// Each word with its hash, score and the part where it counts most.
