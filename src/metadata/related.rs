@@ -235,23 +235,7 @@ impl Index {
             top.len() == want && u32::MAX - top[want - 1].0 > max
         };
 
-        // levels[j]: pages sharing more than j terms, counted as bits are added.
-        let used = terms.len().min(levels.len());
-        for l in &mut levels[..used] {
-            l.fill(0);
-        }
-        for &(ti, t) in &terms {
-            let x = &self.bits[ti][t];
-            for j in (1..used).rev() {
-                let (lower, upper) = levels.split_at_mut(j);
-                for ((u, l), x) in upper[0].iter_mut().zip(&lower[j - 1]).zip(x) {
-                    *u |= *l & x;
-                }
-            }
-            for (l, x) in levels[0].iter_mut().zip(x) {
-                *l |= x;
-            }
-        }
+        let used = self.count_shared(&terms, levels);
         // Pages sharing two or more terms, the most first.
         for j in (1..used).rev() {
             let max = most(if j + 1 == used { terms.len() } else { j + 1 });
@@ -296,6 +280,30 @@ impl Index {
             }
         }
         picked.extend(top.into_iter().map(|(_, _, o)| o));
+    }
+
+    /// Fills `levels[j]` with the pages sharing more than `j` of `terms`, for
+    /// as many levels as there are terms (at most `levels.len()`); returns
+    /// that number.
+    fn count_shared(&self, terms: &[(usize, usize)], levels: &mut [Vec<u64>]) -> usize {
+        let used = terms.len().min(levels.len());
+        for l in &mut levels[..used] {
+            l.fill(0);
+        }
+        for &(ti, t) in terms {
+            let x = &self.bits[ti][t];
+            // Highest level first, so each term counts once per page.
+            for j in (1..used).rev() {
+                let (lower, upper) = levels.split_at_mut(j);
+                for ((u, l), x) in upper[0].iter_mut().zip(&lower[j - 1]).zip(x) {
+                    *u |= *l & x;
+                }
+            }
+            for (l, x) in levels[0].iter_mut().zip(x) {
+                *l |= x;
+            }
+        }
+        used
     }
 
     /// Too few shared terms: fills with the nearest pages of the same section.
