@@ -5,7 +5,7 @@ use rayon::prelude::*;
 
 use crate::derived::Derived;
 use crate::diagnostics::{Code, Diagnostic};
-use crate::model::{Page, PageId, Site, Target};
+use crate::model::{Page, PageId, Site, Target, TermId};
 
 /// The related pass: fills `Derived::related` for every page.
 pub fn compute(site: &Site, derived: &mut Derived) -> Vec<Diagnostic> {
@@ -26,11 +26,8 @@ pub fn compute(site: &Site, derived: &mut Derived) -> Vec<Diagnostic> {
                 let mut diags = Vec::new();
                 let mut picked = hand_picked(site, page, pi, limit, &mut diags);
                 if picked.len() < limit {
-                    let terms = derived.terms(PageId(pi)).iter();
-                    let terms: Vec<(usize, usize)> =
-                        terms.map(|t| (t.taxonomy.0, t.term)).collect();
-                    let section = page.section.0 as u32;
-                    index.by_terms(pi, section, &terms, limit, levels, &mut picked);
+                    let (section, terms) = (page.section.0 as u32, derived.terms(PageId(pi)));
+                    index.by_terms(pi, section, terms, limit, levels, &mut picked);
                 }
                 if picked.len() < limit {
                     index.fill_from_section(site, page, pi, limit, &mut picked);
@@ -199,7 +196,7 @@ impl Index {
         &self,
         pi: usize,
         section: u32,
-        page_terms: &[(usize, usize)],
+        page_terms: &[TermId],
         limit: usize,
         levels: &mut [Vec<u64>],
         picked: &mut Vec<usize>,
@@ -207,7 +204,7 @@ impl Index {
         let want = limit - picked.len();
         let terms: Vec<(usize, usize)> = page_terms
             .iter()
-            .copied()
+            .map(|t| (t.taxonomy.0, t.term))
             .filter(|&(ti, term)| self.lists[ti][term].len() as f64 <= self.cutoff)
             .collect();
         let usable = |o: usize| o != pi && self.eligible[o] && !picked.contains(&o);
@@ -353,6 +350,7 @@ pub fn excerpt(text: &str, max: usize) -> String {
 #[cfg(test)]
 mod tests {
     use super::{bitsets, excerpt, Index, LEVELS};
+    use crate::model::{TaxonomyId, TermId};
 
     /// A small random generator, so the test needs no crate and repeats.
     struct Lcg(u64);
@@ -450,7 +448,14 @@ mod tests {
                 let want = 1 + r.below(6) as usize;
                 let section = ix.section_of[pi];
                 let mut picked = Vec::new();
-                ix.by_terms(pi, section, terms, want, &mut levels, &mut picked);
+                let ids: Vec<TermId> = terms
+                    .iter()
+                    .map(|&(ti, term)| TermId {
+                        taxonomy: TaxonomyId(ti),
+                        term,
+                    })
+                    .collect();
+                ix.by_terms(pi, section, &ids, want, &mut levels, &mut picked);
                 let expected = brute_force(&ix, pi, section, terms, want);
                 assert_eq!(picked, expected, "round {round}, page {pi}");
             }
