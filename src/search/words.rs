@@ -22,6 +22,8 @@ struct Cell {
 /// nearly always counted in its entry alone.
 struct Entry {
     hash: u64,
+    /// The word's [`Cover`], for words of up to 16 bytes.
+    cover: Cover,
     at: u32,
     len: u32,
     part: u16,
@@ -92,11 +94,16 @@ impl Counter {
             buf,
         } = self;
         each_word(text, buf, |w| {
-            let hash = word_hash(w.as_bytes());
+            let (bytes, n) = (w.as_bytes(), w.len() as u32);
+            let cover = Cover::of(bytes);
+            let hash = cover.map_or_else(|| xxh3_64(bytes), |c| c.hash(n));
+            let cover = cover.unwrap_or_default();
+            // A word of up to 16 bytes is equal when its length and cover
+            // are: no bytes to compare, and no branch per byte.
             let found = table.find_mut(hash, |e| {
-                // Byte by byte: words are short, not worth a call to memcmp.
-                let known = &words.as_bytes()[e.at as usize..][..e.len as usize];
-                known.len() == w.len() && known.iter().zip(w.as_bytes()).all(|(a, b)| a == b)
+                e.len == n
+                    && e.cover == cover
+                    && (n <= 16 || &words.as_bytes()[e.at as usize..][..n as usize] == bytes)
             });
             match found {
                 Some(e) if e.part == part => e.count += weight,
@@ -104,6 +111,7 @@ impl Counter {
                 None => {
                     let e = Entry {
                         hash,
+                        cover,
                         at: words.len() as u32,
                         len: w.len() as u32,
                         part,
@@ -142,28 +150,44 @@ impl Counter {
 }
 
 /// The hash of a word: words up to 16 bytes, nearly all, in a few
-/// multiplications (xxh3 takes several times as long on them); longer ones
-/// with xxh3. Only tables inside the index pass see it.
+/// multiplications of their [`Cover`] (xxh3 takes several times as long on
+/// them); longer ones with xxh3. Only tables inside the index pass see it.
+#[cfg(test)]
 fn word_hash(w: &[u8]) -> u64 {
-    const K0: u64 = 0x9e37_79b9_7f4a_7c15;
-    const K1: u64 = 0xc2b2_ae3d_27d4_eb4f;
-    let n = w.len();
-    if n > 16 {
-        return xxh3_64(w);
+    Cover::of(w).map_or_else(|| xxh3_64(w), |c| c.hash(w.len() as u32))
+}
+
+/// Two reads of a word of 1 to 16 bytes that, with its length, hold every
+/// byte of it: two overlapping 8-byte reads, or 4-byte ones, or single
+/// bytes. Two words of the same length are equal when their covers are.
+#[derive(Clone, Copy, Default, PartialEq, Eq)]
+struct Cover(u64, u64);
+
+impl Cover {
+    /// The cover of `w`; `None` when it is empty or longer than 16 bytes.
+    #[inline]
+    fn of(w: &[u8]) -> Option<Cover> {
+        let n = w.len();
+        Some(if n > 16 || n == 0 {
+            return None;
+        } else if n >= 8 {
+            Cover(read8(w, 0), read8(w, n - 8))
+        } else if n >= 4 {
+            Cover(u64::from(read4(w, 0)), u64::from(read4(w, n - 4)))
+        } else {
+            let (x, y, z) = (u64::from(w[0]), u64::from(w[n / 2]), u64::from(w[n - 1]));
+            Cover(x | y << 8 | z << 16, 0)
+        })
     }
-    // Two overlapping 8-byte reads (or 4, or single bytes) cover the word.
-    let (a, b) = if n >= 8 {
-        (read8(w, 0), read8(w, n - 8))
-    } else if n >= 4 {
-        (u64::from(read4(w, 0)), u64::from(read4(w, n - 4)))
-    } else if n > 0 {
-        let (x, y, z) = (u64::from(w[0]), u64::from(w[n / 2]), u64::from(w[n - 1]));
-        (x | y << 8 | z << 16, 0)
-    } else {
-        (0, 0)
-    };
-    let m = u128::from(a ^ K0) * u128::from(b ^ K1 ^ n as u64);
-    (m as u64) ^ ((m >> 64) as u64)
+
+    /// The hash of the word of length `n` this covers.
+    #[inline]
+    fn hash(self, n: u32) -> u64 {
+        const K0: u64 = 0x9e37_79b9_7f4a_7c15;
+        const K1: u64 = 0xc2b2_ae3d_27d4_eb4f;
+        let m = u128::from(self.0 ^ K0) * u128::from(self.1 ^ K1 ^ u64::from(n));
+        (m as u64) ^ ((m >> 64) as u64)
+    }
 }
 
 fn read8(w: &[u8], at: usize) -> u64 {
@@ -435,6 +459,13 @@ mod tests {
                 let mut other = word.clone();
                 other[i] = b'z';
                 assert_ne!(word_hash(&word), word_hash(&other), "length {n}, byte {i}");
+                // The cover reads every byte, so words it finds equal are.
+                if n <= 16 {
+                    assert!(
+                        Cover::of(&word) != Cover::of(&other),
+                        "length {n}, byte {i}"
+                    );
+                }
             }
             assert_ne!(word_hash(&word), word_hash(&word[..n - 1]), "length {n}");
         }
