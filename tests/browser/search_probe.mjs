@@ -1,0 +1,148 @@
+#!/usr/bin/env node
+// Search in Chromium on a large site, for the benchmark (timings never go
+// into a test):
+//
+//   node tests/browser/search_probe.mjs FASCIA_BIN SITE_ROOT WORD...
+//
+// Builds SITE_ROOT for a static server on 127.0.0.1 and, for each WORD:
+//   * first search: a fresh browser context opens /search/, the WORD is typed
+//     and the bytes of every script and index file fetched until the results
+//     are announced are summed, as Chromium's network log reports them
+//     (the page's own HTML and CSS are not part of search);
+//   * latency: on that warm page (script and meta loaded, cache off), the
+//     next WORD of the list is typed after clearing the field, and the time
+//     from its last key to the announced result count is taken with the
+//     page's own clock; it includes fetching that word's index files.
+// Prints one JSON object: {"words": {WORD: {"first_bytes", "requests",
+// "latency_ms", "results"}}}, the latency and results being those of WORD
+// typed on a page warmed by the word before it.
+
+import http from 'node:http';
+import fs from 'node:fs';
+import fsp from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { execFileSync } from 'node:child_process';
+
+import puppeteer from 'puppeteer-core';
+
+const [bin, siteRoot, ...words] = process.argv.slice(2);
+// Between two keys, as a quick typist types.
+const KEY_DELAY_MS = 120;
+if (!bin || !siteRoot || words.length === 0) {
+  console.error('usage: node tests/browser/search_probe.mjs FASCIA_BIN SITE_ROOT WORD...');
+  process.exit(2);
+}
+
+function serve(root) {
+  const server = http.createServer((req, res) => {
+    const url = new URL(req.url, 'http://127.0.0.1');
+    let file = path.resolve(root, decodeURIComponent(url.pathname).slice(1));
+    if (!file.startsWith(root)) {
+      res.writeHead(403).end();
+      return;
+    }
+    if (fs.existsSync(file) && fs.statSync(file).isDirectory()) file = path.join(file, 'index.html');
+    if (!fs.existsSync(file)) {
+      res.writeHead(404).end();
+      return;
+    }
+    const body = fs.readFileSync(file);
+    const type = file.endsWith('.html') ? 'text/html; charset=utf-8' : file.endsWith('.js') ? 'text/javascript' : 'application/octet-stream';
+    res.writeHead(200, { 'Content-Type': type, 'Content-Length': body.length, 'Cache-Control': 'no-store' });
+    res.end(body);
+  });
+  return new Promise(resolve => server.listen(0, '127.0.0.1', () => resolve(server)));
+}
+
+/**
+ * Clears the field, types `word`, and resolves with the ms from the last key
+ * down to the result count announced for it, both taken in the page.
+ */
+async function typeAndTime(page, word) {
+  await page.evaluate(q => {
+    const status = document.getElementById('search-status');
+    const field = document.getElementById('search-q');
+    status.textContent = '';
+    field.value = '';
+    window.__probe = { lastKey: 0, shown: 0 };
+    if (!window.__probeWatching) {
+      window.__probeWatching = true;
+      field.addEventListener('keydown', () => (window.__probe.lastKey = performance.now()), { capture: true });
+      new MutationObserver(() => {
+        if (!window.__probe.shown && status.textContent.includes(`“${window.__probe.word}”`)) {
+          window.__probe.shown = performance.now();
+        }
+      }).observe(status, { childList: true, characterData: true, subtree: true });
+    }
+    window.__probe.word = q;
+  }, word);
+  await page.focus('#search-q');
+  await page.type('#search-q', word, { delay: KEY_DELAY_MS });
+  await page.waitForFunction(() => window.__probe.shown > 0, { timeout: 30_000 });
+  const { lastKey, shown } = await page.evaluate(() => window.__probe);
+  const text = await page.$eval('#search-status', s => s.textContent);
+  const results = Number((text.match(/^(\d+) result/) || [0, 0])[1]);
+  return { ms: shown - lastKey, results };
+}
+
+async function main() {
+  const out = await fsp.mkdtemp(path.join(os.tmpdir(), 'fascia-probe-'));
+  const publicDir = path.join(out, 'public');
+  const server = await serve(publicDir);
+  const origin = `http://127.0.0.1:${server.address().port}`;
+  execFileSync(bin, ['build', '--root', siteRoot, '--output', publicDir, '--base-url', origin + '/'], {
+    stdio: ['ignore', 'ignore', 'inherit'],
+  });
+  const profile = await fsp.mkdtemp(path.join(os.tmpdir(), 'fascia-chromium-'));
+  const browser = await puppeteer.launch({
+    executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
+    ignoreDefaultArgs: true,
+    args: ['--headless', '--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking', `--user-data-dir=${profile}`, 'about:blank'],
+    headless: true,
+  });
+  const report = { words: {} };
+  try {
+    const latency = {};
+    for (const [i, word] of words.entries()) {
+      const context = await browser.createBrowserContext();
+      const page = await context.newPage();
+      await page.setCacheEnabled(false);
+      const cdp = await page.createCDPSession();
+      await cdp.send('Network.enable');
+      const urls = new Map();
+      let bytes = 0;
+      let requests = 0;
+      cdp.on('Network.responseReceived', e => urls.set(e.requestId, e.response.url));
+      cdp.on('Network.loadingFinished', e => {
+        const url = urls.get(e.requestId) || '';
+        if (url.endsWith('.js') || url.includes('/search-index/')) {
+          bytes += e.encodedDataLength;
+          requests += 1;
+        }
+      });
+      await page.goto(`${origin}/search/`, { waitUntil: 'load' });
+      await typeAndTime(page, word);
+      const first = { bytes, requests };
+      const next = words[(i + 1) % words.length];
+      latency[next] = await typeAndTime(page, next);
+      report.words[word] = { first_bytes: first.bytes, requests: first.requests };
+      await context.close();
+    }
+    for (const word of words) {
+      report.words[word].latency_ms = Math.round(latency[word].ms * 10) / 10;
+      report.words[word].results = latency[word].results;
+    }
+  } finally {
+    await browser.close();
+    server.close();
+    await fsp.rm(out, { recursive: true, force: true });
+    await fsp.rm(profile, { recursive: true, force: true });
+  }
+  console.log(JSON.stringify(report));
+}
+
+main().catch(e => {
+  console.error(e);
+  process.exit(1);
+});
