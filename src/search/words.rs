@@ -217,8 +217,8 @@ pub(super) fn each_word(text: &str, buf: &mut String, mut f: impl FnMut(&str)) {
                 break;
             };
             match BYTES[byte as usize] {
-                Byte::Other => break,
-                Byte::Lower => at += 1,
+                // The loop above took every `Lower` byte: only `Other` ends here.
+                Byte::Other | Byte::Lower => break,
                 Byte::Upper => {
                     upper = true;
                     at += 1;
