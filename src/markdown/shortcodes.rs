@@ -11,6 +11,7 @@
 //! turns positions in the expanded text back into positions in the file, so
 //! every later error keeps its line and column.
 
+use std::collections::HashMap;
 use std::ops::Range;
 
 use pulldown_cmark::{Event, Options, Parser, Tag};
@@ -169,7 +170,7 @@ pub fn expand(text: &str, opts: Options, sc: &Shortcodes<'_>) -> Expanded {
     let code = code_ranges(text, opts);
     let in_code = |i: usize| code.iter().any(|r| r.contains(&i));
     let mut ex = Expanded::default();
-    let mut counts: std::collections::HashMap<String, usize> = Default::default();
+    let mut counts: HashMap<String, usize> = HashMap::new();
     let mut copied = 0;
     let mut i = 0;
     let bytes = text.as_bytes();
@@ -181,126 +182,169 @@ pub fn expand(text: &str, opts: Options, sc: &Shortcodes<'_>) -> Expanded {
             continue;
         }
         let block = open == b"{%";
-        let open = if block { "{%" } else { "{{" };
-        let close = if block { "%}" } else { "}}" };
-        // `{{/* name() */}}`: the call, written literally.
-        if text[i + 2..].starts_with("/*") {
-            let end_mark = format!("*/{close}");
-            if let Some(end) = text[i + 2..].find(&end_mark) {
-                let inner = text[i + 4..i + 2 + end].trim();
-                let literal = format!("{open} {inner} {close}");
-                let end = i + 2 + end + end_mark.len();
-                push_edit(&mut ex, text, &mut copied, i..end, &literal);
-                i = end;
-                continue;
-            }
-        }
-        let Some(head) = parse_head(text, i + 2, close) else {
-            i += 1;
-            continue;
-        };
-        let (name, args_src, after) = match head {
-            Ok(h) => h,
-            Err((message, at)) => {
-                ex.problems.push(ShortcodeProblem {
-                    kind: ProblemKind::BadArgument,
-                    message,
-                    hint: Some(
-                        "arguments are `name=value`, separated by commas; values are strings in quotes, numbers, true/false or [arrays]"
-                            .into(),
-                    ),
-                    span: i..at.max(i + 2),
-                });
-                i += 2;
-                continue;
-            }
-        };
-        let call_start = i;
-        let (body, end) = if block {
-            match find_end(text, after, &in_code) {
-                Some((body_end, end)) => (Some(text[after..body_end].to_string()), end),
-                None => {
-                    ex.problems.push(ShortcodeProblem {
-                        kind: ProblemKind::Unclosed,
-                        message: format!("the block shortcode `{name}` is never closed"),
-                        hint: Some("add `{% end %}` after its body".into()),
-                        span: call_start..after,
-                    });
-                    i = after;
-                    continue;
-                }
-            }
-        } else {
-            (None, after)
-        };
-        let span = call_start..end;
-        let args = match parse_args(args_src) {
-            Ok(a) => a,
-            Err(message) => {
-                ex.problems.push(ShortcodeProblem {
-                    kind: ProblemKind::BadArgument,
-                    message: format!("shortcode `{name}`: {message}"),
-                    hint: Some(
-                        "arguments are `name=value`, separated by commas; values are strings in quotes, numbers, true/false or [arrays]"
-                            .into(),
-                    ),
-                    span: call_start..after,
-                });
-                i = end;
-                continue;
-            }
-        };
-        let Some(kind) = sc.renderer.kind(name) else {
-            let names = sc.renderer.names();
-            let hint = match crate::diagnostics::closest(name, names.iter().map(String::as_str)) {
-                Some(best) => format!("did you mean `{best}`?"),
-                None if names.is_empty() => {
-                    "add templates/shortcodes/NAME.html (or .md)".to_string()
-                }
-                None => format!("the shortcodes here are {}", names.join(", ")),
-            };
-            ex.problems.push(ShortcodeProblem {
-                kind: ProblemKind::Unknown,
-                message: format!("no shortcode `{name}`"),
-                hint: Some(hint),
-                span: call_start..after,
-            });
+        if let Some((end, literal)) = literal_call(text, i, block) {
+            push_edit(&mut ex, text, &mut copied, i..end, &literal);
             i = end;
             continue;
-        };
-        let nth = {
-            let n = counts.entry(name.to_string()).or_insert(0);
-            *n += 1;
-            *n
-        };
-        let call = ShortcodeCall {
-            name: name.to_string(),
-            args,
-            body,
-            nth,
-        };
-        match sc.renderer.render(&call, &sc.caller) {
-            Ok(out) => {
-                let replacement = match kind {
-                    ShortcodeKind::Markdown => out,
-                    ShortcodeKind::Html => {
-                        ex.html.push(out);
-                        placeholder(ex.html.len() - 1)
-                    }
-                };
-                push_edit(&mut ex, text, &mut copied, span, &replacement);
-            }
-            Err(message) => ex.problems.push(ShortcodeProblem {
-                kind: ProblemKind::Template,
-                message,
-                hint: None,
-                span: call_start..after,
-            }),
         }
-        i = end;
+        i = match call_at(text, i, block, &in_code) {
+            None => i + 1,
+            Some(Err((problem, next))) => {
+                ex.problems.push(problem);
+                next
+            }
+            Some(Ok(call)) => {
+                let end = call.span.end;
+                render_call(&mut ex, text, &mut copied, sc, &mut counts, call);
+                end
+            }
+        };
     }
     ex.text.push_str(&text[copied..]);
     ex
+}
+
+/// `{{/* name() */}}` at `i`: the call, written literally. Its end and the
+/// text that replaces it.
+fn literal_call(text: &str, i: usize, block: bool) -> Option<(usize, String)> {
+    let (open, close) = if block { ("{%", "%}") } else { ("{{", "}}") };
+    if !text[i + 2..].starts_with("/*") {
+        return None;
+    }
+    let end_mark = format!("*/{close}");
+    let end = text[i + 2..].find(&end_mark)?;
+    let inner = text[i + 4..i + 2 + end].trim();
+    Some((
+        i + 2 + end + end_mark.len(),
+        format!("{open} {inner} {close}"),
+    ))
+}
+
+const ARGUMENTS_HINT: &str = "arguments are `name=value`, separated by commas; values are strings in quotes, numbers, true/false or [arrays]";
+
+/// A call read from the text, before it is rendered.
+struct Call<'t> {
+    name: &'t str,
+    args: Map<String, Value>,
+    body: Option<String>,
+    /// The whole call, with the body and `{% end %}` of a block.
+    span: Range<usize>,
+    /// Where its head ends: problems of the call are reported on the head.
+    after: usize,
+}
+
+/// The call that opens at `i`: `None` when it is no call, else the call or
+/// its problem with where to go on reading.
+fn call_at<'t>(
+    text: &'t str,
+    i: usize,
+    block: bool,
+    in_code: &dyn Fn(usize) -> bool,
+) -> Option<Result<Call<'t>, (ShortcodeProblem, usize)>> {
+    let close = if block { "%}" } else { "}}" };
+    let problem = |kind, message, hint: &str, span: Range<usize>| ShortcodeProblem {
+        kind,
+        message,
+        hint: Some(hint.into()),
+        span,
+    };
+    let (name, args_src, after) = match parse_head(text, i + 2, close)? {
+        Ok(h) => h,
+        Err((message, at)) => {
+            let p = problem(
+                ProblemKind::BadArgument,
+                message,
+                ARGUMENTS_HINT,
+                i..at.max(i + 2),
+            );
+            return Some(Err((p, i + 2)));
+        }
+    };
+    let (body, end) = if block {
+        let Some((body_end, end)) = find_end(text, after, in_code) else {
+            let message = format!("the block shortcode `{name}` is never closed");
+            let p = problem(
+                ProblemKind::Unclosed,
+                message,
+                "add `{% end %}` after its body",
+                i..after,
+            );
+            return Some(Err((p, after)));
+        };
+        (Some(text[after..body_end].to_string()), end)
+    } else {
+        (None, after)
+    };
+    Some(match parse_args(args_src) {
+        Ok(args) => Ok(Call {
+            name,
+            args,
+            body,
+            span: i..end,
+            after,
+        }),
+        Err(message) => {
+            let message = format!("shortcode `{name}`: {message}");
+            Err((
+                problem(ProblemKind::BadArgument, message, ARGUMENTS_HINT, i..after),
+                end,
+            ))
+        }
+    })
+}
+
+/// Renders `call` with its template and puts the output in its place;
+/// `counts` numbers the calls of each shortcode (`nth`).
+fn render_call(
+    ex: &mut Expanded,
+    text: &str,
+    copied: &mut usize,
+    sc: &Shortcodes<'_>,
+    counts: &mut HashMap<String, usize>,
+    call: Call<'_>,
+) {
+    let head = call.span.start..call.after;
+    let Some(kind) = sc.renderer.kind(call.name) else {
+        let names = sc.renderer.names();
+        let hint = match crate::diagnostics::closest(call.name, names.iter().map(String::as_str)) {
+            Some(best) => format!("did you mean `{best}`?"),
+            None if names.is_empty() => "add templates/shortcodes/NAME.html (or .md)".to_string(),
+            None => format!("the shortcodes here are {}", names.join(", ")),
+        };
+        ex.problems.push(ShortcodeProblem {
+            kind: ProblemKind::Unknown,
+            message: format!("no shortcode `{}`", call.name),
+            hint: Some(hint),
+            span: head,
+        });
+        return;
+    };
+    let n = counts.entry(call.name.to_string()).or_insert(0);
+    *n += 1;
+    let rendered = ShortcodeCall {
+        name: call.name.to_string(),
+        args: call.args,
+        body: call.body,
+        nth: *n,
+    };
+    match sc.renderer.render(&rendered, &sc.caller) {
+        Ok(out) => {
+            let replacement = match kind {
+                ShortcodeKind::Markdown => out,
+                ShortcodeKind::Html => {
+                    ex.html.push(out);
+                    placeholder(ex.html.len() - 1)
+                }
+            };
+            push_edit(ex, text, copied, call.span, &replacement);
+        }
+        Err(message) => ex.problems.push(ShortcodeProblem {
+            kind: ProblemKind::Template,
+            message,
+            hint: None,
+            span: head,
+        }),
+    }
 }
 
 /// Where the calls of `text` are written, in order: each inline call, and the
