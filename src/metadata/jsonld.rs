@@ -9,6 +9,7 @@ use serde::Serialize;
 
 use crate::derived::Derived;
 use crate::health::jsonld::{medical_web_page, Condition, MedicalPage, Named, Organization};
+use crate::markdown::positions_of;
 use crate::model::{PageId, SectionId, Site};
 
 /// Serialises `value` for a `<script type="application/ld+json">` element:
@@ -19,16 +20,7 @@ pub fn script_json<T: Serialize + ?Sized>(value: &T) -> String {
     let mut out = String::new();
     let mut copied = 0;
     // Only these bytes can need an escape; the line separators are E2 80 A8/A9.
-    // Found with memchr rather than byte by byte: most documents have none.
-    let mut marks = memchr::memchr3_iter(b'<', b'>', b'&', bytes).peekable();
-    let mut e2 = memchr::memchr_iter(0xE2, bytes).peekable();
-    loop {
-        let next = match (marks.peek(), e2.peek()) {
-            (Some(a), Some(b)) if a < b => marks.next(),
-            (Some(_), None) => marks.next(),
-            _ => e2.next(),
-        };
-        let Some(i) = next else { break };
+    for i in positions_of(bytes, [b'<', b'>', b'&'], [0xE2, 0xE2]) {
         let escaped = match (bytes[i], bytes.get(i + 1), bytes.get(i + 2)) {
             (b'<', ..) => "\\u003c",
             (b'>', ..) => "\\u003e",
