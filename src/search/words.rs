@@ -149,14 +149,6 @@ impl Counter {
     }
 }
 
-/// The hash of a word: words up to 16 bytes, nearly all, in a few
-/// multiplications of their [`Cover`] (xxh3 takes several times as long on
-/// them); longer ones with xxh3. Only tables inside the index pass see it.
-#[cfg(test)]
-fn word_hash(w: &[u8]) -> u64 {
-    Cover::of(w).map_or_else(|| xxh3_64(w), |c| c.hash(w.len() as u32))
-}
-
 /// Two reads of a word of 1 to 16 bytes that, with its length, hold every
 /// byte of it: two overlapping 8-byte reads, or 4-byte ones, or single
 /// bytes. Two words of the same length are equal when their covers are.
@@ -168,9 +160,10 @@ impl Cover {
     #[inline]
     fn of(w: &[u8]) -> Option<Cover> {
         let n = w.len();
-        Some(if n > 16 || n == 0 {
+        if n == 0 || n > 16 {
             return None;
-        } else if n >= 8 {
+        }
+        Some(if n >= 8 {
             Cover(read8(w, 0), read8(w, n - 8))
         } else if n >= 4 {
             Cover(u64::from(read4(w, 0)), u64::from(read4(w, n - 4)))
@@ -180,7 +173,9 @@ impl Cover {
         })
     }
 
-    /// The hash of the word of length `n` this covers.
+    /// The hash of the word of length `n` this covers: a few multiplications
+    /// (xxh3, which longer words get, takes several times as long on short
+    /// ones). Only tables inside the index pass see it.
     #[inline]
     fn hash(self, n: u32) -> u64 {
         const K0: u64 = 0x9e37_79b9_7f4a_7c15;
@@ -448,6 +443,11 @@ mod tests {
         assert_eq!(w, ["épaule", "été", "7", "niña"]);
         let w = words("TIES Injuries BUS Pains ties s 42s");
         assert_eq!(w, ["tie", "injury", "bus", "pain", "tie", "42s"]);
+    }
+
+    /// A word's hash as [`Counter::add`] makes it.
+    fn word_hash(w: &[u8]) -> u64 {
+        Cover::of(w).map_or_else(|| xxh3_64(w), |c| c.hash(w.len() as u32))
     }
 
     #[test]
