@@ -13,7 +13,6 @@
 // axe-core finds no violation on the search page with results at 320 and
 // 1280 px, light and dark. Ends with "N passed, M failed".
 
-import http from 'node:http';
 import fs from 'node:fs';
 import fsp from 'node:fs/promises';
 import os from 'node:os';
@@ -23,19 +22,14 @@ import { createRequire } from 'node:module';
 
 import puppeteer from 'puppeteer-core';
 
+import { serve } from './static_server.mjs';
+
 const require = createRequire(import.meta.url);
 const BASE_PATH = '/guides/';
 const NECK = '/guides/conditions/neck-and-shoulder-tension/';
 const HEEL = '/guides/conditions/plantar-heel-pain/';
 const LOWER_BACK = '/guides/conditions/lower-back-pain/';
 const AXE_TAGS = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa'];
-const TYPES = {
-  '.html': 'text/html; charset=utf-8',
-  '.css': 'text/css; charset=utf-8',
-  '.js': 'text/javascript; charset=utf-8',
-  '.json': 'application/json; charset=utf-8',
-  '.xml': 'application/xml; charset=utf-8',
-};
 
 let passed = 0;
 let failed = 0;
@@ -54,32 +48,6 @@ const [bin, siteRoot] = process.argv.slice(2);
 if (!bin || !siteRoot) {
   console.error('usage: node tests/browser/search.mjs FASCIA_BIN SITE_ROOT');
   process.exit(2);
-}
-
-function serve(root) {
-  const server = http.createServer((req, res) => {
-    const url = new URL(req.url, 'http://127.0.0.1');
-    if (!url.pathname.startsWith(BASE_PATH)) {
-      res.writeHead(404).end();
-      return;
-    }
-    let rel = decodeURIComponent(url.pathname.slice(BASE_PATH.length));
-    let file = path.resolve(root, rel);
-    if (!file.startsWith(root)) {
-      res.writeHead(403).end();
-      return;
-    }
-    if (fs.existsSync(file) && fs.statSync(file).isDirectory()) file = path.join(file, 'index.html');
-    if (!fs.existsSync(file)) {
-      res.writeHead(404).end();
-      return;
-    }
-    const body = fs.readFileSync(file);
-    const type = TYPES[path.extname(file)] || 'application/octet-stream';
-    res.writeHead(200, { 'Content-Type': type, 'Content-Length': body.length, 'Cache-Control': 'no-store' });
-    res.end(body);
-  });
-  return new Promise(resolve => server.listen(0, '127.0.0.1', () => resolve(server)));
 }
 
 /** Types `query` into the search field and waits for the announced result count. */
@@ -101,7 +69,7 @@ async function search(page, query) {
 async function main() {
   const out = await fsp.mkdtemp(path.join(os.tmpdir(), 'fascia-search-'));
   const publicDir = path.join(out, 'public');
-  const server = await serve(publicDir);
+  const server = await serve(publicDir, BASE_PATH);
   const origin = `http://127.0.0.1:${server.address().port}`;
   execFileSync(bin, ['build', '--root', siteRoot, '--output', publicDir, '--base-url', origin + BASE_PATH], {
     stdio: ['ignore', 'ignore', 'inherit'],

@@ -17,8 +17,6 @@
 // "latency_ms", "results"}}}, the latency and results being those of WORD
 // typed on a page warmed by the word before it.
 
-import http from 'node:http';
-import fs from 'node:fs';
 import fsp from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
@@ -26,33 +24,14 @@ import { execFileSync } from 'node:child_process';
 
 import puppeteer from 'puppeteer-core';
 
+import { serve } from './static_server.mjs';
+
 const [bin, siteRoot, ...words] = process.argv.slice(2);
 // Between two keys, as a quick typist types.
 const KEY_DELAY_MS = 120;
 if (!bin || !siteRoot || words.length === 0) {
   console.error('usage: node tests/browser/search_probe.mjs FASCIA_BIN SITE_ROOT WORD...');
   process.exit(2);
-}
-
-function serve(root) {
-  const server = http.createServer((req, res) => {
-    const url = new URL(req.url, 'http://127.0.0.1');
-    let file = path.resolve(root, decodeURIComponent(url.pathname).slice(1));
-    if (!file.startsWith(root)) {
-      res.writeHead(403).end();
-      return;
-    }
-    if (fs.existsSync(file) && fs.statSync(file).isDirectory()) file = path.join(file, 'index.html');
-    if (!fs.existsSync(file)) {
-      res.writeHead(404).end();
-      return;
-    }
-    const body = fs.readFileSync(file);
-    const type = file.endsWith('.html') ? 'text/html; charset=utf-8' : file.endsWith('.js') ? 'text/javascript' : 'application/octet-stream';
-    res.writeHead(200, { 'Content-Type': type, 'Content-Length': body.length, 'Cache-Control': 'no-store' });
-    res.end(body);
-  });
-  return new Promise(resolve => server.listen(0, '127.0.0.1', () => resolve(server)));
 }
 
 /**
@@ -89,7 +68,7 @@ async function typeAndTime(page, word) {
 async function main() {
   const out = await fsp.mkdtemp(path.join(os.tmpdir(), 'fascia-probe-'));
   const publicDir = path.join(out, 'public');
-  const server = await serve(publicDir);
+  const server = await serve(publicDir, '/');
   const origin = `http://127.0.0.1:${server.address().port}`;
   execFileSync(bin, ['build', '--root', siteRoot, '--output', publicDir, '--base-url', origin + '/'], {
     stdio: ['ignore', 'ignore', 'inherit'],
