@@ -95,9 +95,7 @@ impl Counter {
         } = self;
         each_word(text, buf, |w| {
             let (bytes, n) = (w.as_bytes(), w.len() as u32);
-            let cover = Cover::of(bytes);
-            let hash = cover.map_or_else(|| xxh3_64(bytes), |c| c.hash(n));
-            let cover = cover.unwrap_or_default();
+            let (hash, cover) = hash_and_cover(bytes);
             // A word of up to 16 bytes is equal when its length and cover
             // are: no bytes to compare, and no branch per byte.
             let found = table.find_mut(hash, |e| {
@@ -113,7 +111,7 @@ impl Counter {
                         hash,
                         cover,
                         at: words.len() as u32,
-                        len: w.len() as u32,
+                        len: n,
                         part,
                         count: weight,
                         others: END,
@@ -182,6 +180,15 @@ impl Cover {
         const K1: u64 = 0xc2b2_ae3d_27d4_eb4f;
         let m = u128::from(self.0 ^ K0) * u128::from(self.1 ^ K1 ^ u64::from(n));
         (m as u64) ^ ((m >> 64) as u64)
+    }
+}
+
+/// A word's hash, and its [`Cover`] (the default one for a word longer than
+/// 16 bytes, which is compared byte by byte instead).
+fn hash_and_cover(w: &[u8]) -> (u64, Cover) {
+    match Cover::of(w) {
+        Some(c) => (c.hash(w.len() as u32), c),
+        None => (xxh3_64(w), Cover::default()),
     }
 }
 
@@ -445,11 +452,6 @@ mod tests {
         assert_eq!(w, ["tie", "injury", "bus", "pain", "tie", "42s"]);
     }
 
-    /// A word's hash as [`Counter::add`] makes it.
-    fn word_hash(w: &[u8]) -> u64 {
-        Cover::of(w).map_or_else(|| xxh3_64(w), |c| c.hash(w.len() as u32))
-    }
-
     #[test]
     fn word_hashes_see_every_byte() {
         // A change of any one byte, at every length, changes the hash.
@@ -458,7 +460,11 @@ mod tests {
             for i in 0..n {
                 let mut other = word.clone();
                 other[i] = b'z';
-                assert_ne!(word_hash(&word), word_hash(&other), "length {n}, byte {i}");
+                assert_ne!(
+                    hash_and_cover(&word).0,
+                    hash_and_cover(&other).0,
+                    "length {n}, byte {i}"
+                );
                 // The cover reads every byte, so words it finds equal are.
                 if n <= 16 {
                     assert!(
@@ -467,7 +473,11 @@ mod tests {
                     );
                 }
             }
-            assert_ne!(word_hash(&word), word_hash(&word[..n - 1]), "length {n}");
+            assert_ne!(
+                hash_and_cover(&word).0,
+                hash_and_cover(&word[..n - 1]).0,
+                "length {n}"
+            );
         }
     }
 
