@@ -91,6 +91,20 @@ impl Prepared {
     }
 }
 
+/// A first capacity for a job's output: the HTML of the page or section it
+/// shows plus what the guide theme adds around it.
+fn size_hint(context: &Context) -> usize {
+    const CHROME: usize = 16 * 1024;
+    let content = |key: &str| {
+        context
+            .get(key)
+            .and_then(|v| v.get("content"))
+            .and_then(Value::as_str)
+            .map_or(0, str::len)
+    };
+    CHROME + content("page") + content("section")
+}
+
 /// Values every output shares, computed once per build.
 pub(crate) struct Shared {
     pub base_url: String,
@@ -335,11 +349,13 @@ impl Renderer {
         let source = job.source.as_deref();
         let context = Context::from_value(Value::Object(ctx))
             .map_err(|e| template_error(&e, &self.origins, source))?;
-        let html = self
-            .tera
-            .render(&job.template, &context)
+        // Sized for the page so the buffer is not grown and copied again and
+        // again; Tera writes only `str`s, so the bytes are UTF-8.
+        let mut html = Vec::with_capacity(size_hint(&context));
+        self.tera
+            .render_to(&job.template, &context, &mut html)
             .map_err(|e| template_error(&e, &self.origins, source))?;
-        Ok((output_file(&job.path), html.into_bytes()))
+        Ok((output_file(&job.path), html))
     }
 
     fn page(&self, site: &Site, derived: &Derived, id: PageId) -> Prepared {
