@@ -442,7 +442,11 @@ impl<'a> Walk<'a, '_> {
 
     /// Prose text: counts its words and turns `[@id]` citations into markers.
     fn text(&mut self, t: CowStr<'a>, at: usize) {
-        let Some(health) = self.cx.health.filter(|_| t.contains("[@")) else {
+        let Some(health) = self
+            .cx
+            .health
+            .filter(|_| citations::find_open(t.as_bytes()).is_some())
+        else {
             self.words(&t);
             self.events.push(Event::Text(t));
             return;
