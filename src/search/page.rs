@@ -428,11 +428,20 @@ fn snippet(text: &str) -> String {
     format!("{cut} …")
 }
 
+/// Where `name` (not empty) next occurs in `attrs` from byte `from`. A tag's
+/// attributes are short: jumping between the first byte's occurrences costs
+/// less than the searcher `str::find` sets up on every call.
+fn find_from(attrs: &str, from: usize, name: &str) -> Option<usize> {
+    let (hay, needle) = (attrs.as_bytes(), name.as_bytes());
+    memchr::memchr_iter(needle[0], &hay[from..])
+        .map(|i| from + i)
+        .find(|&at| hay[at..].starts_with(needle))
+}
+
 /// True when `attrs` has the attribute `name` (with or without a value).
 fn has_attr(attrs: &str, name: &str) -> bool {
     let mut from = 0;
-    while let Some(i) = attrs[from..].find(name) {
-        let at = from + i;
+    while let Some(at) = find_from(attrs, from, name) {
         let before = attrs[..at].chars().next_back();
         let after = attrs[at + name.len()..].chars().next();
         if before.is_some_and(|c| c.is_ascii_whitespace())
@@ -448,8 +457,7 @@ fn has_attr(attrs: &str, name: &str) -> bool {
 /// The value of attribute `name` (quoted or not), as written.
 fn attr(attrs: &str, name: &str) -> Option<String> {
     let mut from = 0;
-    while let Some(i) = attrs[from..].find(name) {
-        let at = from + i;
+    while let Some(at) = find_from(attrs, from, name) {
         let before = attrs[..at].chars().next_back();
         let rest = attrs[at + name.len()..].trim_start();
         from = at + name.len();
@@ -540,6 +548,21 @@ fn normalise_space(s: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use proptest::prelude::*;
+
+    proptest! {
+        #[test]
+        fn find_from_agrees_with_str_find(
+            attrs in "[ a-d=\"é-]{0,30}",
+            name in "[a-d-]{1,3}",
+            from in 0usize..30,
+        ) {
+            let from = from.min(attrs.len());
+            prop_assume!(attrs.is_char_boundary(from));
+            let expected = attrs[from..].find(name.as_str()).map(|i| from + i);
+            prop_assert_eq!(find_from(&attrs, from, &name), expected);
+        }
+    }
 
     #[test]
     fn references_are_decoded_and_stray_ampersands_kept() {
