@@ -343,8 +343,10 @@ fn a_conflict_in_the_output_folder_is_found_before_anything_moves() {
     assert!(!t.public().join(".fascia-staging").exists());
 }
 
-/// A slow loop in a template of the fixture (9 million iterations).
-const SLOW_404: &str = "{% extends \"base.html\" %}{% block content %}{% for a in range(end=3000) %}{% for b in range(end=3000) %}{% endfor %}{% endfor %}{% endblock %}";
+/// A slow loop in a template of the fixture: 900 million iterations, far
+/// past the tests' time limits on any machine (9 million once took less
+/// than 200 ms).
+const SLOW_404: &str = "{% extends \"base.html\" %}{% block content %}{% for a in range(end=30000) %}{% for b in range(end=30000) %}{% endfor %}{% endfor %}{% endblock %}";
 
 /// M3: a render that runs past `[build] render_timeout_ms` stops the build at
 /// once with an error naming the template and the output; the output folder
@@ -377,7 +379,7 @@ fn a_render_past_its_time_limit_stops_the_build() {
         "site.toml",
         format!("{config}\n[build]\nrender_timeout_ms = 600000\n"),
     );
-    t.write("templates/404.html", SLOW_404.replace("3000", "30"));
+    t.write("templates/404.html", SLOW_404.replace("30000", "30"));
     t.build_ok(&[]);
 }
 

@@ -687,7 +687,7 @@ fn a_render_past_its_time_limit_shows_an_error_and_serve_goes_on() {
     wait_for(&rx, "ok");
     site.write(
         "templates/404.html",
-        "{% extends \"base.html\" %}{% block content %}{% for a in range(end=3000) %}{% for b in range(end=3000) %}{% endfor %}{% endfor %}{% endblock %}",
+        "{% extends \"base.html\" %}{% block content %}{% for a in range(end=30000) %}{% for b in range(end=30000) %}{% endfor %}{% endfor %}{% endblock %}",
     );
     let m = wait_for(&rx, "error");
     assert!(
