@@ -206,37 +206,7 @@ fn main() -> ExitCode {
             },
             out,
         ),
-        Command::Init {
-            dir,
-            from_zola: true,
-        } => report(
-            cmd::init_from_zola(&dir).map(|ignored| {
-                if ignored > 0 {
-                    out.warning(format!(
-                        "{ignored} key(s) of config.toml have no equivalent; they are listed at the top of site.toml"
-                    ));
-                }
-            }),
-            || {
-                format!(
-                    "Wrote {}/site.toml from config.toml. Build it with `fascia build --root {}`.",
-                    dir.display(),
-                    dir.display()
-                )
-            },
-            out,
-        ),
-        Command::Init { dir, .. } => report(
-            cmd::init(&dir),
-            || {
-                format!(
-                    "Created a new site in {}. Build it with `fascia build --root {}`.",
-                    dir.display(),
-                    dir.display()
-                )
-            },
-            out,
-        ),
+        Command::Init { dir, from_zola } => init(&dir, from_zola, out),
         Command::New { path, root } => {
             let full = root.join(&path);
             report(
@@ -247,6 +217,40 @@ fn main() -> ExitCode {
         }
     };
     ExitCode::from(code as u8)
+}
+
+/// `fascia init`, from scratch or from a Zola site's `config.toml`.
+fn init(dir: &std::path::Path, from_zola: bool, out: Console) -> i32 {
+    if !from_zola {
+        return report(
+            cmd::init(dir),
+            || {
+                format!(
+                    "Created a new site in {}. Build it with `fascia build --root {}`.",
+                    dir.display(),
+                    dir.display()
+                )
+            },
+            out,
+        );
+    }
+    report(
+        cmd::init_from_zola(dir).map(|ignored| {
+            if ignored > 0 {
+                out.warning(format!(
+                    "{ignored} key(s) of config.toml have no equivalent; they are listed at the top of site.toml"
+                ));
+            }
+        }),
+        || {
+            format!(
+                "Wrote {}/site.toml from config.toml. Build it with `fascia build --root {}`.",
+                dir.display(),
+                dir.display()
+            )
+        },
+        out,
+    )
 }
 
 fn report(result: Result<(), String>, ok: impl FnOnce() -> String, out: Console) -> i32 {
