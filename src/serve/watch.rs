@@ -156,61 +156,96 @@ fn rebuild_loop(
         if changed.is_empty() {
             continue;
         }
-        // A watched folder created (or re-created) after `serve` started: watch it
-        // from now on. Whatever it already holds comes in with this full rebuild.
-        // Only these folders are watched recursively, never the whole site root,
-        // so `public/`, `.git/` or `target/` cost no watches at all.
-        for p in &changed {
-            let top = p.parent() == Some(root.as_path())
-                && p.file_name()
-                    .is_some_and(|n| WATCHED_DIRS.contains(&n.to_string_lossy().as_ref()));
-            if top && p.is_dir() {
-                let mut w = watcher.lock().unwrap_or_else(|e| e.into_inner());
-                if let Err(e) = w.watch(p, RecursiveMode::Recursive) {
-                    out.warning(format!("cannot watch {}: {e}", p.display()));
-                }
-            }
-        }
+        watch_new_folders(&root, &changed, &watcher, out);
         let started = Instant::now();
         let paths: Vec<PathBuf> = changed.into_iter().collect();
         let sink = MemorySink::default();
         match session.rebuild(&paths, &sink) {
             Ok((update, warnings)) => {
                 out.diagnostics(&warnings);
-                let (full, pending) = match update {
-                    Update::Full => (true, Vec::new()),
-                    Update::Partial(jobs) => (false, jobs),
+                let served = Served {
+                    store: &store,
+                    tx: &tx,
+                    out,
                 };
-                let (changed, was_error) = apply(&store, sink.into_files(), full);
-                let ms = started.elapsed().as_secs_f64() * 1000.0;
-                // Pages change too when a stylesheet's cache-busting hash does, but a swap is enough.
-                let css_only = paths
-                    .iter()
-                    .all(|p| p.extension().is_some_and(|x| x == "css"));
-                let msg = if css_only {
-                    let css: Vec<&String> =
-                        changed.iter().filter(|p| p.ends_with(".css")).collect();
-                    message("css", Some(("paths", serde_json::json!(css))))
-                } else {
-                    message("reload", Some(("paths", serde_json::json!(changed))))
-                };
-                if was_error {
-                    let _ = tx.send(message("ok", None));
-                }
-                let _ = tx.send(msg);
-                out.status(format!(
-                    "{} rebuild: {} changed file{} in {ms:.1} ms",
-                    if full { "Full" } else { "Incremental" },
-                    changed.len(),
-                    if changed.len() == 1 { "" } else { "s" }
-                ));
-                if !pending.is_empty() {
-                    follow_up(&mut session, &pending, &store, &tx, out);
-                }
+                publish(&mut session, update, sink, &paths, started, &served);
             }
             Err(diags) => show_errors(&diags, &store, &tx, out),
         }
         unfinished = true;
+    }
+}
+
+/// A watched folder created (or re-created) after `serve` started: watch it
+/// from now on. Whatever it already holds comes in with this full rebuild.
+/// Only these folders are watched recursively, never the whole site root, so
+/// `public/`, `.git/` or `target/` cost no watches at all.
+fn watch_new_folders(
+    root: &Path,
+    changed: &BTreeSet<PathBuf>,
+    watcher: &Mutex<Watcher>,
+    out: Console,
+) {
+    for p in changed {
+        let top = p.parent() == Some(root)
+            && p.file_name()
+                .is_some_and(|n| WATCHED_DIRS.contains(&n.to_string_lossy().as_ref()));
+        if top && p.is_dir() {
+            let mut w = watcher.lock().unwrap_or_else(|e| e.into_inner());
+            if let Err(e) = w.watch(p, RecursiveMode::Recursive) {
+                out.warning(format!("cannot watch {}: {e}", p.display()));
+            }
+        }
+    }
+}
+
+/// Where a rebuild's files and messages go.
+struct Served<'a> {
+    store: &'a Arc<RwLock<Store>>,
+    tx: &'a broadcast::Sender<String>,
+    out: Console,
+}
+
+/// Swaps a successful rebuild's files in, tells the browsers what to reload
+/// (only the stylesheets when only CSS changed), and renders what else shows
+/// the edited pages.
+fn publish(
+    session: &mut Session,
+    update: Update,
+    sink: MemorySink,
+    paths: &[PathBuf],
+    started: Instant,
+    to: &Served,
+) {
+    let (store, tx, out) = (to.store, to.tx, to.out);
+    let (full, pending) = match update {
+        Update::Full => (true, Vec::new()),
+        Update::Partial(jobs) => (false, jobs),
+    };
+    let (changed, was_error) = apply(store, sink.into_files(), full);
+    let ms = started.elapsed().as_secs_f64() * 1000.0;
+    // Pages change too when a stylesheet's cache-busting hash does, but a swap is enough.
+    let css_only = paths
+        .iter()
+        .all(|p| p.extension().is_some_and(|x| x == "css"));
+    let msg = if css_only {
+        let css: Vec<&String> = changed.iter().filter(|p| p.ends_with(".css")).collect();
+        message("css", Some(("paths", serde_json::json!(css))))
+    } else {
+        message("reload", Some(("paths", serde_json::json!(changed))))
+    };
+    if was_error {
+        let _ = tx.send(message("ok", None));
+    }
+    let _ = tx.send(msg);
+    out.status(format!(
+        "{} rebuild: {} changed file{} in {ms:.1} ms",
+        if full { "Full" } else { "Incremental" },
+        changed.len(),
+        if changed.len() == 1 { "" } else { "s" }
+    ));
+    if !pending.is_empty() {
+        follow_up(session, &pending, store, tx, out);
     }
 }
 
