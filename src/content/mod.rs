@@ -37,24 +37,7 @@ pub fn load(
     drafts: bool,
 ) -> (Site, Vec<Diagnostic>, std::time::Duration) {
     let started = std::time::Instant::now();
-    let mut loader = Loader {
-        content_dir: root.join("content"),
-        drafts,
-        diags: Vec::new(),
-        section_by_dir: HashMap::new(),
-        seen_paths: HashMap::new(),
-        site: Site {
-            config,
-            root: root.to_path_buf(),
-            pages: Vec::new(),
-            sections: Vec::new(),
-            taxonomies: Vec::new(),
-            by_key: HashMap::new(),
-            files: Vec::new(),
-            drafts: Vec::new(),
-            broken: Vec::new(),
-        },
-    };
+    let mut loader = Loader::new(root, config, drafts);
     let (md_files, other_files) = loader.walk();
     let read: Vec<Result<SourceFile, Diagnostic>> = md_files
         .par_iter()
@@ -93,24 +76,7 @@ pub fn load(
         }
     }
     loader.link_sections();
-    let bundle_dirs: HashSet<String> = pages
-        .iter()
-        .filter(|(f, _, _)| f.key.ends_with("/index.md"))
-        .map(|(f, _, _)| parent_dir(&f.key))
-        .collect();
-    let mut assets: HashMap<String, Vec<PathBuf>> = HashMap::new();
-    for f in &other_files {
-        let key = to_key(f);
-        let dir = parent_dir(&key);
-        if bundle_dirs.contains(&dir) {
-            assets
-                .entry(dir)
-                .or_default()
-                .push(loader.content_dir.join(f));
-        } else {
-            loader.site.files.push((loader.content_dir.join(f), key));
-        }
-    }
+    let mut assets = loader.place_files(&pages, &other_files);
     for (file, meta, body_offset) in pages {
         loader.add_page(file, *meta, body_offset, &mut assets);
     }
@@ -138,6 +104,56 @@ struct Loader {
 }
 
 impl Loader {
+    fn new(root: &Path, config: Config, drafts: bool) -> Self {
+        Loader {
+            content_dir: root.join("content"),
+            drafts,
+            diags: Vec::new(),
+            section_by_dir: HashMap::new(),
+            seen_paths: HashMap::new(),
+            site: Site {
+                config,
+                root: root.to_path_buf(),
+                pages: Vec::new(),
+                sections: Vec::new(),
+                taxonomies: Vec::new(),
+                by_key: HashMap::new(),
+                files: Vec::new(),
+                drafts: Vec::new(),
+                broken: Vec::new(),
+            },
+        }
+    }
+
+    /// Sorts the content folder's other files: those in a page bundle's
+    /// folder become its assets (returned by folder key), the rest are
+    /// copied as they are.
+    fn place_files(
+        &mut self,
+        pages: &[(SourceFile, Box<PageFrontMatter>, usize)],
+        other_files: &[PathBuf],
+    ) -> HashMap<String, Vec<PathBuf>> {
+        let bundle_dirs: HashSet<String> = pages
+            .iter()
+            .filter(|(f, _, _)| f.key.ends_with("/index.md"))
+            .map(|(f, _, _)| parent_dir(&f.key))
+            .collect();
+        let mut assets: HashMap<String, Vec<PathBuf>> = HashMap::new();
+        for f in other_files {
+            let key = to_key(f);
+            let dir = parent_dir(&key);
+            if bundle_dirs.contains(&dir) {
+                assets
+                    .entry(dir)
+                    .or_default()
+                    .push(self.content_dir.join(f));
+            } else {
+                self.site.files.push((self.content_dir.join(f), key));
+            }
+        }
+        assets
+    }
+
     /// Lists the Markdown files and the other files under `content/`, relative to it.
     fn walk(&mut self) -> (Vec<PathBuf>, Vec<PathBuf>) {
         let (mut md_files, mut other_files) = (Vec::new(), Vec::new());
