@@ -183,18 +183,7 @@ impl Scanner<'_> {
             | Event::End(TagEnd::FootnoteDefinition)
             | Event::Start(Tag::HtmlBlock)
             | Event::End(TagEnd::HtmlBlock) => self.flush(),
-            Event::Start(Tag::Heading { level, .. }) => {
-                self.flush();
-                self.skip += 1;
-                let line_end = self.markdown[range.start..range.end]
-                    .find('\n')
-                    .map_or(range.end, |i| range.start + i);
-                let text = self.markdown[range.start..line_end].trim_end();
-                self.out.headings.push(Heading {
-                    level: *level as u8,
-                    range: range.start..range.start + text.len(),
-                });
-            }
+            Event::Start(Tag::Heading { level, .. }) => self.start_heading(*level as u8, range),
             Event::Start(Tag::Table(_))
             | Event::Start(Tag::CodeBlock(_))
             | Event::Start(Tag::MetadataBlock(_)) => {
@@ -206,27 +195,14 @@ impl Scanner<'_> {
             | Event::End(TagEnd::CodeBlock)
             | Event::End(TagEnd::MetadataBlock(_)) => self.skip = self.skip.saturating_sub(1),
             Event::Start(Tag::Image { .. }) => self.images.push((range, false)),
-            Event::End(TagEnd::Image) => {
-                if let Some((r, has_alt)) = self.images.pop() {
-                    if !has_alt {
-                        self.out.images_without_alt.push(r);
-                    }
-                }
-            }
+            Event::End(TagEnd::Image) => self.end_image(),
             Event::Start(Tag::Link { dest_url, .. }) => self.links.push(Link {
                 text: String::new(),
                 dest: dest_url.to_string(),
                 range: range.clone(),
                 text_range: range.end..range.start,
             }),
-            Event::End(TagEnd::Link) => {
-                if let Some(mut link) = self.links.pop() {
-                    if link.text_range.start > link.text_range.end {
-                        link.text_range = link.range.clone();
-                    }
-                    self.out.links.push(link);
-                }
-            }
+            Event::End(TagEnd::Link) => self.end_link(),
             Event::Text(text) => self.text(text, range, false),
             Event::Code(text) => self.text(text, range, true),
             Event::SoftBreak | Event::HardBreak => {
@@ -235,6 +211,38 @@ impl Scanner<'_> {
                 }
             }
             _ => {}
+        }
+    }
+
+    /// A heading: its text is not prose; its range is its first line.
+    fn start_heading(&mut self, level: u8, range: Range<usize>) {
+        self.flush();
+        self.skip += 1;
+        let line_end = self.markdown[range.start..range.end]
+            .find('\n')
+            .map_or(range.end, |i| range.start + i);
+        let text = self.markdown[range.start..line_end].trim_end();
+        self.out.headings.push(Heading {
+            level,
+            range: range.start..range.start + text.len(),
+        });
+    }
+
+    fn end_image(&mut self) {
+        if let Some((r, has_alt)) = self.images.pop() {
+            if !has_alt {
+                self.out.images_without_alt.push(r);
+            }
+        }
+    }
+
+    /// A link's text range covers its text; an empty one, the whole link.
+    fn end_link(&mut self) {
+        if let Some(mut link) = self.links.pop() {
+            if link.text_range.start > link.text_range.end {
+                link.text_range = link.range.clone();
+            }
+            self.out.links.push(link);
         }
     }
 
