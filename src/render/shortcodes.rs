@@ -68,44 +68,7 @@ impl ShortcodeTemplates {
         }
         tera.add_raw_templates(sorted.iter().map(|t| (t.name.as_str(), t.text.as_str())))
             .map_err(|e| error_chain(&e))?;
-        let permalinks: HashMap<String, String> = site
-            .by_key
-            .iter()
-            .map(|(k, &t)| (k.clone(), site.permalink(t).to_string()))
-            .collect();
-        let options = site.config.markdown.clone();
-        tera.register_filter(
-            "markdown",
-            move |value: &Value, args: &HashMap<String, Value>| {
-                let text = value.as_str().unwrap_or_default();
-                let resolve = |key: &str| {
-                    permalinks.get(key).map(|p| Resolved {
-                        target: 0,
-                        permalink: p.clone(),
-                    })
-                };
-                let cx = MarkdownContext {
-                    options: &options,
-                    resolve: &resolve,
-                    asset_dir: None,
-                    static_dir: None,
-                    reads: None,
-                    raw_html: true,
-                    health: None,
-                    shortcodes: None,
-                };
-                let mut html = markdown::render(text, 0, &cx).html;
-                if args.get("inline").and_then(Value::as_bool).unwrap_or(false) {
-                    if let Some(inner) = html
-                        .strip_prefix("<p>")
-                        .and_then(|h| h.strip_suffix("</p>\n"))
-                    {
-                        html = inner.to_string();
-                    }
-                }
-                Ok(json!(html))
-            },
-        );
+        register_markdown(&mut tera, site);
         let (root, r) = (site.root.clone(), reads.clone());
         tera.register_function("load_data", move |args: &HashMap<String, Value>| {
             super::functions::load_data(&root, &r, args)
@@ -123,6 +86,49 @@ impl ShortcodeTemplates {
             config: config_value(&site.config),
         }))
     }
+}
+
+/// The `markdown` filter of shortcodes: Markdown to HTML with the site's
+/// options, `@/` links resolved, and `inline=true` dropping the paragraph.
+fn register_markdown(tera: &mut Tera, site: &Site) {
+    let permalinks: HashMap<String, String> = site
+        .by_key
+        .iter()
+        .map(|(k, &t)| (k.clone(), site.permalink(t).to_string()))
+        .collect();
+    let options = site.config.markdown.clone();
+    tera.register_filter(
+        "markdown",
+        move |value: &Value, args: &HashMap<String, Value>| {
+            let text = value.as_str().unwrap_or_default();
+            let resolve = |key: &str| {
+                permalinks.get(key).map(|p| Resolved {
+                    target: 0,
+                    permalink: p.clone(),
+                })
+            };
+            let cx = MarkdownContext {
+                options: &options,
+                resolve: &resolve,
+                asset_dir: None,
+                static_dir: None,
+                reads: None,
+                raw_html: true,
+                health: None,
+                shortcodes: None,
+            };
+            let mut html = markdown::render(text, 0, &cx).html;
+            if args.get("inline").and_then(Value::as_bool).unwrap_or(false) {
+                if let Some(inner) = html
+                    .strip_prefix("<p>")
+                    .and_then(|h| h.strip_suffix("</p>\n"))
+                {
+                    html = inner.to_string();
+                }
+            }
+            Ok(json!(html))
+        },
+    );
 }
 
 /// The part of `config` a shortcode sees.
