@@ -3,7 +3,7 @@
 //! that fills it, never a field on `Page`.
 
 use std::path::PathBuf;
-use std::sync::Arc;
+use std::sync::{Arc, Mutex};
 
 use crate::config::lint::Rule;
 use crate::inputs::Reads;
@@ -50,6 +50,11 @@ pub struct Derived {
     pub shortcodes: ShortcodeTemplates,
     /// Files that content and templates read by path, for the input fingerprint.
     pub reads: Arc<Reads>,
+    /// Page HTML moved out of `page_bodies` for a one-shot render
+    /// ([`Derived::detach_page_html`]): each page's output takes its own and
+    /// frees it once written, so the build does not hold every page's HTML
+    /// to the end. Empty for `serve`, which renders pages again.
+    pub(crate) detached_html: Vec<Mutex<Option<String>>>,
 }
 
 /// The shortcode templates of the site and its theme, when it has any.
@@ -70,6 +75,24 @@ impl Derived {
             Target::Page(p) => &self.page_bodies[p.0],
             Target::Section(s) => &self.section_bodies[s.0],
         }
+    }
+
+    /// Moves every page's HTML out of its body, for outputs that render each
+    /// page once: [`Derived::take_page_html`] then hands it over. Page bodies
+    /// keep everything else (table of contents, links, word count).
+    pub fn detach_page_html(&mut self) {
+        self.detached_html = self
+            .page_bodies
+            .iter_mut()
+            .map(|b| Mutex::new(Some(std::mem::take(&mut b.html))))
+            .collect();
+    }
+
+    /// A page's HTML, once, when it was detached; `None` otherwise (read
+    /// `page_body(p).html` then).
+    pub fn take_page_html(&self, p: PageId) -> Option<String> {
+        let slot = self.detached_html.get(p.0)?;
+        slot.lock().unwrap_or_else(|e| e.into_inner()).take()
     }
 
     /// The rendered body of a page.
@@ -129,4 +152,31 @@ pub struct Allowed {
     pub reason: Option<String>,
     /// How many findings were let through.
     pub count: usize,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn detached_html_is_handed_over_once() {
+        let mut d = Derived {
+            page_bodies: ["<p>a</p>", "<p>b</p>"]
+                .into_iter()
+                .map(|h| Rendered {
+                    html: h.to_string(),
+                    word_count: 1,
+                    ..Rendered::default()
+                })
+                .collect(),
+            ..Derived::default()
+        };
+        assert_eq!(d.take_page_html(PageId(0)), None, "nothing is detached yet");
+        d.detach_page_html();
+        assert!(d.page_body(PageId(1)).html.is_empty());
+        assert_eq!(d.page_body(PageId(1)).word_count, 1, "the rest stays");
+        assert_eq!(d.take_page_html(PageId(1)).as_deref(), Some("<p>b</p>"));
+        assert_eq!(d.take_page_html(PageId(1)), None, "only once");
+        assert_eq!(d.take_page_html(PageId(0)).as_deref(), Some("<p>a</p>"));
+    }
 }

@@ -461,8 +461,10 @@ pub fn build(opts: &BuildOptions) -> (BuildReport, Option<Built>) {
     }
     report.timings.inputs = start.elapsed();
     let built = prepare_site(opts, &mut report);
-    let built = built.and_then(|built| {
+    let built = built.and_then(|mut built| {
         report.output = output_folder(opts, &built.site.config);
+        // Each page is rendered once here: its output takes its HTML.
+        built.derived.detach_page_html();
         write(opts, &built, &mut report, inputs.as_ref()).then_some(built)
     });
     report.elapsed = start.elapsed();

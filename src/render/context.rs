@@ -56,7 +56,10 @@ impl Renderer {
         let summaries = self.shared.summaries();
         let mut v = summaries[id.0].clone();
         let ancestors = site.ancestors(p.section);
-        v["content"] = json!(body.html);
+        v["content"] = match derived.take_page_html(id) {
+            Some(html) => Value::String(html),
+            None => json!(body.html),
+        };
         // The text before `<!-- more -->`, else the description.
         v["summary"] = match (&body.summary, &p.meta.description) {
             (Some(html), _) => json!(html),

@@ -248,7 +248,9 @@ impl Renderer {
     /// Every output of the site, in a stable order.
     pub fn jobs(&self, site: &Site, derived: &Derived) -> Vec<Job> {
         // Site-wide listings first: they are the longest jobs, and started last they
-        // would leave one core working alone at the end.
+        // would leave one core working alone at the end. Taxonomy lists come
+        // after the pages, though: they hold the summary of every page once per
+        // term, and by then a build has let go of the pages' HTML.
         let mut jobs = Vec::with_capacity(site.pages.len() + 64);
         if has_faq_page(site, derived, self.has("faq.html")) {
             let pagers = pager_count(self.shared.faq_questions, site.config.faq.paginate_by);
@@ -263,7 +265,6 @@ impl Renderer {
         }
         for (ti, t) in site.taxonomies.iter().enumerate() {
             let taxonomy = TaxonomyId(ti);
-            jobs.push(Job::TaxonomyList(taxonomy));
             for (term, entry) in t.terms.iter().enumerate() {
                 let id = TermId { taxonomy, term };
                 for n in 0..pager_count(entry.pages.len(), t.config.paginate_by) {
@@ -292,6 +293,7 @@ impl Renderer {
                 jobs.push(Job::Alias(a.clone(), p.permalink.clone()));
             }
         }
+        jobs.extend((0..site.taxonomies.len()).map(|t| Job::TaxonomyList(TaxonomyId(t))));
         jobs.push(Job::NotFound);
         jobs.push(Job::Robots);
         jobs
