@@ -214,6 +214,19 @@ impl std::ops::Index<TermId> for Site {
 }
 
 impl Site {
+    /// Lets go of the text of every content file, once nothing reads it any
+    /// more: `build` renders and writes from the parsed model. Problems
+    /// found after this point can name a file but not point into it.
+    pub fn release_sources(&mut self) {
+        let empty: Arc<str> = Arc::from("");
+        for p in &mut self.pages {
+            p.file.text = empty.clone();
+        }
+        for s in &mut self.sections {
+            s.file.text = empty.clone();
+        }
+    }
+
     /// Every page id, in file-path order.
     pub fn page_ids(&self) -> impl ExactSizeIterator<Item = PageId> {
         (0..self.pages.len()).map(PageId)

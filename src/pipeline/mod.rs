@@ -463,8 +463,12 @@ pub fn build(opts: &BuildOptions) -> (BuildReport, Option<Built>) {
     let built = prepare_site(opts, &mut report);
     let built = built.and_then(|mut built| {
         report.output = output_folder(opts, &built.site.config);
-        // Each page is rendered once here: its output takes its HTML.
+        // Each page is rendered once here: its output takes its HTML. Only
+        // `check --external` reads the content files after this point.
         built.derived.detach_page_html();
+        if !opts.dry_run {
+            built.site.release_sources();
+        }
         write(opts, &built, &mut report, inputs.as_ref()).then_some(built)
     });
     report.elapsed = start.elapsed();
