@@ -15,14 +15,9 @@
 
 import fs from 'node:fs';
 import fsp from 'node:fs/promises';
-import os from 'node:os';
-import path from 'node:path';
-import { execFileSync } from 'node:child_process';
 import { createRequire } from 'node:module';
 
-import puppeteer from 'puppeteer-core';
-
-import { serve } from './static_server.mjs';
+import { buildAndServe, launchChromium } from './static_server.mjs';
 
 const require = createRequire(import.meta.url);
 const BASE_PATH = '/guides/';
@@ -67,20 +62,8 @@ async function search(page, query) {
 }
 
 async function main() {
-  const out = await fsp.mkdtemp(path.join(os.tmpdir(), 'fascia-search-'));
-  const publicDir = path.join(out, 'public');
-  const server = await serve(publicDir, BASE_PATH);
-  const origin = `http://127.0.0.1:${server.address().port}`;
-  execFileSync(bin, ['build', '--root', siteRoot, '--output', publicDir, '--base-url', origin + BASE_PATH], {
-    stdio: ['ignore', 'ignore', 'inherit'],
-  });
-  const profile = await fsp.mkdtemp(path.join(os.tmpdir(), 'fascia-chromium-'));
-  const browser = await puppeteer.launch({
-    executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
-    ignoreDefaultArgs: true,
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking', `--user-data-dir=${profile}`, 'about:blank'],
-    headless: true,
-  });
+  const { server, origin, out } = await buildAndServe(bin, siteRoot, BASE_PATH, 'fascia-search-');
+  const { browser, profile } = await launchChromium();
   const outside = new Set();
   const watch = page => {
     page.on('request', r => {

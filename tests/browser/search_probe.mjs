@@ -18,13 +18,8 @@
 // typed on a page warmed by the word before it.
 
 import fsp from 'node:fs/promises';
-import os from 'node:os';
-import path from 'node:path';
-import { execFileSync } from 'node:child_process';
 
-import puppeteer from 'puppeteer-core';
-
-import { serve } from './static_server.mjs';
+import { buildAndServe, launchChromium } from './static_server.mjs';
 
 const [bin, siteRoot, ...words] = process.argv.slice(2);
 // Between two keys, as a quick typist types.
@@ -66,20 +61,8 @@ async function typeAndTime(page, word) {
 }
 
 async function main() {
-  const out = await fsp.mkdtemp(path.join(os.tmpdir(), 'fascia-probe-'));
-  const publicDir = path.join(out, 'public');
-  const server = await serve(publicDir, '/');
-  const origin = `http://127.0.0.1:${server.address().port}`;
-  execFileSync(bin, ['build', '--root', siteRoot, '--output', publicDir, '--base-url', origin + '/'], {
-    stdio: ['ignore', 'ignore', 'inherit'],
-  });
-  const profile = await fsp.mkdtemp(path.join(os.tmpdir(), 'fascia-chromium-'));
-  const browser = await puppeteer.launch({
-    executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
-    ignoreDefaultArgs: true,
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking', `--user-data-dir=${profile}`, 'about:blank'],
-    headless: true,
-  });
+  const { server, origin, out } = await buildAndServe(bin, siteRoot, '/', 'fascia-probe-');
+  const { browser, profile } = await launchChromium();
   const report = { words: {} };
   try {
     const latency = {};

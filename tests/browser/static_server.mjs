@@ -1,11 +1,17 @@
-// The static server of the search scripts (search.mjs, search_probe.mjs): the
-// files of a built site under one base path on 127.0.0.1, as a static host
-// serves them. Anything outside the base path is a 404, so a link that
-// forgets a sub-path `base_url` fails; nothing is cached.
+// What the search scripts (search.mjs, search_probe.mjs) share: a static
+// server with the files of a built site under one base path on 127.0.0.1, as
+// a static host serves them (anything outside the base path is a 404, so a
+// link that forgets a sub-path `base_url` fails; nothing is cached), the
+// build that fills it, and headless Chromium.
 
 import http from 'node:http';
 import fs from 'node:fs';
+import fsp from 'node:fs/promises';
+import os from 'node:os';
 import path from 'node:path';
+import { execFileSync } from 'node:child_process';
+
+import puppeteer from 'puppeteer-core';
 
 const TYPES = {
   '.html': 'text/html; charset=utf-8',
@@ -40,4 +46,32 @@ export function serve(root, basePath) {
     res.end(body);
   });
   return new Promise(resolve => server.listen(0, '127.0.0.1', () => resolve(server)));
+}
+
+/**
+ * Builds `siteRoot` with the fascia binary `bin` into a new temporary folder
+ * (named after `prefix`) and serves it under `basePath`, the build's
+ * `--base-url` being that address; resolves with `{ server, origin, out }`.
+ */
+export async function buildAndServe(bin, siteRoot, basePath, prefix) {
+  const out = await fsp.mkdtemp(path.join(os.tmpdir(), prefix));
+  const publicDir = path.join(out, 'public');
+  const server = await serve(publicDir, basePath);
+  const origin = `http://127.0.0.1:${server.address().port}`;
+  execFileSync(bin, ['build', '--root', siteRoot, '--output', publicDir, '--base-url', origin + basePath], {
+    stdio: ['ignore', 'ignore', 'inherit'],
+  });
+  return { server, origin, out };
+}
+
+/** Headless Chromium (`CHROMIUM` or /usr/bin/chromium) with a profile folder of its own; resolves with `{ browser, profile }`. */
+export async function launchChromium() {
+  const profile = await fsp.mkdtemp(path.join(os.tmpdir(), 'fascia-chromium-'));
+  const browser = await puppeteer.launch({
+    executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
+    ignoreDefaultArgs: true,
+    args: ['--headless', '--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking', `--user-data-dir=${profile}`, 'about:blank'],
+    headless: true,
+  });
+  return { browser, profile };
 }
