@@ -9,8 +9,9 @@ use serde_json::{json, Value};
 use tera::{Error, Result, Tera};
 
 use super::{Shared, TaxonomyEntry};
+use crate::config::MarkdownConfig;
 use crate::inputs::Reads;
-use crate::markdown::{self, MarkdownContext, Resolved};
+use crate::markdown::{self, MarkdownContext, Rendered, Resolved};
 use crate::metadata::related::excerpt;
 use crate::model::front_matter::PageDate;
 use crate::model::Target;
@@ -144,6 +145,38 @@ fn register_data_functions(tera: &mut Tera, shared: &Arc<Shared>) {
     });
 }
 
+/// What the `markdown` filter of templates and of shortcodes does: `text`
+/// rendered with `options`, `@/` links found by `resolve`, and with
+/// `inline=true` the `<p>` around a lone paragraph dropped.
+pub(super) fn markdown_filter(
+    text: &str,
+    options: &MarkdownConfig,
+    resolve: &(dyn Fn(&str) -> Option<Resolved> + Sync),
+    args: &HashMap<String, Value>,
+) -> Rendered {
+    let cx = MarkdownContext {
+        options,
+        resolve,
+        asset_dir: None,
+        static_dir: None,
+        reads: None,
+        raw_html: true,
+        health: None,
+        shortcodes: None,
+    };
+    let mut rendered = markdown::render(text, 0, &cx);
+    if args.get("inline").and_then(Value::as_bool).unwrap_or(false) {
+        if let Some(inner) = rendered
+            .html
+            .strip_prefix("<p>")
+            .and_then(|h| h.strip_suffix("</p>\n"))
+        {
+            rendered.html = inner.to_string();
+        }
+    }
+    rendered
+}
+
 /// The filters: `markdown`, `truncate_words`, `date` and `slugify`.
 fn register_filters(tera: &mut Tera, shared: &Arc<Shared>) {
     let s = shared.clone();
@@ -164,33 +197,14 @@ fn register_filters(tera: &mut Tera, shared: &Arc<Shared>) {
                     permalink,
                 })
             };
-            let cx = MarkdownContext {
-                options: &s.markdown,
-                resolve: &resolve,
-                asset_dir: None,
-                static_dir: None,
-                reads: None,
-                raw_html: true,
-                health: None,
-                shortcodes: None,
-            };
-            let rendered = markdown::render(text, 0, &cx);
+            let rendered = markdown_filter(text, &s.markdown, &resolve, args);
             if let Some(m) = rendered.missing.first() {
                 return Err(Error::msg(format!(
                     "markdown: link to `@/{}`, which does not exist",
                     m.key
                 )));
             }
-            let mut html = rendered.html;
-            if args.get("inline").and_then(Value::as_bool).unwrap_or(false) {
-                if let Some(inner) = html
-                    .strip_prefix("<p>")
-                    .and_then(|h| h.strip_suffix("</p>\n"))
-                {
-                    html = inner.to_string();
-                }
-            }
-            Ok(json!(html))
+            Ok(json!(rendered.html))
         },
     );
     tera.register_filter(

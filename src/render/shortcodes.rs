@@ -16,7 +16,7 @@ use super::theme::TemplateSource;
 use crate::config::Config;
 use crate::inputs::Reads;
 use crate::markdown::shortcodes::{ShortcodeCall, ShortcodeKind, ShortcodeRenderer};
-use crate::markdown::{self, MarkdownContext, Resolved};
+use crate::markdown::Resolved;
 use crate::model::{toml_to_json, Site};
 
 const PREFIX: &str = "shortcodes/";
@@ -107,25 +107,7 @@ fn register_markdown(tera: &mut Tera, site: &Site) {
                     permalink: p.clone(),
                 })
             };
-            let cx = MarkdownContext {
-                options: &options,
-                resolve: &resolve,
-                asset_dir: None,
-                static_dir: None,
-                reads: None,
-                raw_html: true,
-                health: None,
-                shortcodes: None,
-            };
-            let mut html = markdown::render(text, 0, &cx).html;
-            if args.get("inline").and_then(Value::as_bool).unwrap_or(false) {
-                if let Some(inner) = html
-                    .strip_prefix("<p>")
-                    .and_then(|h| h.strip_suffix("</p>\n"))
-                {
-                    html = inner.to_string();
-                }
-            }
+            let html = super::functions::markdown_filter(text, &options, &resolve, args).html;
             Ok(json!(html))
         },
     );
