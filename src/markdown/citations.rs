@@ -179,22 +179,6 @@ impl Numbering {
     }
 }
 
-/// Escapes text for an HTML attribute value or element content.
-pub(crate) fn escape_attr(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    for c in s.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            c => out.push(c),
-        }
-    }
-    out
-}
-
 /// The superscript marker for one citation: `entries` are `(number, id,
 /// occurrence)` for each id cited there, e.g. from [`Numbering::cite`].
 ///
@@ -203,7 +187,7 @@ pub(crate) fn escape_attr(s: &str) -> String {
 /// its own link. Empty `entries` give an empty string.
 pub fn marker_html(entries: &[(usize, &str, usize)]) -> String {
     let link = |out: &mut String, &(number, id, occurrence): &(usize, &str, usize), text: &str| {
-        let id = escape_attr(id);
+        let id = super::escape_text(id);
         let _ = write!(
             out,
             "<a href=\"#ref-{id}\" id=\"cite-{id}-{occurrence}\" aria-label=\"Reference {number}\">{text}</a>"

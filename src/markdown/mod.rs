@@ -731,7 +731,7 @@ pub fn urgency_callout_open(level: UrgencyLevel, title: &str) -> String {
     format!(
         "<div class=\"callout callout-{}\" role=\"note\"><p class=\"callout-title\">{}</p>\n",
         level.class(),
-        citations::escape_attr(title)
+        escape_text(title)
     )
 }
 
