@@ -10,7 +10,8 @@ use crate::model::{PageId, SectionId, Site};
 
 impl Renderer {
     /// The listing outputs that show page `i`'s summary: its section's pager, its
-    /// terms' pagers, and the pages that list it under "Also interesting".
+    /// terms' pagers, their taxonomies' term lists (which list each term's
+    /// pages), the feed, and the pages that list it under "Also interesting".
     pub fn jobs_showing(
         &self,
         site: &Site,
@@ -54,6 +55,9 @@ impl Renderer {
                     .filter(|&b| b > 0)
                     .map_or(0, |b| pos / b);
                 jobs.push(Job::Term(tid, n));
+            }
+            if !jobs.contains(&Job::TaxonomyList(tid.taxonomy)) {
+                jobs.push(Job::TaxonomyList(tid.taxonomy));
             }
         }
         jobs

@@ -33,7 +33,7 @@ const SEARCH_PATH: &str = "/search/";
 const FEED_LIMIT: usize = 20;
 
 /// One file the renderer produces.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum Job {
     /// A page.
     Page(PageId),

@@ -574,6 +574,30 @@ fn a_broken_site_stays_broken_until_fixed_and_then_equals_a_build() {
     assert_served_equals_build(site.root(), port);
 }
 
+/// A body edit changes the summaries that term lists show (here, word
+/// counts): the incremental rebuild renders those lists too.
+#[test]
+fn a_body_edit_updates_the_term_lists_that_show_the_page() {
+    let site = SiteTest::fixture("basic");
+    site.write(
+        "templates/taxonomy_list.html",
+        "{% for t in terms %}{{ t.name }}:{% for p in t.pages %} {{ p.word_count }}{% endfor %}\n{% endfor %}",
+    );
+    let server = start(site.root(), &[]);
+    let port = server.port;
+    let rx = events(port);
+    wait_for(&rx, "ok");
+    site.edit(
+        "content/conditions/neck-pain.md",
+        "Intro text.",
+        "Intro text, with a few more words.",
+    );
+    cycle(&rx);
+    let list = request(port, "/tags/", &[]);
+    assert!(String::from_utf8_lossy(&list.body).contains("neck: 30 16"));
+    assert_served_equals_build(site.root(), port);
+}
+
 /// M2: a `static/` folder created after `serve` started is watched.
 #[test]
 fn a_static_folder_created_while_serving_is_watched() {
