@@ -144,6 +144,21 @@ impl Console {
         if report.nothing_changed {
             self.detail("nothing changed since the last build: nothing was rendered");
         }
+        if let Some((edited, rendered)) = &report.partial {
+            let s = if *edited == 1 { "" } else { "s" };
+            self.detail(format!(
+                "only the body of {edited} page{s} changed: rendered {} output{} that show {}",
+                rendered.len(),
+                if rendered.len() == 1 { "" } else { "s" },
+                if *edited == 1 { "it" } else { "them" },
+            ));
+            // The list, for a small edit: what a user checks after one.
+            if rendered.len() <= 20 {
+                for rel in rendered {
+                    self.detail(format!("  {rel}"));
+                }
+            }
+        }
         if verb == "Built" {
             let w = &report.written;
             self.detail(format!(

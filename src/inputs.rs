@@ -120,14 +120,22 @@ impl Reads {
 /// link out of the site or to nothing: a build reports those, and such a
 /// site gets no fingerprint.
 pub fn hash_folder(root: &Path, site: &Path, folder: &Path, hasher: &mut Xxh3) -> Option<()> {
+    hash_entries(folder, &folder_entries(root, site, folder)?, hasher);
+    Some(())
+}
+
+/// One entry of a folder: its path below the folder, its kind (`b'f'` file,
+/// `b'd'` folder, `b'o'` anything else) and, for a file, the hash of its bytes.
+pub type Entry = (PathBuf, u8, Option<u128>);
+
+/// The entries under `root/folder` in name order, as [`hash_folder`] sees
+/// them; `Some(None)` for a missing folder. `None` as for [`hash_folder`].
+pub fn folder_entries(root: &Path, site: &Path, folder: &Path) -> Option<Option<Vec<Entry>>> {
     let dir = root.join(folder);
-    hasher.update(folder.as_os_str().as_encoded_bytes());
     if fs::symlink_metadata(&dir).is_err() {
-        hasher.update(b"\0missing\0");
-        return Some(());
+        return Some(None);
     }
-    // (kind, path below `dir`, file to read)
-    let mut entries: Vec<(u8, PathBuf, bool)> = Vec::new();
+    let mut entries: Vec<(PathBuf, u8)> = Vec::new();
     for entry in walkdir::WalkDir::new(&dir)
         .follow_links(true)
         .sort_by_file_name()
@@ -147,16 +155,27 @@ pub fn hash_folder(root: &Path, site: &Path, folder: &Path, hasher: &mut Xxh3) -
             b'o'
         };
         let rel = e.path().strip_prefix(&dir).unwrap_or(e.path());
-        entries.push((kind, rel.to_path_buf(), t.is_file()));
+        entries.push((rel.to_path_buf(), kind));
     }
     let hashes: Vec<Option<u128>> = entries
         .par_iter()
-        .map(|(_, rel, file)| match file {
-            true => fs::read(dir.join(rel)).ok().map(|b| Some(xxh3_128(&b))),
-            false => Some(None),
+        .map(|(rel, kind)| match kind {
+            b'f' => fs::read(dir.join(rel)).ok().map(|b| Some(xxh3_128(&b))),
+            _ => Some(None),
         })
         .collect::<Option<_>>()?;
-    for ((kind, rel, _), hash) in entries.iter().zip(hashes) {
+    let entries = entries.into_iter().zip(hashes);
+    Some(Some(entries.map(|((rel, k), h)| (rel, k, h)).collect()))
+}
+
+/// Adds the entries of `folder` (`None`: it is missing) to `hasher`.
+pub fn hash_entries(folder: &Path, entries: &Option<Vec<Entry>>, hasher: &mut Xxh3) {
+    hasher.update(folder.as_os_str().as_encoded_bytes());
+    let Some(entries) = entries else {
+        hasher.update(b"\0missing\0");
+        return;
+    };
+    for (rel, kind, hash) in entries {
         hasher.update(&[0, *kind]);
         hasher.update(rel.as_os_str().as_encoded_bytes());
         hasher.update(&[0]);
@@ -164,5 +183,4 @@ pub fn hash_folder(root: &Path, site: &Path, folder: &Path, hasher: &mut Xxh3) -
             hasher.update(&h.to_le_bytes());
         }
     }
-    Some(())
 }

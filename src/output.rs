@@ -277,6 +277,44 @@ impl OutputWriter {
             .contains_key(rel)
     }
 
+    /// The files this build has produced so far.
+    pub fn produced(&self) -> Vec<String> {
+        let new = self.new.lock().expect("no panics while locked");
+        new.keys().cloned().collect()
+    }
+
+    /// The files of the last build that this build has not produced (yet).
+    pub fn not_produced(&self) -> Vec<String> {
+        let new = self.new.lock().expect("no panics while locked");
+        self.old
+            .keys()
+            .filter(|k| !new.contains_key(k.as_str()))
+            .cloned()
+            .collect()
+    }
+
+    /// Reads back a file the last build wrote, never through a symbolic
+    /// link; `None` when it is not in the manifest or not a plain file.
+    pub fn read_old(&self, rel: &str) -> Option<Vec<u8>> {
+        if !self.old.contains_key(rel) || check_rel(rel).is_err() || !is_plain_file(&self.out, rel)
+        {
+            return None;
+        }
+        fs::read(self.out.join(rel)).ok()
+    }
+
+    /// Keeps, as they are, the files of the last build that this build did
+    /// not produce and `keep` accepts: the commit neither rewrites nor
+    /// removes them. For a build that renders only what an edit changed.
+    pub fn keep_old(&self, keep: impl Fn(&str) -> bool) {
+        let mut new = self.new.lock().expect("no panics while locked");
+        for (rel, hash) in &self.old {
+            if !new.contains_key(rel) && keep(rel) {
+                new.insert(rel.clone(), hash.clone());
+            }
+        }
+    }
+
     /// Moves staged files into place, removes stale files fascia wrote before, and saves the manifest,
     /// then `fingerprint` (for [`last_fingerprint`]) when given.
     ///

@@ -11,7 +11,12 @@
 //! `templates/` and `static/`, and the files content and templates read by
 //! path (`load_data`, `get_image_metadata`, image sizes), recorded with
 //! [`Reads`] while the build ran.
+//!
+//! It also keeps the hash of each file under `content/` and what other
+//! outputs show of each page, so that a build after edits of page bodies
+//! alone renders only the outputs that show those pages (`partial.rs`).
 
+use std::collections::BTreeMap;
 use std::path::{Component, Path, PathBuf};
 
 use serde::{Deserialize, Serialize};
@@ -20,13 +25,13 @@ use xxhash_rust::xxh3::Xxh3;
 use super::BuildOptions;
 use crate::config::zola::ZOLA_CONFIG_FILE;
 use crate::config::{Config, CONFIG_FILE};
-use crate::inputs::{hash_folder, FileState, Reads};
+use crate::inputs::{folder_entries, hash_entries, hash_folder, FileState, Reads};
 use crate::model::front_matter::PageDate;
 use crate::output;
 use crate::render::theme::DEFAULT_THEME;
 
 /// The version of the saved form; another one is never trusted.
-const FORMAT: u32 = 1;
+const FORMAT: u32 = 2;
 
 /// The folders of the site a build reads whole, relative to its root: what
 /// `content::load` and `render::theme::collect` walk.
@@ -47,12 +52,80 @@ struct Record {
     format: u32,
     /// The hash of the inputs, in hex.
     inputs: String,
+    /// The hash of every input but `content/`, in hex.
+    rest: String,
+    /// Every file under `content/` (by its path there, with `/`) and the
+    /// hash of its bytes; none when a name is not UTF-8.
+    content: Option<BTreeMap<String, String>>,
+    /// What other outputs show of each page, by key (see [`PageState`]).
+    page_states: BTreeMap<String, PageState>,
     /// Files read by path, relative to the site root, with their state.
     reads: Vec<(String, String)>,
     /// The counts the summary line shows.
     pages: usize,
     sections: usize,
     terms: usize,
+}
+
+/// What a build records of one page, to tell what an edit of it changes.
+#[derive(Serialize, Deserialize, Clone, Copy, PartialEq, Eq, Debug)]
+pub(super) struct PageState {
+    /// The hash of its front matter's text: an edit that keeps it touches only the body.
+    pub front: u64,
+    /// The hash of the backlinks its output shows.
+    pub backlinks: u64,
+}
+
+/// What changed since the last build, when only page files under
+/// `content/` did: no file came or went, and nothing else changed.
+pub(super) struct ContentEdit {
+    /// The keys of the edited files (their paths under `content/`).
+    pub edited: Vec<String>,
+    /// What the last build recorded of each page.
+    pub states: BTreeMap<String, PageState>,
+}
+
+/// How a build's inputs compare with the last build's.
+pub(super) enum Last {
+    /// No usable record, or more than page files changed.
+    Unknown,
+    /// Nothing changed.
+    Unchanged(Unchanged),
+    /// Only files under `content/` that were there before changed.
+    Edited(ContentEdit),
+}
+
+/// The files edited since the build that saved `record`, when the only
+/// change is to files under `content/` that were there before. Whether each
+/// edit kept its front matter is for the caller to tell from
+/// [`ContentEdit::states`].
+fn content_edit(
+    record: Record,
+    rest: &str,
+    content: Option<&BTreeMap<String, String>>,
+) -> Option<ContentEdit> {
+    let (old, new) = (record.content.as_ref()?, content?);
+    if record.rest != rest || old.len() != new.len() {
+        return None;
+    }
+    let mut edited = Vec::new();
+    for ((old_rel, old_hash), (rel, hash)) in old.iter().zip(new) {
+        // A file that became a folder (or the other way) has a hash of another length.
+        if old_rel != rel || old_hash.len() != hash.len() {
+            return None;
+        }
+        if old_hash != hash {
+            edited.push(rel.clone());
+        }
+    }
+    // Nothing under content/ changed, yet the inputs did: take no chances.
+    if edited.is_empty() {
+        return None;
+    }
+    Some(ContentEdit {
+        edited,
+        states: record.page_states,
+    })
 }
 
 /// What the last build of an unchanged site produced, for its summary.
@@ -70,6 +143,10 @@ pub(super) struct Inputs {
     /// The output folder the fingerprint is kept in.
     pub out: PathBuf,
     hash: String,
+    /// The hash of everything but `content/`.
+    rest: String,
+    /// The files under `content/` with their hashes (see [`Record::content`]).
+    content: Option<BTreeMap<String, String>>,
 }
 
 impl Inputs {
@@ -100,24 +177,38 @@ impl Inputs {
             }
             h.update(format!("\n{name} {}\n", state.encode()).as_bytes());
         }
-        for folder in folders(config) {
-            hash_folder(&site, &site, &folder, &mut h)?;
+        let content_folder = Path::new("content");
+        for folder in folders(config).iter().filter(|f| *f != content_folder) {
+            hash_folder(&site, &site, folder, &mut h)?;
         }
+        let rest = format!("{:032x}", h.digest128());
+        let entries = folder_entries(&site, &site, content_folder)?;
+        hash_entries(content_folder, &entries, &mut h);
+        let content = entries
+            .unwrap_or_default()
+            .into_iter()
+            .map(|(rel, kind, hash)| {
+                let rel = rel.to_str()?.replace(std::path::MAIN_SEPARATOR, "/");
+                let hash = hash.map_or_else(|| (kind as char).to_string(), |h| format!("{h:032x}"));
+                Some((rel, hash))
+            });
         Some(Inputs {
             site,
             out,
             hash: format!("{:032x}", h.digest128()),
+            rest,
+            content: content.collect(),
         })
     }
 
-    /// The last build's summary, when it saved these inputs' fingerprint, the
-    /// output folder is as it left it, and every file it read by path is as
-    /// it was. A fingerprint that cannot be read or parsed, or is not this
-    /// build's, is ignored.
-    pub fn unchanged(&self) -> Option<Unchanged> {
+    /// The last build's record, when it is this version's, the output folder
+    /// is as that build left it, and every file it read by path is as it
+    /// was; with the count of files in its manifest. A fingerprint that cannot
+    /// be read or parsed is ignored.
+    fn last(&self) -> Option<(Record, usize)> {
         let (text, files) = output::last_fingerprint(&self.out)?;
         let record: Record = serde_json::from_str(&text).ok()?;
-        if record.format != FORMAT || record.inputs != self.hash {
+        if record.format != FORMAT {
             return None;
         }
         let same = record.reads.iter().all(|(rel, state)| {
@@ -133,16 +224,32 @@ impl Inputs {
                 && state != "outside"
                 && FileState::of(&self.site, &self.site.join(rel)).encode() == *state
         });
-        same.then_some(Unchanged {
-            counts: (record.pages, record.sections, record.terms),
-            files,
-        })
+        same.then_some((record, files))
+    }
+
+    /// How these inputs compare with the last build's (see [`Inputs::last`]).
+    pub fn against_last(&self) -> Last {
+        let Some((record, files)) = self.last() else {
+            return Last::Unknown;
+        };
+        if record.inputs == self.hash {
+            return Last::Unchanged(Unchanged {
+                counts: (record.pages, record.sections, record.terms),
+                files,
+            });
+        }
+        content_edit(record, &self.rest, self.content.as_ref()).map_or(Last::Unknown, Last::Edited)
     }
 
     /// The fingerprint a build of these inputs saves: `reads` are the files it
     /// read by path, `counts` its pages, sections and terms. `None` when it
     /// read a file outside the site, which no fingerprint can vouch for.
-    pub fn record(&self, reads: &Reads, counts: (usize, usize, usize)) -> Option<String> {
+    pub fn record(
+        &self,
+        reads: &Reads,
+        counts: (usize, usize, usize),
+        page_states: BTreeMap<String, PageState>,
+    ) -> Option<String> {
         let reads = reads
             .recorded()
             .into_iter()
@@ -155,6 +262,9 @@ impl Inputs {
         serde_json::to_string(&Record {
             format: FORMAT,
             inputs: self.hash.clone(),
+            rest: self.rest.clone(),
+            content: self.content.clone(),
+            page_states,
             reads,
             pages,
             sections,

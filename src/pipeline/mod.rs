@@ -5,13 +5,14 @@
 
 mod fingerprint;
 mod incremental;
+mod partial;
 
 pub use crate::external::ExternalOptions;
 pub use crate::output::abandon_open_staging;
 pub use crate::render::Job;
 pub use incremental::{Session, Update};
 
-use std::collections::{HashMap, HashSet};
+use std::collections::{BTreeMap, HashMap, HashSet};
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard};
@@ -138,6 +139,9 @@ pub struct BuildReport {
     /// fingerprint matched, the output folder is as it left it, and nothing
     /// was loaded, rendered or written.
     pub nothing_changed: bool,
+    /// Only page bodies changed since the last build: how many pages, and
+    /// the outputs rendered again (the rest were kept as they were).
+    pub partial: Option<(usize, Vec<String>)>,
     /// Wall time.
     pub elapsed: Duration,
 }
@@ -442,34 +446,48 @@ impl Built {
 /// A build whose inputs match the fingerprint the last build saved, into an
 /// output folder as that build left it, stops there: nothing is loaded,
 /// rendered or written (`nothing_changed`; never with `--force` or `check`).
+/// When only page bodies changed, it loads and checks everything but renders
+/// only the outputs that show those pages (`partial`, see `partial.rs`).
 pub fn build(opts: &BuildOptions) -> (BuildReport, Option<Built>) {
     let start = Instant::now();
     let mut report = BuildReport::default();
     let inputs = (!opts.dry_run).then(|| fingerprint_inputs(opts)).flatten();
-    let last = inputs
-        .as_ref()
-        .filter(|_| !opts.force)
-        .and_then(|i| i.unchanged());
-    if let (Some(last), Some(inputs)) = (last, &inputs) {
-        (report.pages, report.sections, report.terms) = last.counts;
-        report.written.unchanged = last.files;
-        report.output = inputs.out.clone();
-        report.nothing_changed = true;
-        report.timings.inputs = start.elapsed();
-        report.elapsed = start.elapsed();
-        return (report, None);
-    }
+    let last = match &inputs {
+        Some(i) if !opts.force => i.against_last(),
+        _ => fingerprint::Last::Unknown,
+    };
+    let edit = match (last, &inputs) {
+        (fingerprint::Last::Unchanged(last), Some(inputs)) => {
+            (report.pages, report.sections, report.terms) = last.counts;
+            report.written.unchanged = last.files;
+            report.output = inputs.out.clone();
+            report.nothing_changed = true;
+            report.timings.inputs = start.elapsed();
+            report.elapsed = start.elapsed();
+            return (report, None);
+        }
+        (fingerprint::Last::Edited(edit), _) => Some(edit),
+        _ => None,
+    };
     report.timings.inputs = start.elapsed();
     let built = prepare_site(opts, &mut report);
     let built = built.and_then(|mut built| {
         report.output = output_folder(opts, &built.site.config);
+        // Recorded for the next build, while the sources are still here.
+        let states = inputs
+            .as_ref()
+            .map(|_| partial::page_states(&built.site, &built.derived));
+        let plan = edit
+            .zip(states.as_ref())
+            .and_then(|(edit, states)| partial::plan(&built, &edit, states));
         // Each page is rendered once here: its output takes its HTML. Only
         // `check --external` reads the content files after this point.
         built.derived.detach_page_html();
         if !opts.dry_run {
             built.site.release_sources();
         }
-        write(opts, &built, &mut report, inputs.as_ref()).then_some(built)
+        let saved = inputs.as_ref().zip(states);
+        write(opts, &built, &mut report, saved, plan).then_some(built)
     });
     report.elapsed = start.elapsed();
     (report, built)
@@ -499,50 +517,56 @@ pub fn check_external(built: &Built, opts: &ExternalOptions) -> (usize, Vec<Diag
 }
 
 /// Renders into the output folder and commits; false when an error stopped
-/// it. Saves the fingerprint of `inputs` when the build found no problem.
+/// it. Renders only the jobs of `plan` when there is one, keeping the rest
+/// of the last build. Saves the fingerprint of `saved` (the inputs, and what
+/// other outputs show of each page) when the build found no problem.
 fn write(
     opts: &BuildOptions,
     built: &Built,
     report: &mut BuildReport,
-    inputs: Option<&fingerprint::Inputs>,
+    saved: Option<(
+        &fingerprint::Inputs,
+        BTreeMap<String, fingerprint::PageState>,
+    )>,
+    plan: Option<partial::Partial>,
 ) -> bool {
     let counts = (report.pages, report.sections, report.terms);
-    let diags = &mut report.diagnostics;
-    if let Some(problem) = output_overlaps_site(&report.output, &opts.root) {
-        let (file, fix) = match opts.output {
-            Some(_) => ("--output", "pass a folder of its own, such as `public`"),
-            None => (
-                "site.toml",
-                "set `output_dir` to a folder of its own, such as `public`",
-            ),
-        };
-        diags.push(
-            Diagnostic::error(Code::OutputInContent, problem)
-                .in_file(file)
-                .hint(format!(
-                    "fascia never writes into content/ or over the site; {fix}"
-                )),
-        );
+    if let Some(d) =
+        output_overlaps_site(&report.output, &opts.root).map(|p| overlap_error(opts, p))
+    {
+        report.diagnostics.push(d);
         return false;
     }
     let t = Instant::now();
     let mut writer = match OutputWriter::open(&report.output, opts.force, opts.dry_run) {
         Ok(w) => w,
         Err(d) => {
-            diags.push(d);
+            report.diagnostics.push(d);
             return false;
         }
     };
+    let diags = &mut report.diagnostics;
     diags.append(&mut writer.warnings);
-    let jobs = built.renderer.jobs(&built.site, &built.derived);
+    let jobs = match &plan {
+        Some(plan) => plan.jobs.clone(),
+        None => built.renderer.jobs(&built.site, &built.derived),
+    };
     // The search index reports nothing about the content: `check`, which
     // writes nothing, skips it (a fifth of its time at 10,000 pages).
-    let (found, pages) = if opts.dry_run {
+    let (found, mut pages) = if opts.dry_run {
         (built.render(&jobs, &writer), search::Kept::new())
     } else {
         built.render_for_search(&jobs, &writer)
     };
     diags.extend(found);
+    if let Some(plan) = &plan {
+        report.partial = Some((plan.edited, writer.produced()));
+        if built.renderer.search {
+            let read = |rel: &str| writer.read_old(rel);
+            let kept = writer.not_produced();
+            pages.extend(search::read_back(&kept, read, &built.site.config));
+        }
+    }
     report.timings.render = t.elapsed();
 
     let t = Instant::now();
@@ -563,13 +587,33 @@ fn write(
             .filter_map(|(rel, bytes)| writer.put(rel, bytes).err().map(|e| io_error(rel, e)))
             .collect::<Vec<_>>(),
     );
+    if plan.is_some() {
+        // The old index's files go: the new one replaced what it still needs.
+        writer.keep_old(|rel| !search::is_index_file(rel));
+    }
     // Warnings are not saved: a build that reports any always runs in full.
-    let record = inputs
+    let record = saved
         .filter(|_| diags.is_empty())
-        .and_then(|i| i.record(&built.derived.reads, counts));
+        .and_then(|(i, states)| i.record(&built.derived.reads, counts, states));
     let ok = finish(writer, report, record.as_deref());
     report.timings.write = t.elapsed();
     ok
+}
+
+/// The error for an output folder that overlaps the site (`problem`).
+fn overlap_error(opts: &BuildOptions, problem: &str) -> Diagnostic {
+    let (file, fix) = match opts.output {
+        Some(_) => ("--output", "pass a folder of its own, such as `public`"),
+        None => (
+            "site.toml",
+            "set `output_dir` to a folder of its own, such as `public`",
+        ),
+    };
+    Diagnostic::error(Code::OutputInContent, problem)
+        .in_file(file)
+        .hint(format!(
+            "fascia never writes into content/ or over the site; {fix}"
+        ))
 }
 
 /// Commits what `writer` staged, with the fingerprint `record`, or throws it

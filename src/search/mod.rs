@@ -102,12 +102,7 @@ impl Sink for Tee<'_> {
         let Some(synonyms) = &self.synonyms else {
             return Ok(());
         };
-        if !rel.ends_with(".html") || BODY_FINDER.find(bytes).is_none() {
-            return Ok(());
-        }
-        if let Ok(html) = std::str::from_utf8(bytes) {
-            let summary =
-                SCRATCH.with_borrow_mut(|scratch| Summary::read(rel, html, synonyms, scratch));
+        if let Some(summary) = summary_of(rel, bytes, synonyms) {
             let mut pages = self.pages.lock().unwrap_or_else(|e| e.into_inner());
             pages.push((rel.to_string(), summary));
         }
@@ -116,6 +111,34 @@ impl Sink for Tee<'_> {
     fn contains(&self, rel: &str) -> bool {
         self.inner.contains(rel)
     }
+}
+
+/// What the index takes in of output `rel`: `None` unless it is an HTML
+/// page marked as indexable.
+fn summary_of(rel: &str, bytes: &[u8], synonyms: &words::Synonyms) -> Option<Summary> {
+    if !rel.ends_with(".html") || BODY_FINDER.find(bytes).is_none() {
+        return None;
+    }
+    let html = std::str::from_utf8(bytes).ok()?;
+    Some(SCRATCH.with_borrow_mut(|scratch| Summary::read(rel, html, synonyms, scratch)))
+}
+
+/// Reads back, in parallel, the indexable pages among outputs `rels` of an
+/// earlier build, with `read` (which returns `None` for a file it will not
+/// read); for a build that renders only some pages again.
+pub fn read_back(
+    rels: &[String],
+    read: impl Fn(&str) -> Option<Vec<u8>> + Sync,
+    config: &Config,
+) -> Kept {
+    let synonyms = words::Synonyms::new(&config.search.synonyms);
+    rels.par_iter()
+        .filter(|rel| rel.ends_with(".html"))
+        .filter_map(|rel| {
+            let bytes = read(rel)?;
+            Some((rel.clone(), summary_of(rel, &bytes, &synonyms)?))
+        })
+        .collect()
 }
 
 /// Builds the index of `pages` and returns its files with their output paths

@@ -31,8 +31,8 @@ fn clean_build(t: &SiteTest) -> BTreeMap<String, Vec<u8>> {
 }
 
 /// Builds again after a change: the build renders, its output equals a
-/// clean build, and the build after it renders nothing.
-fn renders_again(t: &SiteTest, what: &str) {
+/// clean build, and the build after it renders nothing. Returns the report.
+fn renders_again(t: &SiteTest, what: &str) -> String {
     let report = build_v(t);
     assert!(
         !skipped(&report),
@@ -46,6 +46,7 @@ fn renders_again(t: &SiteTest, what: &str) {
         skipped(&build_v(t)),
         "{what}: the next build rendered again"
     );
+    report
 }
 
 #[test]
@@ -71,6 +72,113 @@ fn an_unchanged_site_is_not_rendered_and_its_output_is_untouched() {
     // Without -v the summary is the same as a full build's.
     let quiet = t.build_ok(&[]);
     assert!(stderr(&quiet).is_empty(), "{}", stderr(&quiet));
+}
+
+/// The outputs a build after a body edit says it rendered (from `-v`), or
+/// `None` when it was a full build.
+fn rendered_after_edit(report: &str) -> Option<Vec<String>> {
+    let (_, rest) = report.split_once("changed: rendered ")?;
+    Some(
+        rest.lines()
+            .skip(1)
+            .take_while(|l| l.starts_with("  "))
+            .map(|l| l.trim().to_string())
+            .collect(),
+    )
+}
+
+/// Builds after an edit of page bodies: the build renders just `expected`,
+/// its output equals a clean build, and the build after it renders nothing.
+fn renders_only(t: &SiteTest, what: &str, expected: &[&str]) {
+    let report = renders_again(t, what);
+    let rendered = rendered_after_edit(&report)
+        .unwrap_or_else(|| panic!("{what}: a full build ran\n{report}"));
+    assert_eq!(rendered, expected, "{what}\n{report}");
+    let line = format!(
+        "only the body of 1 page changed: rendered {} outputs that show it",
+        expected.len()
+    );
+    assert!(report.contains(&line), "{what}\n{report}");
+}
+
+#[test]
+fn a_body_edit_renders_only_the_outputs_that_show_the_page() {
+    let t = SiteTest::fixture("basic");
+    // Term lists that show each page's word count: a body edit changes them.
+    t.write(
+        "templates/taxonomy_list.html",
+        "{% for t in terms %}{{ t.name }}:{% for p in t.pages %} {{ p.word_count }}{% endfor %}\n{% endfor %}",
+    );
+    build_v(&t);
+    let neck = "content/conditions/neck-pain.md";
+    // The page, its listings (section pager, terms, term lists, feed), and
+    // the pages that show it under "Also interesting".
+    let shows_neck = [
+        "atom.xml",
+        "body-areas/index.html",
+        "body-areas/neck/index.html",
+        "conditions/back-pain/index.html",
+        "conditions/knee-pain/index.html",
+        "conditions/neck-pain/index.html",
+        "conditions/page/2/index.html",
+        "tags/desk-work/index.html",
+        "tags/index.html",
+        "tags/neck/index.html",
+    ];
+    t.edit(neck, "Intro text.", "Intro text, with a few more words.");
+    renders_only(&t, "a body edit", &shows_neck);
+    assert!(t.read("tags/index.html").contains("neck: 30 16"));
+
+    // A new link: the page it points to lists a new backlink.
+    t.edit(neck, "Intro text,", "Intro text ([about](@/about.md)),");
+    let mut with_about = vec!["about/index.html"];
+    with_about.extend(shows_neck);
+    renders_only(&t, "a new link", &with_about);
+    assert!(t.read("about/index.html").contains("Neck pain"));
+    t.edit(neck, "([about](@/about.md))", "");
+    renders_only(&t, "a link taken out", &with_about);
+
+    // An edit of the front matter, or of a section, is a full build.
+    t.edit(neck, "Does it hurt?", "Does it ache?");
+    let full = |what: &str| {
+        let report = renders_again(&t, what);
+        assert!(rendered_after_edit(&report).is_none(), "{what}\n{report}");
+    };
+    full("a front matter edit");
+    let section = std::fs::read_to_string(t.root().join("content/conditions/_index.md")).unwrap();
+    t.write(
+        "content/conditions/_index.md",
+        format!("{section}\nMore.\n"),
+    );
+    full("a section body edit");
+}
+
+#[test]
+fn a_body_edit_of_the_bundled_guide_keeps_its_search_index_whole() {
+    let t = SiteTest::empty();
+    let repo = Path::new(env!("CARGO_MANIFEST_DIR"));
+    std::fs::copy(repo.join("site.toml"), t.root().join("site.toml")).unwrap();
+    for folder in ["content", "static", "themes"] {
+        copy_dir(&repo.join(folder), &t.root().join(folder));
+    }
+    build_v(&t);
+    let jaw = "content/conditions/jaw-pain.md";
+    let text = std::fs::read_to_string(t.root().join(jaw)).unwrap();
+    let body = text.rfind("\n+++\n").unwrap() + 5;
+    let edited = format!(
+        "{}Press gently on the masseter, the chewing muscle.\n\n{}",
+        &text[..body],
+        &text[body..]
+    );
+    t.write(jaw, edited);
+    let report = build_v(&t);
+    let rendered = rendered_after_edit(&report).expect(&report);
+    assert!(rendered.contains(&"conditions/jaw-pain/index.html".to_string()));
+    assert!(rendered.iter().all(|r| !r.starts_with("search-index/")));
+    assert!(
+        output_tree(&t.public()) == clean_build(&t),
+        "the output (and its search index) differs from a clean build"
+    );
 }
 
 /// A 3×2 (or other) PNG header: enough for image sizes.
@@ -255,7 +363,7 @@ fn a_corrupted_or_forged_fingerprint_is_ignored() {
         }),
         ("another format", {
             let mut r = record.clone();
-            r["format"] = serde_json::json!(2);
+            r["format"] = serde_json::json!(r["format"].as_u64().unwrap() + 1);
             format!("{manifest}\n{r}").into_bytes()
         }),
     ];
