@@ -90,6 +90,8 @@ fn quoted(s: &str) -> Vec<&str> {
 pub struct Checked {
     pub errors: Vec<Diagnostic>,
     pub rewritten: HashMap<String, String>,
+    /// Each template with the templates it includes, extends or imports.
+    pub edges: HashMap<String, Vec<String>>,
 }
 
 /// Finds include cycles and bounds recursive macros.
@@ -98,9 +100,19 @@ pub fn check(templates: &[Source<'_>]) -> Checked {
     let (edges, calls) = graph(templates, &by_name);
     let diags = cycle_errors(&edges, &by_name);
     let rewritten = depth_guards(templates, &by_name, &calls);
+    let edges = edges
+        .iter()
+        .map(|(from, to)| {
+            (
+                from.to_string(),
+                to.iter().map(|(t, _)| t.to_string()).collect(),
+            )
+        })
+        .collect();
     Checked {
         errors: diags,
         rewritten,
+        edges,
     }
 }
 

@@ -6,6 +6,7 @@ mod cycles;
 mod functions;
 mod listings;
 mod outputs;
+mod usage;
 
 use context::{globals, section_link, shared_values};
 pub use context::{page_summary, SummaryChange};
@@ -13,7 +14,7 @@ use listings::{pager_count, search_groups, sitemap_entries};
 pub mod shortcodes;
 pub mod theme;
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::sync::{Arc, RwLock};
 
 use serde_json::{json, Map, Value};
@@ -154,6 +155,8 @@ pub struct Renderer {
     pub looks_up_pages: bool,
     /// The site builds a search index (see [`crate::search::enabled`]).
     pub search: bool,
+    /// Term list templates that never read a term's `pages` (see `usage.rs`).
+    lists_without_pages: HashSet<String>,
 }
 
 impl Renderer {
@@ -191,6 +194,12 @@ impl Renderer {
         if !checked.errors.is_empty() {
             return Err(checked.errors);
         }
+        let lists_without_pages = origins
+            .keys()
+            .filter(|n| n.ends_with("list.html"))
+            .filter(|n| !usage::may_read_term_pages(n, &checked.edges, &origins))
+            .cloned()
+            .collect();
         let sorted: Vec<(&str, &str)> = sorted
             .into_iter()
             .map(|(name, text)| {
@@ -242,6 +251,7 @@ impl Renderer {
             origins,
             looks_up_pages,
             search,
+            lists_without_pages,
         })
     }
 
@@ -429,22 +439,27 @@ impl Renderer {
 
     fn taxonomy_list(&self, site: &Site, id: TaxonomyId) -> Prepared {
         let t = &site[id];
+        let template = self.pick(&[
+            format!("{}/list.html", t.config.name),
+            "taxonomy_list.html".into(),
+        ]);
+        // Every page's summary once per term: left out when the template never reads it.
+        let with_pages = !self.lists_without_pages.contains(&template);
         let all = self.shared.summaries();
         let terms: Vec<Value> = t
             .terms
             .iter()
             .map(|term| {
-                let pages: Vec<Value> = term.pages.iter().map(|&p| all[p.0].clone()).collect();
+                let pages: Vec<Value> = match with_pages {
+                    true => term.pages.iter().map(|&p| all[p.0].clone()).collect(),
+                    false => Vec::new(),
+                };
                 json!({"name": term.name, "slug": term.slug, "permalink": term.permalink,
                        "path": term.path, "count": term.pages.len(),
                        "page_count": term.pages.len(), "pages": pages})
             })
             .collect();
         drop(all);
-        let template = self.pick(&[
-            format!("{}/list.html", t.config.name),
-            "taxonomy_list.html".into(),
-        ]);
         Prepared::new(template, t.path.clone())
             .with("taxonomy", Self::taxonomy_value(site, id))
             .with("terms", Value::Array(terms))
