@@ -151,6 +151,18 @@ fn a_body_edit_renders_only_the_outputs_that_show_the_page() {
         format!("{section}\nMore.\n"),
     );
     full("a section body edit");
+    // A body edit together with a template edit.
+    t.edit(neck, "more words", "more words again");
+    t.edit("templates/page.html", "<h1>", "<h1 class=\"t\">");
+    full("a body and a template edit");
+    // A template that looks pages up may show any page anywhere.
+    t.write(
+        "templates/404.html",
+        "{% set n = get_page(path=\"conditions/neck-pain.md\") %}{{ n.word_count }}",
+    );
+    t.build_ok(&[]);
+    t.edit(neck, "more words again", "more words");
+    full("a body edit with get_page in a template");
 }
 
 #[test]
