@@ -227,6 +227,11 @@ impl Inputs {
         same.then_some((record, files))
     }
 
+    /// The hash (hex) of the file `key` under `content/`, as hashed before loading.
+    pub fn content_hash(&self, key: &str) -> Option<&str> {
+        self.content.as_ref()?.get(key).map(String::as_str)
+    }
+
     /// How these inputs compare with the last build's (see [`Inputs::last`]).
     pub fn against_last(&self) -> Last {
         let Some((record, files)) = self.last() else {

@@ -477,9 +477,12 @@ pub fn build(opts: &BuildOptions) -> (BuildReport, Option<Built>) {
         let states = inputs
             .as_ref()
             .map(|_| partial::page_states(&built.site, &built.derived));
-        let plan = edit
-            .zip(states.as_ref())
-            .and_then(|(edit, states)| partial::plan(&built, &edit, states));
+        let plan = match (edit, &states, &inputs) {
+            (Some(edit), Some(states), Some(inputs)) => {
+                partial::plan(&built, &edit, states, inputs)
+            }
+            _ => None,
+        };
         // Each page is rendered once here: its output takes its HTML. Only
         // `check --external` reads the content files after this point.
         built.derived.detach_page_html();

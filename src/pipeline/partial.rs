@@ -8,9 +8,9 @@
 
 use std::collections::{BTreeMap, HashSet};
 
-use xxhash_rust::xxh3::{xxh3_64, Xxh3};
+use xxhash_rust::xxh3::{xxh3_128, xxh3_64, Xxh3};
 
-use super::fingerprint::{ContentEdit, PageState};
+use super::fingerprint::{ContentEdit, Inputs, PageState};
 use super::Built;
 use crate::derived::Derived;
 use crate::model::{Site, Target};
@@ -50,7 +50,8 @@ pub(super) fn page_states(site: &Site, derived: &Derived) -> BTreeMap<String, Pa
 
 /// The outputs to render after `edit`, when every edited file is a page
 /// whose front matter did not change and no template looks pages up;
-/// `None` asks for a full build. `states` are this build's [`page_states`].
+/// `None` asks for a full build. `states` are this build's [`page_states`],
+/// and `inputs` what it hashed before loading.
 ///
 /// Front matter decides a page's place in every listing, its URL, terms,
 /// related pages and FAQ, so with it unchanged an edit can change only the
@@ -60,9 +61,22 @@ pub(super) fn plan(
     built: &Built,
     edit: &ContentEdit,
     states: &BTreeMap<String, PageState>,
+    inputs: &Inputs,
 ) -> Option<Partial> {
     let (site, derived) = (&built.site, &built.derived);
     if built.renderer.looks_up_pages || edit.states.len() != states.len() {
+        return None;
+    }
+    // Every file loaded must be the one hashed before loading: a file saved
+    // in between is not in `edit`, and what it changes elsewhere would not
+    // be rendered. (An implicit root section has no file and no text.)
+    let files = site.pages.iter().map(|p| &p.file);
+    let as_hashed = files.chain(site.sections.iter().map(|s| &s.file)).all(|f| {
+        inputs.content_hash(&f.key).map_or(f.text.is_empty(), |h| {
+            h == format!("{:032x}", xxh3_128(f.text.as_bytes()))
+        })
+    });
+    if !as_hashed {
         return None;
     }
     let mut jobs = Vec::new();
@@ -98,4 +112,67 @@ pub(super) fn plan(
         jobs,
         edited: edit.edited.len(),
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::config::Config;
+    use crate::model::front_matter::PageDate;
+    use crate::pipeline::fingerprint::Last;
+    use crate::pipeline::{build, output_folder, prepare_site, BuildOptions, BuildReport};
+    use std::path::Path;
+
+    fn edit(root: &Path, rel: &str, from: &str, to: &str) {
+        let path = root.join(rel);
+        let text = std::fs::read_to_string(&path).unwrap();
+        assert!(text.contains(from), "{rel} lacks {from}");
+        std::fs::write(path, text.replacen(from, to, 1)).unwrap();
+    }
+
+    /// The plan for the site as it is now, against `inputs` hashed earlier.
+    fn plan_now(opts: &BuildOptions, edit: &ContentEdit, inputs: &Inputs) -> Option<Partial> {
+        let built = prepare_site(opts, &mut BuildReport::default()).unwrap();
+        let states = page_states(&built.site, &built.derived);
+        plan(&built, edit, &states, inputs)
+    }
+
+    #[test]
+    fn a_file_saved_between_hashing_and_loading_gives_a_full_build() {
+        let dir = tempfile::tempdir().unwrap();
+        let fixture = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/basic");
+        for e in walkdir::WalkDir::new(&fixture) {
+            let e = e.unwrap();
+            let to = dir.path().join(e.path().strip_prefix(&fixture).unwrap());
+            match e.file_type().is_dir() {
+                true => std::fs::create_dir_all(&to).unwrap(),
+                false => drop(std::fs::copy(e.path(), &to).unwrap()),
+            }
+        }
+        let root = dir.path();
+        let opts = BuildOptions::new(root);
+        assert!(build(&opts).0.ok());
+        edit(
+            root,
+            "content/conditions/neck-pain.md",
+            "Intro text.",
+            "Intro.",
+        );
+        let config = Config::load(root).unwrap();
+        let out = output_folder(&opts, &config);
+        let inputs = Inputs::of(&opts, &config, out, &PageDate::today()).unwrap();
+        let Last::Edited(changed) = inputs.against_last() else {
+            panic!("a body edit is not seen as one");
+        };
+        assert_eq!(changed.edited, ["conditions/neck-pain.md"]);
+        assert!(plan_now(&opts, &changed, &inputs).is_some());
+        // Another page's front matter saved after the inputs were hashed.
+        edit(
+            root,
+            "content/conditions/back-pain.md",
+            "title = \"Back pain\"",
+            "title = \"Back\"",
+        );
+        assert!(plan_now(&opts, &changed, &inputs).is_none());
+    }
 }
