@@ -564,10 +564,9 @@ fn write(
     diags.extend(found);
     if let Some(plan) = &plan {
         report.partial = Some((plan.edited, writer.produced()));
-        if built.renderer.search {
-            let read = |rel: &str| writer.read_old(rel);
-            let kept = writer.not_produced();
-            pages.extend(search::read_back(&kept, read, &built.site.config));
+        match kept_pages(built, &writer, &report.output) {
+            Ok(kept) => pages.extend(kept),
+            Err(d) => diags.push(d),
         }
     }
     report.timings.render = t.elapsed();
@@ -601,6 +600,39 @@ fn write(
     let ok = finish(writer, report, record.as_deref());
     report.timings.write = t.elapsed();
     ok
+}
+
+/// For a build after body edits: the indexable pages of the last build it
+/// did not render, read back from the output folder `out` for the search
+/// index (none when search is off). An error when one could not be read
+/// (the folder changed while the build ran).
+fn kept_pages(
+    built: &Built,
+    writer: &OutputWriter,
+    out: &Path,
+) -> Result<search::Kept, Diagnostic> {
+    if !built.renderer.search {
+        return Ok(search::Kept::new());
+    }
+    let read = |rel: &str| writer.read_old(rel);
+    let synonyms = &built.site.config.search.synonyms;
+    search::read_back(&writer.not_produced(), read, synonyms)
+        .map_err(|unread| unread_error(out, &unread))
+}
+
+/// The error for pages of the last build that could not be read back.
+fn unread_error(out: &Path, unread: &[String]) -> Diagnostic {
+    Diagnostic::error(
+        Code::OutputIo,
+        format!(
+            "cannot read {} back for the search index ({} file{})",
+            unread[0],
+            unread.len(),
+            if unread.len() == 1 { "" } else { "s" }
+        ),
+    )
+    .in_file(out.join(&unread[0]))
+    .hint("the output folder changed during the build; run `fascia build` again")
 }
 
 /// The error for an output folder that overlaps the site (`problem`).

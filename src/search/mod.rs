@@ -125,20 +125,27 @@ fn summary_of(rel: &str, bytes: &[u8], synonyms: &words::Synonyms) -> Option<Sum
 
 /// Reads back, in parallel, the indexable pages among outputs `rels` of an
 /// earlier build, with `read` (which returns `None` for a file it will not
-/// read); for a build that renders only some pages again.
+/// read), with the `[search] synonyms`; for a build that renders only some
+/// pages again. `Err` names the HTML files that could not be read back.
 pub fn read_back(
     rels: &[String],
     read: impl Fn(&str) -> Option<Vec<u8>> + Sync,
-    config: &Config,
-) -> Kept {
-    let synonyms = words::Synonyms::new(&config.search.synonyms);
-    rels.par_iter()
+    synonyms: &[Vec<String>],
+) -> Result<Kept, Vec<String>> {
+    let synonyms = words::Synonyms::new(synonyms);
+    let read: Vec<Result<Option<(String, Summary)>, String>> = rels
+        .par_iter()
         .filter(|rel| rel.ends_with(".html"))
-        .filter_map(|rel| {
-            let bytes = read(rel)?;
-            Some((rel.clone(), summary_of(rel, &bytes, &synonyms)?))
+        .map(|rel| {
+            let bytes = read(rel).ok_or_else(|| rel.clone())?;
+            Ok(summary_of(rel, &bytes, &synonyms).map(|s| (rel.clone(), s)))
         })
-        .collect()
+        .collect();
+    let (pages, unread): (Vec<_>, Vec<_>) = read.into_iter().partition(Result::is_ok);
+    match unread.is_empty() {
+        true => Ok(pages.into_iter().filter_map(Result::ok).flatten().collect()),
+        false => Err(unread.into_iter().filter_map(Result::err).collect()),
+    }
 }
 
 /// Builds the index of `pages` and returns its files with their output paths
@@ -185,6 +192,29 @@ mod tests {
 <p>The upper <strong>trapezius</strong>: over the shoulder.<br>Runner&#39;s knee is elsewhere.</p>
 <dl><dd><a href="/b/neck/" data-search-filter="body_areas">Neck</a></dd></dl>
 </article><footer>Footer words</footer></body></html>"##;
+
+    #[test]
+    fn read_back_keeps_marked_pages_and_names_the_files_it_could_not_read() {
+        let files = [
+            "a/index.html",
+            "b/index.html",
+            "sitemap.xml",
+            "gone/index.html",
+        ];
+        let rels: Vec<String> = files.iter().map(|f| f.to_string()).collect();
+        let read = |rel: &str| match rel {
+            "a/index.html" => Some(PAGE.as_bytes().to_vec()),
+            "b/index.html" => Some(b"<p>not marked</p>".to_vec()),
+            _ => None,
+        };
+        let unread = read_back(&rels, read, &[]).err().unwrap();
+        assert_eq!(unread, ["gone/index.html"]);
+        let Ok(kept) = read_back(&rels[..3], read, &[]) else {
+            panic!("a file could not be read");
+        };
+        assert_eq!(kept.len(), 1);
+        assert_eq!(kept[0].0, "a/index.html");
+    }
 
     #[test]
     fn pages_are_read_from_their_marked_parts() {
