@@ -154,14 +154,8 @@ fn render_disclaimer(site: &Site, text: &str) -> Arc<str> {
         })
     };
     let cx = MarkdownContext {
-        options: &site.config.markdown,
-        resolve: &resolve,
-        asset_dir: None,
-        static_dir: None,
-        reads: None,
         raw_html: false,
-        health: None,
-        shortcodes: None,
+        ..MarkdownContext::plain(&site.config.markdown, &resolve)
     };
     markdown::render(text, 0, &cx).html.into()
 }

@@ -133,6 +133,26 @@ pub struct MarkdownContext<'a> {
     pub shortcodes: Option<&'a shortcodes::Shortcodes<'a>>,
 }
 
+impl<'a> MarkdownContext<'a> {
+    /// Markdown that belongs to no page (the `markdown` filter, tests): raw
+    /// HTML passes, no image is read, and health syntax and shortcodes are text.
+    pub fn plain(
+        options: &'a MarkdownConfig,
+        resolve: &'a (dyn Fn(&str) -> Option<Resolved> + Sync),
+    ) -> Self {
+        MarkdownContext {
+            options,
+            resolve,
+            asset_dir: None,
+            static_dir: None,
+            reads: None,
+            raw_html: true,
+            health: None,
+            shortcodes: None,
+        }
+    }
+}
+
 /// What a health page's Markdown needs: the titles of the urgency callouts
 /// (numbers filled in) and the ids its references list.
 #[derive(Debug, Clone, Default)]
@@ -949,14 +969,8 @@ mod tests {
             })
         };
         let cx = MarkdownContext {
-            options,
-            resolve: &resolve,
-            asset_dir: None,
-            static_dir: None,
-            reads: None,
-            raw_html: true,
             health,
-            shortcodes: None,
+            ..MarkdownContext::plain(options, &resolve)
         };
         if scan {
             render_and_scan(text, 7, &cx)
@@ -1051,16 +1065,7 @@ mod tests {
             external_links_class: Some("external".into()),
             ..MarkdownConfig::default()
         };
-        let cx = MarkdownContext {
-            options: &options,
-            resolve: &resolve,
-            asset_dir: None,
-            static_dir: None,
-            reads: None,
-            raw_html: true,
-            health: None,
-            shortcodes: None,
-        };
+        let cx = MarkdownContext::plain(&options, &resolve);
         let r = render("[a](https://x.org) [b](#c)", 0, &cx);
         assert!(
             r.html.contains("<a href=\"https://x.org\" class=\"external\" target=\"_blank\" rel=\"noopener nofollow noreferrer\">a</a>"),

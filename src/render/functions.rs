@@ -154,16 +154,7 @@ pub(super) fn markdown_filter(
     resolve: &(dyn Fn(&str) -> Option<Resolved> + Sync),
     args: &HashMap<String, Value>,
 ) -> Rendered {
-    let cx = MarkdownContext {
-        options,
-        resolve,
-        asset_dir: None,
-        static_dir: None,
-        reads: None,
-        raw_html: true,
-        health: None,
-        shortcodes: None,
-    };
+    let cx = MarkdownContext::plain(options, resolve);
     let mut rendered = markdown::render(text, 0, &cx);
     if args.get("inline").and_then(Value::as_bool).unwrap_or(false) {
         if let Some(inner) = rendered

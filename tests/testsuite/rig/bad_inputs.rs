@@ -452,16 +452,7 @@ fn identical_headings_render_in_linear_time() {
     let text = "## .\n\n".repeat(3_000);
 
     let options = MarkdownConfig::default();
-    let cx = MarkdownContext {
-        options: &options,
-        resolve: &|_| None,
-        asset_dir: None,
-        static_dir: None,
-        reads: None,
-        raw_html: true,
-        health: None,
-        shortcodes: None,
-    };
+    let cx = MarkdownContext::plain(&options, &|_| None);
     let started = Instant::now();
     let r = render(&text, 0, &cx);
     assert_eq!(r.heading_count, 3_000);

@@ -482,16 +482,7 @@ fn fuzz_jsonld_escaper() {
 fn more_anchor_id_is_unique() {
     let text = "Intro.\n\n<!-- more -->\n\n## Continue reading\n\nRest.\n";
     let options = MarkdownConfig::default();
-    let cx = MarkdownContext {
-        options: &options,
-        resolve: &|_| None,
-        asset_dir: None,
-        static_dir: None,
-        reads: None,
-        raw_html: true,
-        health: None,
-        shortcodes: None,
-    };
+    let cx = MarkdownContext::plain(&options, &|_| None);
     let r = markdown::render(text, 0, &cx);
     assert_eq!(
         r.html.matches("id=\"continue-reading\"").count(),
