@@ -124,6 +124,15 @@ fn wait_for(rx: &mpsc::Receiver<String>, what: &str) -> String {
     }
 }
 
+/// Starts `fascia serve` on `root` and waits for its first build; returns
+/// the server and its event stream.
+fn serving(root: &Path, extra: &[&str]) -> (Server, mpsc::Receiver<String>) {
+    let server = start(root, extra);
+    let rx = events(server.port);
+    wait_for(&rx, "ok");
+    (server, rx)
+}
+
 /// Every message of one rebuild, up to and including its `done`.
 fn cycle(rx: &mpsc::Receiver<String>) -> String {
     let mut all = String::new();
@@ -155,10 +164,8 @@ fn strip_script(body: &[u8]) -> Vec<u8> {
 fn served_site_equals_a_fresh_build_after_edits_creations_renames_and_deletions() {
     let site = SiteTest::fixture("basic");
     let root = site.root().to_path_buf();
-    let server = start(&root, &[]);
+    let (server, rx) = serving(&root, &[]);
     let port = server.port;
-    let rx = events(port);
-    wait_for(&rx, "ok");
 
     // A body edit is incremental: the edited page reloads first, listings follow.
     site.edit(
@@ -386,9 +393,7 @@ fn a_taken_port_moves_to_the_next_free_one() {
 #[test]
 fn polling_mode_sees_changes() {
     let site = SiteTest::fixture("basic");
-    let server = start(site.root(), &["--poll"]);
-    let rx = events(server.port);
-    wait_for(&rx, "ok");
+    let (server, rx) = serving(site.root(), &["--poll"]);
     site.edit(
         "content/conditions/neck-pain.md",
         "Stiffness.",
@@ -402,9 +407,7 @@ fn polling_mode_sees_changes() {
 #[test]
 fn an_atomic_save_of_site_toml_rebuilds_everything() {
     let site = SiteTest::fixture("basic");
-    let server = start(site.root(), &[]);
-    let rx = events(server.port);
-    wait_for(&rx, "ok");
+    let (server, rx) = serving(site.root(), &[]);
     let config = std::fs::read_to_string(site.root().join("site.toml")).unwrap();
     let tmp = site.root().join(".site.toml.tmp");
     std::fs::write(&tmp, config.replace("Fixture guide", "Renamed guide")).unwrap();
@@ -429,9 +432,7 @@ fn pages_looked_up_by_templates_stay_current_after_a_body_edit() {
         "templates/404.html",
         "{% extends \"base.html\" %}{% block content %}{% set p = get_page(path=\"conditions/neck-pain.md\") %}words={{ p.word_count }};{% endblock %}",
     );
-    let server = start(site.root(), &[]);
-    let rx = events(server.port);
-    wait_for(&rx, "ok");
+    let (server, rx) = serving(site.root(), &[]);
     // The 404 page shows nothing of the page through listings, only through get_page.
     let before = String::from_utf8_lossy(&request(server.port, "/404.html", &[]).body).into_owned();
     site.edit(
@@ -532,10 +533,8 @@ fn assert_served_equals_build(root: &Path, port: u16) {
 #[test]
 fn a_broken_site_stays_broken_until_fixed_and_then_equals_a_build() {
     let site = SiteTest::fixture("basic");
-    let server = start(site.root(), &[]);
+    let (server, rx) = serving(site.root(), &[]);
     let port = server.port;
-    let rx = events(port);
-    wait_for(&rx, "ok");
 
     // 1) A related link to nothing: the full rebuild fails.
     site.edit(
@@ -583,10 +582,8 @@ fn a_body_edit_updates_the_term_lists_that_show_the_page() {
         "templates/taxonomy_list.html",
         "{% for t in terms %}{{ t.name }}:{% for p in t.pages %} {{ p.word_count }}{% endfor %}\n{% endfor %}",
     );
-    let server = start(site.root(), &[]);
+    let (server, rx) = serving(site.root(), &[]);
     let port = server.port;
-    let rx = events(port);
-    wait_for(&rx, "ok");
     site.edit(
         "content/conditions/neck-pain.md",
         "Intro text.",
@@ -608,9 +605,7 @@ fn a_static_folder_created_while_serving_is_watched() {
         "templates/base.html",
         "<!doctype html><html lang=\"en\"><head><title>t</title></head><body>{% block content %}{% endblock %}</body></html>",
     );
-    let server = start(site.root(), &[]);
-    let rx = events(server.port);
-    wait_for(&rx, "ok");
+    let (server, rx) = serving(site.root(), &[]);
     site.write("static/new.css", "body { color: teal }");
     let css = loop {
         cycle(&rx);
@@ -706,9 +701,7 @@ fn a_render_past_its_time_limit_shows_an_error_and_serve_goes_on() {
         "site.toml",
         format!("{config}\n[build]\nrender_timeout_ms = 300\n"),
     );
-    let server = start(site.root(), &[]);
-    let rx = events(server.port);
-    wait_for(&rx, "ok");
+    let (server, rx) = serving(site.root(), &[]);
     site.write(
         "templates/404.html",
         "{% extends \"base.html\" %}{% block content %}{% for a in range(end=30000) %}{% for b in range(end=30000) %}{% endfor %}{% endfor %}{% endblock %}",
@@ -730,9 +723,7 @@ fn a_render_past_its_time_limit_shows_an_error_and_serve_goes_on() {
 fn an_edit_of_a_static_dotfile_is_served() {
     let site = SiteTest::fixture("basic");
     site.write("static/.well-known/security.txt", "Contact: a\n");
-    let server = start(site.root(), &[]);
-    let rx = events(server.port);
-    wait_for(&rx, "ok");
+    let (server, rx) = serving(site.root(), &[]);
     let r = request(server.port, "/.well-known/security.txt", &[]);
     assert_eq!(r.body, b"Contact: a\n");
     site.write("static/.well-known/security.txt", "Contact: b\n");
@@ -750,9 +741,7 @@ fn editing_a_shortcode_template_re_renders_the_pages_that_use_it() {
         "Stiffness.",
         "Stiffness. {{ note() }}",
     );
-    let server = start(site.root(), &[]);
-    let rx = events(server.port);
-    wait_for(&rx, "ok");
+    let (server, rx) = serving(site.root(), &[]);
     let page = request(server.port, "/conditions/neck-pain/", &[]);
     assert!(String::from_utf8_lossy(&page.body).contains("<b>first 1</b>"));
     // A template change is a full rebuild: the shortcodes are loaded again.
@@ -774,9 +763,7 @@ fn editing_a_shortcode_template_re_renders_the_pages_that_use_it() {
 #[test]
 fn a_zola_config_toml_is_watched_like_site_toml() {
     let site = SiteTest::fixture("zola");
-    let server = start(site.root(), &[]);
-    let rx = events(server.port);
-    wait_for(&rx, "ok");
+    let (server, rx) = serving(site.root(), &[]);
     site.edit(
         "config.toml",
         "title = \"Zola fixture\"",
