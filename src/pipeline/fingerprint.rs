@@ -20,7 +20,7 @@ use std::collections::BTreeMap;
 use std::path::{Component, Path, PathBuf};
 
 use serde::{Deserialize, Serialize};
-use xxhash_rust::xxh3::Xxh3;
+use xxhash_rust::xxh3::{xxh3_128, Xxh3};
 
 use super::BuildOptions;
 use crate::config::zola::ZOLA_CONFIG_FILE;
@@ -189,7 +189,10 @@ impl Inputs {
             .into_iter()
             .map(|(rel, kind, hash)| {
                 let rel = rel.to_str()?.replace(std::path::MAIN_SEPARATOR, "/");
-                let hash = hash.map_or_else(|| (kind as char).to_string(), |h| format!("{h:032x}"));
+                let hash = hash.map_or_else(
+                    || (kind as char).to_string(),
+                    |h| FileState::File(h).encode(),
+                );
                 Some((rel, hash))
             });
         Some(Inputs {
@@ -227,9 +230,14 @@ impl Inputs {
         same.then_some((record, files))
     }
 
-    /// The hash (hex) of the file `key` under `content/`, as hashed before loading.
-    pub fn content_hash(&self, key: &str) -> Option<&str> {
-        self.content.as_ref()?.get(key).map(String::as_str)
+    /// True when `text`, loaded from the file `key` under `content/`, is what
+    /// was hashed before loading; for a key with no file, when it is empty
+    /// (an implicit root section).
+    pub fn loaded_as_hashed(&self, key: &str, text: &str) -> bool {
+        let hashed = self.content.as_ref().and_then(|c| c.get(key));
+        hashed.map_or(text.is_empty(), |h| {
+            *h == FileState::File(xxh3_128(text.as_bytes())).encode()
+        })
     }
 
     /// How these inputs compare with the last build's (see [`Inputs::last`]).

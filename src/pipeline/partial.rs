@@ -8,7 +8,7 @@
 
 use std::collections::{BTreeMap, HashSet};
 
-use xxhash_rust::xxh3::{xxh3_128, xxh3_64, Xxh3};
+use xxhash_rust::xxh3::{xxh3_64, Xxh3};
 
 use super::fingerprint::{ContentEdit, Inputs, PageState};
 use super::Built;
@@ -69,13 +69,11 @@ pub(super) fn plan(
     }
     // Every file loaded must be the one hashed before loading: a file saved
     // in between is not in `edit`, and what it changes elsewhere would not
-    // be rendered. (An implicit root section has no file and no text.)
+    // be rendered.
     let files = site.pages.iter().map(|p| &p.file);
-    let as_hashed = files.chain(site.sections.iter().map(|s| &s.file)).all(|f| {
-        inputs.content_hash(&f.key).map_or(f.text.is_empty(), |h| {
-            h == format!("{:032x}", xxh3_128(f.text.as_bytes()))
-        })
-    });
+    let as_hashed = files
+        .chain(site.sections.iter().map(|s| &s.file))
+        .all(|f| inputs.loaded_as_hashed(&f.key, &f.text));
     if !as_hashed {
         return None;
     }
