@@ -31,7 +31,7 @@ use crate::output;
 use crate::render::theme::DEFAULT_THEME;
 
 /// The version of the saved form; another one is never trusted.
-const FORMAT: u32 = 2;
+const FORMAT: u32 = 3;
 
 /// The folders of the site a build reads whole, relative to its root: what
 /// `content::load` and `render::theme::collect` walk.
@@ -46,12 +46,26 @@ pub fn folders(config: &Config) -> Vec<PathBuf> {
     ]
 }
 
-/// What a build saves as its fingerprint, as JSON.
+/// What a build saves as its fingerprint: this, as one line of JSON, then
+/// a [`ContentRecord`] on the next. A build of an unchanged site reads only
+/// the first line; the second grows with the site.
 #[derive(Serialize, Deserialize)]
 struct Record {
     format: u32,
     /// The hash of the inputs, in hex.
     inputs: String,
+    /// Files read by path, relative to the site root, with their state.
+    reads: Vec<(String, String)>,
+    /// The counts the summary line shows.
+    pages: usize,
+    sections: usize,
+    terms: usize,
+}
+
+/// The second line of the fingerprint: what tells an edit of page bodies
+/// from any other change.
+#[derive(Serialize, Deserialize)]
+struct ContentRecord {
     /// The hash of every input but `content/`, in hex.
     rest: String,
     /// Every file under `content/` (by its path there, with `/`) and the
@@ -59,12 +73,6 @@ struct Record {
     content: Option<BTreeMap<String, String>>,
     /// What other outputs show of each page, by key (see [`PageState`]).
     page_states: BTreeMap<String, PageState>,
-    /// Files read by path, relative to the site root, with their state.
-    reads: Vec<(String, String)>,
-    /// The counts the summary line shows.
-    pages: usize,
-    sections: usize,
-    terms: usize,
 }
 
 /// What a build records of one page, to tell what an edit of it changes.
@@ -100,7 +108,7 @@ pub(super) enum Last {
 /// edit kept its front matter is for the caller to tell from
 /// [`ContentEdit::states`].
 fn content_edit(
-    record: Record,
+    record: ContentRecord,
     rest: &str,
     content: Option<&BTreeMap<String, String>>,
 ) -> Option<ContentEdit> {
@@ -208,9 +216,11 @@ impl Inputs {
     /// is as that build left it, and every file it read by path is as it
     /// was; with the count of files in its manifest. A fingerprint that cannot
     /// be read or parsed is ignored.
-    fn last(&self) -> Option<(Record, usize)> {
+    /// The second line of the record comes back unparsed.
+    fn last(&self) -> Option<(Record, usize, String)> {
         let (text, files) = output::last_fingerprint(&self.out)?;
-        let record: Record = serde_json::from_str(&text).ok()?;
+        let (head, content) = text.split_once('\n').unwrap_or((&text, ""));
+        let record: Record = serde_json::from_str(head).ok()?;
         if record.format != FORMAT {
             return None;
         }
@@ -227,7 +237,7 @@ impl Inputs {
                 && state != "outside"
                 && FileState::of(&self.site, &self.site.join(rel)).encode() == *state
         });
-        same.then_some((record, files))
+        same.then(|| (record, files, content.to_string()))
     }
 
     /// True when `text`, loaded from the file `key` under `content/`, is what
@@ -242,7 +252,7 @@ impl Inputs {
 
     /// How these inputs compare with the last build's (see [`Inputs::last`]).
     pub fn against_last(&self) -> Last {
-        let Some((record, files)) = self.last() else {
+        let Some((record, files, content)) = self.last() else {
             return Last::Unknown;
         };
         if record.inputs == self.hash {
@@ -251,7 +261,10 @@ impl Inputs {
                 files,
             });
         }
-        content_edit(record, &self.rest, self.content.as_ref()).map_or(Last::Unknown, Last::Edited)
+        serde_json::from_str(&content)
+            .ok()
+            .and_then(|record| content_edit(record, &self.rest, self.content.as_ref()))
+            .map_or(Last::Unknown, Last::Edited)
     }
 
     /// The fingerprint a build of these inputs saves: `reads` are the files it
@@ -272,18 +285,22 @@ impl Inputs {
             })
             .collect::<Option<Vec<_>>>()?;
         let (pages, sections, terms) = counts;
-        serde_json::to_string(&Record {
+        let head = serde_json::to_string(&Record {
             format: FORMAT,
             inputs: self.hash.clone(),
-            rest: self.rest.clone(),
-            content: self.content.clone(),
-            page_states,
             reads,
             pages,
             sections,
             terms,
         })
-        .ok()
+        .ok()?;
+        let content = serde_json::to_string(&ContentRecord {
+            rest: self.rest.clone(),
+            content: self.content.clone(),
+            page_states,
+        })
+        .ok()?;
+        Some(format!("{head}\n{content}"))
     }
 }
 
