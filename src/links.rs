@@ -48,7 +48,7 @@ pub fn render_bodies(site: &Site, derived: &mut Derived, scan: bool) -> Vec<Diag
         .par_iter()
         .map(|s| {
             let health = markdown_health(site, None, &[]);
-            let caller = json!({ "section": section_value(s) });
+            let caller = one_key("section", section_value(s));
             let (r, _, d) = document_body(
                 site,
                 &s.file,
@@ -110,7 +110,7 @@ fn page_body(
 ) -> (Rendered, Vec<FaqAnswer>, Vec<Diagnostic>) {
     let p = &site[i];
     let health = markdown_health(site, p.meta.health.as_ref(), &p.meta.references);
-    let caller = json!({ "page": page_value(site, i) });
+    let caller = one_key("page", page_value(site, i));
     document_body(
         site,
         &p.file,
@@ -124,9 +124,14 @@ fn page_body(
 
 /// What a shortcode sees of its page before rendering: the front matter and
 /// URLs, not the content, table of contents or anything computed later.
+/// `{key: value}`, moving `value` (`json!` would copy it).
+fn one_key(key: &str, value: serde_json::Value) -> serde_json::Value {
+    serde_json::Value::Object(std::iter::once((key.to_string(), value)).collect())
+}
+
 fn page_value(site: &Site, i: PageId) -> serde_json::Value {
     let p = &site[i];
-    json!({
+    let mut v = json!({
         "title": p.title(),
         "description": p.meta.description,
         "path": p.path,
@@ -135,23 +140,29 @@ fn page_value(site: &Site, i: PageId) -> serde_json::Value {
         "date": p.date.as_ref().map(|d| d.ymd()),
         "relative_path": p.file.key,
         "taxonomies": p.meta.taxonomies,
-        "extra": crate::model::toml_to_json(&toml::Value::Table(p.meta.extra.clone())),
-        "assets": p.assets.iter().filter_map(|a| a.file_name())
-            .map(|f| format!("{}{}", p.path, f.to_string_lossy())).collect::<Vec<_>>(),
         "lang": site.config.language,
-    })
+    });
+    v["extra"] = crate::model::table_to_json(&p.meta.extra);
+    v["assets"] = p
+        .assets
+        .iter()
+        .filter_map(|a| a.file_name())
+        .map(|f| serde_json::Value::String(format!("{}{}", p.path, f.to_string_lossy())))
+        .collect();
+    v
 }
 
 /// What a shortcode sees of its section before rendering.
 fn section_value(s: &crate::model::Section) -> serde_json::Value {
-    json!({
+    let mut v = json!({
         "title": s.title(),
         "description": s.meta.description,
         "path": s.path,
         "permalink": s.permalink,
         "relative_path": s.file.key,
-        "extra": crate::model::toml_to_json(&toml::Value::Table(s.meta.extra.clone())),
-    })
+    });
+    v["extra"] = crate::model::table_to_json(&s.meta.extra);
+    v
 }
 
 /// The urgency callout titles (with the page's numbers, else the site's) and

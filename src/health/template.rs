@@ -21,7 +21,7 @@ use serde_json::{json, Value};
 use super::check::{is_overdue, next_review};
 use crate::config::health::Reviewer;
 use crate::markdown::citations::Numbering;
-use crate::markdown::escape_text as escape;
+use crate::markdown::escape_into;
 use crate::model::front_matter::PageDate;
 use crate::model::health::{Reference, Review};
 
@@ -127,17 +127,18 @@ pub fn health_value(
     references: &[&Reference],
     numbering: &Numbering,
 ) -> Value {
-    json!({
-        "medical": medical,
-        "disclaimer": disclaimer_html,
-        "review_html": review.map(review_html),
-        "references_html": (!references.is_empty()).then(|| references_html(references, numbering)),
-    })
+    let html = |s: Option<String>| s.map_or(Value::Null, Value::String);
+    let mut v = json!({"medical": medical, "disclaimer": disclaimer_html});
+    // Assigned, not written inside `json!`, which would copy the HTML.
+    v["review_html"] = html(review.map(review_html));
+    v["references_html"] =
+        html((!references.is_empty()).then(|| references_html(references, numbering)));
+    v
 }
 
 /// Appends `text` escaped for HTML.
 fn push_text(out: &mut String, text: &str) {
-    out.push_str(&escape(text));
+    escape_into(out, text);
 }
 
 /// Appends `<time datetime="2026-05-05">5 May 2026</time>`.
@@ -164,7 +165,8 @@ fn review_html(line: ReviewLine) -> String {
     let ReviewLine {
         review, reviewer, ..
     } = line;
-    let mut out = String::from("<p class=\"review-line\" data-search-ignore>\n<span>Reviewed by ");
+    let mut out = String::with_capacity(512);
+    out.push_str("<p class=\"review-line\" data-search-ignore>\n<span>Reviewed by ");
     match line.url.filter(|u| !u.is_empty()) {
         Some(url) => {
             out.push_str("<a href=\"");
@@ -201,7 +203,8 @@ fn review_html(line: ReviewLine) -> String {
 
 /// The "References" section, in [`ordered`] order.
 fn references_html(refs: &[&Reference], numbering: &Numbering) -> String {
-    let mut out = String::from(
+    let mut out = String::with_capacity(160 + 640 * refs.len());
+    out.push_str(
         "<section class=\"references\" data-search-ignore aria-labelledby=\"references-title\">\n<h2 id=\"references-title\">References</h2>\n<ol>",
     );
     for (i, r) in refs.iter().enumerate() {

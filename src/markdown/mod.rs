@@ -824,8 +824,14 @@ fn nest(flat: Vec<(u32, String, String)>) -> Vec<Heading> {
 /// Escapes text for HTML and XML: `&`, `<`, `>`, `"` and `'` (what templates
 /// escape with, so engine-made markup matches theirs).
 pub fn escape_text(input: &str) -> String {
-    let bytes = input.as_bytes();
     let mut out = String::with_capacity(input.len() + 8);
+    escape_into(&mut out, input);
+    out
+}
+
+/// Appends `input` to `out`, escaped as [`escape_text`] does.
+pub fn escape_into(out: &mut String, input: &str) {
+    let bytes = input.as_bytes();
     let mut copied = 0;
     // Copy runs of plain text at once; only the five special bytes need work.
     for i in positions_of(bytes, [b'&', b'<', b'>'], [b'"', b'\'']) {
@@ -841,7 +847,6 @@ pub fn escape_text(input: &str) -> String {
         copied = i + 1;
     }
     out.push_str(&input[copied..]);
-    out
 }
 
 /// The number of words of `text`, as `text.split_whitespace().count()`

@@ -11,7 +11,7 @@ use crate::derived::Derived;
 use crate::health::template;
 use crate::metadata::{jsonld, related::excerpt};
 use crate::model::front_matter::{PageDate, SortBy};
-use crate::model::{toml_to_json, Page, PageId, SectionId, Site};
+use crate::model::{table_to_json, Page, PageId, SectionId, Site};
 
 /// The summary fields an "Also interesting" entry shows.
 const CARD_FIELDS: [&str; 5] = ["title", "permalink", "path", "description", "excerpt"];
@@ -64,7 +64,7 @@ impl Renderer {
         v["summary"] = match (&body.summary, &p.meta.description) {
             (Some(html), _) => json!(html),
             (None, Some(d)) if !d.trim().is_empty() => {
-                json!(format!("<p>{}</p>", escape(d.trim())))
+                Value::String(format!("<p>{}</p>", escape(d.trim())))
             }
             _ => Value::Null,
         };
@@ -115,7 +115,12 @@ impl Renderer {
                 .map(|f| json!({"question": f.question, "answer": f.html}))
                 .collect(),
         );
-        v["jsonld"] = json!(jsonld::page_documents(site, derived, id, &ancestors));
+        v["jsonld"] = Value::Array(
+            jsonld::page_documents(site, derived, id, &ancestors)
+                .into_iter()
+                .map(Value::String)
+                .collect(),
+        );
         self.health_values(site, derived, id, &mut v);
         v["assets"] = json!(p
             .assets
@@ -204,9 +209,10 @@ pub(super) fn toc_value(toc: &[crate::markdown::Heading], permalink: &str) -> Va
     Value::Array(
         toc.iter()
             .map(|h| {
-                json!({"level": h.level, "id": h.id, "title": h.title,
-                       "permalink": format!("{permalink}#{}", h.id),
-                       "children": toc_value(&h.children, permalink)})
+                let mut v = json!({"level": h.level, "id": h.id, "title": h.title});
+                v["permalink"] = Value::String(format!("{permalink}#{}", h.id));
+                v["children"] = toc_value(&h.children, permalink);
+                v
             })
             .collect(),
     )
@@ -233,9 +239,10 @@ pub fn page_summary(site: &Site, derived: &Derived, id: PageId) -> Value {
                 crate::markdown::html_to_text(&body.html.chars().take(2000).collect::<String>());
             text
         });
-    json!({
+    // Owned values are assigned after `json!`, which would copy them.
+    let mut v = json!({
         "title": p.title(),
-        "description": p.meta.description.clone().unwrap_or_default(),
+        "description": p.meta.description.as_deref().unwrap_or_default(),
         "permalink": p.permalink,
         "path": p.path,
         "slug": p.slug,
@@ -245,12 +252,13 @@ pub fn page_summary(site: &Site, derived: &Derived, id: PageId) -> Value {
         "draft": p.meta.draft,
         "word_count": body.word_count,
         "reading_time": body.reading_time(),
-        "excerpt": excerpt(&excerpt_src, 140),
         "taxonomies": p.meta.taxonomies,
         "authors": p.meta.authors,
-        "extra": toml_to_json(&toml::Value::Table(p.meta.extra.clone())),
         "lang": site.config.language,
-    })
+    });
+    v["excerpt"] = Value::String(excerpt(&excerpt_src, 140));
+    v["extra"] = table_to_json(&p.meta.extra);
+    v
 }
 
 pub(super) fn shared_values(
@@ -360,7 +368,7 @@ pub(super) fn globals(site: &Site, faq_page: bool) -> Map<String, Value> {
             "base_url": cfg.base_url,
             "language": cfg.language,
             "taxonomies": cfg.taxonomies,
-            "extra": toml_to_json(&toml::Value::Table(cfg.extra.clone())),
+            "extra": table_to_json(&cfg.extra),
             "author": cfg.author,
             "publisher": cfg.publisher,
             "faq_page": faq_page,

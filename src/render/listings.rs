@@ -92,8 +92,7 @@ impl Renderer {
         let pagers: Vec<Value> = pager_window(n, count)
             .map(|k| json!({"index": k + 1, "permalink": url(k)}))
             .collect();
-        let value = json!({
-            "pages": self.summaries(&chunk),
+        let mut value = json!({
             "current_index": n + 1,
             "number_pagers": count,
             "paginate_by": by_n,
@@ -104,6 +103,8 @@ impl Renderer {
             "next": if n + 1 < count { json!(url(n + 1)) } else { Value::Null },
             "pagers": pagers,
         });
+        // Assigned, not written inside `json!`, which would copy the summaries.
+        value["pages"] = self.summaries(&chunk);
         (value, path)
     }
 
@@ -230,7 +231,11 @@ impl Renderer {
         }
         let groups = groups
             .into_iter()
-            .map(|(si, entries)| json!({"section": section_link(site, si), "entries": entries}))
+            .map(|(si, entries)| {
+                let mut group = json!({"section": section_link(site, si)});
+                group["entries"] = Value::Array(entries);
+                group
+            })
             .collect();
         (
             groups,
@@ -280,7 +285,9 @@ pub(super) fn search_groups(site: &Site) -> Value {
             .into_iter()
             .map(|(_, title, permalink)| json!({"title": title, "permalink": permalink}))
             .collect();
-        groups.push(json!({"section": section_link(site, si), "pages": pages}));
+        let mut group = json!({"section": section_link(site, si)});
+        group["pages"] = Value::Array(pages);
+        groups.push(group);
     }
     Value::Array(groups)
 }

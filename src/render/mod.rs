@@ -22,7 +22,7 @@ use tera::{Context, Tera};
 
 use crate::derived::Derived;
 use crate::diagnostics::{Code, Diagnostic};
-use crate::model::{toml_to_json, PageId, SectionId, Site, Target, TaxonomyId, TermId};
+use crate::model::{table_to_json, PageId, SectionId, Site, Target, TaxonomyId, TermId};
 use crate::outpath::output_file;
 use theme::ThemeFiles;
 
@@ -393,7 +393,7 @@ impl Renderer {
             self.summaries(ordered)
         };
         value["content"] = json!(derived.section_body(id).html);
-        value["extra"] = toml_to_json(&toml::Value::Table(s.meta.extra.clone()));
+        value["extra"] = table_to_json(&s.meta.extra);
         let ancestors: Vec<Value> = site
             .ancestors(id)
             .into_iter()
@@ -454,9 +454,11 @@ impl Renderer {
                     true => term.pages.iter().map(|&p| all[p.0].clone()).collect(),
                     false => Vec::new(),
                 };
-                json!({"name": term.name, "slug": term.slug, "permalink": term.permalink,
+                let mut v = json!({"name": term.name, "slug": term.slug, "permalink": term.permalink,
                        "path": term.path, "count": term.pages.len(),
-                       "page_count": term.pages.len(), "pages": pages})
+                       "page_count": term.pages.len()});
+                v["pages"] = Value::Array(pages);
+                v
             })
             .collect();
         drop(all);
@@ -476,9 +478,9 @@ impl Renderer {
             &term.path,
             "page",
         );
-        let term_value = json!({"name": term.name, "slug": term.slug, "permalink": term.permalink,
-            "path": term.path, "count": term.pages.len(), "page_count": term.pages.len(),
-            "pages": paginator["pages"].clone()});
+        let mut term_value = json!({"name": term.name, "slug": term.slug, "permalink": term.permalink,
+            "path": term.path, "count": term.pages.len(), "page_count": term.pages.len()});
+        term_value["pages"] = paginator["pages"].clone();
         let template = self.pick(&[
             format!("{}/single.html", t.config.name),
             "taxonomy_single.html".into(),

@@ -17,7 +17,7 @@ use crate::config::Config;
 use crate::inputs::Reads;
 use crate::markdown::shortcodes::{ShortcodeCall, ShortcodeKind, ShortcodeRenderer};
 use crate::markdown::Resolved;
-use crate::model::{toml_to_json, Site};
+use crate::model::{table_to_json, Site};
 
 const PREFIX: &str = "shortcodes/";
 
@@ -121,7 +121,7 @@ fn config_value(c: &Config) -> Value {
         "base_url": c.base_url,
         "language": c.language,
         "default_language": c.language,
-        "extra": toml_to_json(&toml::Value::Table(c.extra.clone())),
+        "extra": table_to_json(&c.extra),
     })
 }
 
