@@ -258,14 +258,11 @@ impl Renderer {
     /// Every output of the site, in a stable order.
     pub fn jobs(&self, site: &Site, derived: &Derived) -> Vec<Job> {
         // Site-wide listings first: they are the longest jobs, and started last they
-        // would leave one core working alone at the end. Taxonomy lists come
-        // after the pages, though: they hold the summary of every page once per
-        // term, and by then a build has let go of the pages' HTML.
+        // would leave one core working alone at the end. The FAQ pages and
+        // taxonomy lists come after the pages, though: they hold every question
+        // and answer of the site, or the summary of every page once per term,
+        // and by then a build has let go of the pages' HTML.
         let mut jobs = Vec::with_capacity(site.pages.len() + 64);
-        if has_faq_page(site, derived, self.has("faq.html")) {
-            let pagers = pager_count(self.shared.faq_questions, site.config.faq.paginate_by);
-            jobs.extend((0..pagers).map(Job::Faq));
-        }
         if self.search && self.has(SEARCH_TEMPLATE) {
             jobs.push(Job::Search);
         }
@@ -302,6 +299,10 @@ impl Renderer {
             for a in &p.meta.aliases {
                 jobs.push(Job::Alias(a.clone(), p.permalink.clone()));
             }
+        }
+        if has_faq_page(site, derived, self.has("faq.html")) {
+            let pagers = pager_count(self.shared.faq_questions, site.config.faq.paginate_by);
+            jobs.extend((0..pagers).map(Job::Faq));
         }
         jobs.extend((0..site.taxonomies.len()).map(|t| Job::TaxonomyList(TaxonomyId(t))));
         jobs.push(Job::NotFound);
