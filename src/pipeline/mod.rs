@@ -304,25 +304,33 @@ fn prepare(site: Site, derived: Derived, diags: &mut Vec<Diagnostic>) -> Option<
 
 /// Loads, runs the passes and prepares rendering; `None` when an error was found.
 pub fn prepare_site(opts: &BuildOptions, report: &mut BuildReport) -> Option<Built> {
-    let (loaded, mut diags) = load(opts, &mut report.timings);
-    let Some((site, derived)) = loaded else {
-        report.diagnostics = diags;
-        return None;
-    };
+    let (site, derived) = load_site(opts, report)?;
+    prepare_loaded(opts, site, derived, report)
+}
+
+/// Loads and runs the passes (the first half of [`prepare_site`]); `None`
+/// when an error was found. The problems go to `report.diagnostics`.
+fn load_site(opts: &BuildOptions, report: &mut BuildReport) -> Option<(Site, Derived)> {
+    let (loaded, diags) = load(opts, &mut report.timings);
+    report.diagnostics = diags;
+    let (site, derived) = loaded?;
     report.pages = site.pages.len();
     report.allowed = derived.allowed.clone();
     report.sections = site.sections.len();
     report.terms = site.taxonomies.iter().map(|t| t.terms.len()).sum();
-    let built = if error_count(&diags) > 0 {
-        None
-    } else {
-        prepare(site, derived, &mut diags).map(|mut b| {
-            b.on_timeout = opts.on_timeout.clone();
-            b
-        })
-    };
-    report.diagnostics = diags;
-    built
+    (error_count(&report.diagnostics) == 0).then_some((site, derived))
+}
+
+/// Prepares rendering of a loaded site (the second half of [`prepare_site`]).
+fn prepare_loaded(
+    opts: &BuildOptions,
+    site: Site,
+    derived: Derived,
+    report: &mut BuildReport,
+) -> Option<Built> {
+    let mut built = prepare(site, derived, &mut report.diagnostics)?;
+    built.on_timeout = opts.on_timeout.clone();
+    Some(built)
 }
 
 impl Built {
@@ -470,25 +478,29 @@ pub fn build(opts: &BuildOptions) -> (BuildReport, Option<Built>) {
         _ => None,
     };
     report.timings.inputs = start.elapsed();
-    let built = prepare_site(opts, &mut report);
-    let built = built.and_then(|mut built| {
-        report.output = output_folder(opts, &built.site.config);
+    let built = load_site(opts, &mut report).and_then(|(mut site, derived)| {
         // Recorded for the next build, while the sources are still here.
         let states = inputs
             .as_ref()
-            .map(|_| partial::page_states(&built.site, &built.derived));
-        let plan = match (edit, &states, &inputs) {
-            (Some(edit), Some(states), Some(inputs)) => {
-                partial::plan(&built, &edit, states, inputs)
-            }
+            .map(|_| partial::page_states(&site, &derived));
+        let edit = edit.filter(|_| {
+            inputs
+                .as_ref()
+                .is_some_and(|i| partial::loaded_as_hashed(&site, i))
+        });
+        // Only `check --external` reads the content files from here on; let
+        // go of them before the renderer's summaries of every page are made.
+        if !opts.dry_run {
+            site.release_sources();
+        }
+        let mut built = prepare_loaded(opts, site, derived, &mut report)?;
+        report.output = output_folder(opts, &built.site.config);
+        let plan = match (edit, &states) {
+            (Some(edit), Some(states)) => partial::plan(&built, &edit, states),
             _ => None,
         };
-        // Each page is rendered once here: its output takes its HTML. Only
-        // `check --external` reads the content files after this point.
+        // Each page is rendered once here: its output takes its HTML.
         built.derived.detach_page_html();
-        if !opts.dry_run {
-            built.site.release_sources();
-        }
         let saved = inputs.as_ref().zip(states);
         write(opts, &built, &mut report, saved, plan).then_some(built)
     });

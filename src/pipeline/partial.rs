@@ -57,24 +57,15 @@ pub(super) fn page_states(site: &Site, derived: &Derived) -> BTreeMap<String, Pa
 /// related pages and FAQ, so with it unchanged an edit can change only the
 /// page itself, the summaries that listings show of it, and the backlinks
 /// of the pages it links to (found by comparing each page's state).
+///
+/// Only for a site whose files were all [`loaded_as_hashed`].
 pub(super) fn plan(
     built: &Built,
     edit: &ContentEdit,
     states: &BTreeMap<String, PageState>,
-    inputs: &Inputs,
 ) -> Option<Partial> {
     let (site, derived) = (&built.site, &built.derived);
     if built.renderer.looks_up_pages || edit.states.len() != states.len() {
-        return None;
-    }
-    // Every file loaded must be the one hashed before loading: a file saved
-    // in between is not in `edit`, and what it changes elsewhere would not
-    // be rendered.
-    let files = site.pages.iter().map(|p| &p.file);
-    let as_hashed = files
-        .chain(site.sections.iter().map(|s| &s.file))
-        .all(|f| inputs.loaded_as_hashed(&f.key, &f.text));
-    if !as_hashed {
         return None;
     }
     let mut jobs = Vec::new();
@@ -112,6 +103,17 @@ pub(super) fn plan(
     })
 }
 
+/// Whether every file loaded is the one hashed before loading: a file saved
+/// in between is not in the [`ContentEdit`], and what it changes elsewhere
+/// would not be rendered. Reads the sources, so it runs before a build lets
+/// go of them.
+pub(super) fn loaded_as_hashed(site: &Site, inputs: &Inputs) -> bool {
+    let files = site.pages.iter().map(|p| &p.file);
+    files
+        .chain(site.sections.iter().map(|s| &s.file))
+        .all(|f| inputs.loaded_as_hashed(&f.key, &f.text))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -132,7 +134,10 @@ mod tests {
     fn plan_now(opts: &BuildOptions, edit: &ContentEdit, inputs: &Inputs) -> Option<Partial> {
         let built = prepare_site(opts, &mut BuildReport::default()).unwrap();
         let states = page_states(&built.site, &built.derived);
-        plan(&built, edit, &states, inputs)
+        if !loaded_as_hashed(&built.site, inputs) {
+            return None;
+        }
+        plan(&built, edit, &states)
     }
 
     #[test]
