@@ -122,13 +122,13 @@ fn page_body(
     )
 }
 
-/// What a shortcode sees of its page before rendering: the front matter and
-/// URLs, not the content, table of contents or anything computed later.
 /// `{key: value}`, moving `value` (`json!` would copy it).
 fn one_key(key: &str, value: serde_json::Value) -> serde_json::Value {
     serde_json::Value::Object(std::iter::once((key.to_string(), value)).collect())
 }
 
+/// What a shortcode sees of its page before rendering: the front matter and
+/// URLs, not the content, table of contents or anything computed later.
 fn page_value(site: &Site, i: PageId) -> serde_json::Value {
     let p = &site[i];
     let mut v = json!({

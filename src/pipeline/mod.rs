@@ -250,8 +250,14 @@ pub struct Built {
 }
 
 /// Loads the theme and static files and sets up the renderer; the problems
-/// that do not stop the build go to `diags`.
-fn prepare(site: Site, derived: Derived, diags: &mut Vec<Diagnostic>) -> Option<Built> {
+/// that do not stop the build go to `diags`. With `release`, lets go of the
+/// sources once nothing points into them any more (see [`Site::release_sources`]).
+fn prepare(
+    mut site: Site,
+    derived: Derived,
+    diags: &mut Vec<Diagnostic>,
+    release: bool,
+) -> Option<Built> {
     let theme_files = match theme::collect(&site.root, site.config.theme.as_deref()) {
         Ok(t) => t,
         Err(d) => {
@@ -287,6 +293,12 @@ fn prepare(site: Site, derived: Derived, diags: &mut Vec<Diagnostic>) -> Option<
                 diags.extend(collisions);
                 return None;
             }
+            // The collision errors point into the sources; the summaries of
+            // every page are made after they are gone.
+            if release {
+                site.release_sources();
+            }
+            renderer.summarise(&site, &derived);
             Some(Built {
                 site,
                 derived,
@@ -305,7 +317,7 @@ fn prepare(site: Site, derived: Derived, diags: &mut Vec<Diagnostic>) -> Option<
 /// Loads, runs the passes and prepares rendering; `None` when an error was found.
 pub fn prepare_site(opts: &BuildOptions, report: &mut BuildReport) -> Option<Built> {
     let (site, derived) = load_site(opts, report)?;
-    prepare_loaded(opts, site, derived, report)
+    prepare_loaded(opts, site, derived, report, false)
 }
 
 /// Loads and runs the passes (the first half of [`prepare_site`]); `None`
@@ -321,14 +333,16 @@ fn load_site(opts: &BuildOptions, report: &mut BuildReport) -> Option<(Site, Der
     (error_count(&report.diagnostics) == 0).then_some((site, derived))
 }
 
-/// Prepares rendering of a loaded site (the second half of [`prepare_site`]).
+/// Prepares rendering of a loaded site (the second half of [`prepare_site`]);
+/// with `release`, lets go of the sources on the way.
 fn prepare_loaded(
     opts: &BuildOptions,
     site: Site,
     derived: Derived,
     report: &mut BuildReport,
+    release: bool,
 ) -> Option<Built> {
-    let mut built = prepare(site, derived, &mut report.diagnostics)?;
+    let mut built = prepare(site, derived, &mut report.diagnostics, release)?;
     built.on_timeout = opts.on_timeout.clone();
     Some(built)
 }
@@ -478,7 +492,7 @@ pub fn build(opts: &BuildOptions) -> (BuildReport, Option<Built>) {
         _ => None,
     };
     report.timings.inputs = start.elapsed();
-    let built = load_site(opts, &mut report).and_then(|(mut site, derived)| {
+    let built = load_site(opts, &mut report).and_then(|(site, derived)| {
         // Recorded for the next build, while the sources are still here.
         let states = inputs
             .as_ref()
@@ -488,12 +502,8 @@ pub fn build(opts: &BuildOptions) -> (BuildReport, Option<Built>) {
                 .as_ref()
                 .is_some_and(|i| partial::loaded_as_hashed(&site, i))
         });
-        // Only `check --external` reads the content files from here on; let
-        // go of them before the renderer's summaries of every page are made.
-        if !opts.dry_run {
-            site.release_sources();
-        }
-        let mut built = prepare_loaded(opts, site, derived, &mut report)?;
+        // Only `check --external` reads the content files after `prepare`.
+        let mut built = prepare_loaded(opts, site, derived, &mut report, !opts.dry_run)?;
         report.output = output_folder(opts, &built.site.config);
         let plan = match (edit, &states) {
             (Some(edit), Some(states)) => partial::plan(&built, &edit, states),

@@ -33,6 +33,22 @@ impl Shared {
 }
 
 impl Renderer {
+    /// Computes the summary of every page, which listings, "Also interesting"
+    /// and `get_page` show. Nothing renders before this; a build calls it
+    /// once it has let go of the sources, so both are never held at once.
+    pub fn summarise(&self, site: &Site, derived: &Derived) {
+        use rayon::prelude::*;
+        let all: Vec<Value> = (0..site.pages.len())
+            .into_par_iter()
+            .map(|i| page_summary(site, derived, PageId(i)))
+            .collect();
+        *self
+            .shared
+            .summaries
+            .write()
+            .unwrap_or_else(|e| e.into_inner()) = all;
+    }
+
     /// Recomputes the summary of page `i` after an edit; true if it changed.
     pub fn refresh_summary(&self, site: &Site, derived: &Derived, id: PageId) -> SummaryChange {
         let i = id.0;
@@ -266,12 +282,7 @@ pub(super) fn shared_values(
     derived: &Derived,
     static_hashes: HashMap<String, String>,
 ) -> Shared {
-    use rayon::prelude::*;
     let c = site;
-    let summaries: Vec<Value> = (0..c.pages.len())
-        .into_par_iter()
-        .map(|i| page_summary(site, derived, PageId(i)))
-        .collect();
     let section_values = c
         .sections
         .iter()
@@ -339,7 +350,8 @@ pub(super) fn shared_values(
         language: site.config.language.clone(),
         taxonomies,
         base_url: site.config.base_url.clone(),
-        summaries: RwLock::new(summaries),
+        // Filled by `Renderer::summarise`.
+        summaries: RwLock::new(Vec::new()),
         section_values,
         section_pages,
         by_key: c.by_key.clone(),

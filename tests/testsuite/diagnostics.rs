@@ -355,3 +355,25 @@ fn content_outside_is_a_warning() {
     assert!(out.status.success(), "{}", stderr(&out));
     insta::assert_snapshot!("content_outside", stderr(&out));
 }
+
+/// `build` lets go of the content files before rendering; a collision found
+/// on the way still points at the field, as `check` does.
+#[test]
+fn output_collision_in_build_points_at_the_alias() {
+    let t = SiteTest::fixture("basic");
+    t.edit(
+        "content/conditions/back-pain.md",
+        "date = 2026-02-01",
+        "date = 2026-02-01\naliases = [\"/about/\"]",
+    );
+    let err = t.build_err(&[]);
+    assert!(
+        err.contains("content/conditions/back-pain.md:5:13"),
+        "no position:\n{err}"
+    );
+    assert!(
+        err.contains("aliases = [\"/about/\"]"),
+        "no excerpt:\n{err}"
+    );
+    assert!(err.contains("this output path is taken"), "{err}");
+}
