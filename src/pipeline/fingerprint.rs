@@ -214,9 +214,8 @@ impl Inputs {
 
     /// The last build's record, when it is this version's, the output folder
     /// is as that build left it, and every file it read by path is as it
-    /// was; with the count of files in its manifest. A fingerprint that cannot
-    /// be read or parsed is ignored.
-    /// The second line of the record comes back unparsed.
+    /// was; with the count of files in its manifest and the record's second
+    /// line, unparsed. A fingerprint that cannot be read or parsed is ignored.
     fn last(&self) -> Option<(Record, usize, String)> {
         let (text, files) = output::last_fingerprint(&self.out)?;
         let (head, content) = text.split_once('\n').unwrap_or((&text, ""));

@@ -249,10 +249,12 @@ pub struct Built {
     pub on_timeout: Option<TimeoutHook>,
 }
 
-/// Loads the theme and static files and sets up the renderer; the problems
-/// that do not stop the build go to `diags`. With `release`, lets go of the
-/// sources once nothing points into them any more (see [`Site::release_sources`]).
+/// Loads the theme and static files and sets up the renderer for a loaded
+/// site (the second half of [`prepare_site`]); the problems that do not stop
+/// the build go to `diags`. With `release`, lets go of the sources once
+/// nothing points into them any more (see [`Site::release_sources`]).
 fn prepare(
+    opts: &BuildOptions,
     mut site: Site,
     derived: Derived,
     diags: &mut Vec<Diagnostic>,
@@ -304,7 +306,7 @@ fn prepare(
                 derived,
                 renderer,
                 statics,
-                on_timeout: None,
+                on_timeout: opts.on_timeout.clone(),
             })
         }
         Err(d) => {
@@ -317,7 +319,7 @@ fn prepare(
 /// Loads, runs the passes and prepares rendering; `None` when an error was found.
 pub fn prepare_site(opts: &BuildOptions, report: &mut BuildReport) -> Option<Built> {
     let (site, derived) = load_site(opts, report)?;
-    prepare_loaded(opts, site, derived, report, false)
+    prepare(opts, site, derived, &mut report.diagnostics, false)
 }
 
 /// Loads and runs the passes (the first half of [`prepare_site`]); `None`
@@ -331,20 +333,6 @@ fn load_site(opts: &BuildOptions, report: &mut BuildReport) -> Option<(Site, Der
     report.sections = site.sections.len();
     report.terms = site.taxonomies.iter().map(|t| t.terms.len()).sum();
     (error_count(&report.diagnostics) == 0).then_some((site, derived))
-}
-
-/// Prepares rendering of a loaded site (the second half of [`prepare_site`]);
-/// with `release`, lets go of the sources on the way.
-fn prepare_loaded(
-    opts: &BuildOptions,
-    site: Site,
-    derived: Derived,
-    report: &mut BuildReport,
-    release: bool,
-) -> Option<Built> {
-    let mut built = prepare(site, derived, &mut report.diagnostics, release)?;
-    built.on_timeout = opts.on_timeout.clone();
-    Some(built)
 }
 
 impl Built {
@@ -503,7 +491,8 @@ pub fn build(opts: &BuildOptions) -> (BuildReport, Option<Built>) {
                 .is_some_and(|i| partial::loaded_as_hashed(&site, i))
         });
         // Only `check --external` reads the content files after `prepare`.
-        let mut built = prepare_loaded(opts, site, derived, &mut report, !opts.dry_run)?;
+        let release = !opts.dry_run;
+        let mut built = prepare(opts, site, derived, &mut report.diagnostics, release)?;
         report.output = output_folder(opts, &built.site.config);
         let plan = match (edit, &states) {
             (Some(edit), Some(states)) => partial::plan(&built, &edit, states),

@@ -50,8 +50,7 @@ pub(super) fn page_states(site: &Site, derived: &Derived) -> BTreeMap<String, Pa
 
 /// The outputs to render after `edit`, when every edited file is a page
 /// whose front matter did not change and no template looks pages up;
-/// `None` asks for a full build. `states` are this build's [`page_states`],
-/// and `inputs` what it hashed before loading.
+/// `None` asks for a full build. `states` are this build's [`page_states`].
 ///
 /// Front matter decides a page's place in every listing, its URL, terms,
 /// related pages and FAQ, so with it unchanged an edit can change only the
