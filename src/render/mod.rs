@@ -455,11 +455,7 @@ impl Renderer {
                     true => term.pages.iter().map(|&p| all[p.0].clone()).collect(),
                     false => Vec::new(),
                 };
-                let mut v = json!({"name": term.name, "slug": term.slug, "permalink": term.permalink,
-                       "path": term.path, "count": term.pages.len(),
-                       "page_count": term.pages.len()});
-                v["pages"] = Value::Array(pages);
-                v
+                term_value(term, Value::Array(pages))
             })
             .collect();
         drop(all);
@@ -479,9 +475,7 @@ impl Renderer {
             &term.path,
             "page",
         );
-        let mut term_value = json!({"name": term.name, "slug": term.slug, "permalink": term.permalink,
-            "path": term.path, "count": term.pages.len(), "page_count": term.pages.len()});
-        term_value["pages"] = paginator["pages"].clone();
+        let term_value = term_value(term, paginator["pages"].clone());
         let template = self.pick(&[
             format!("{}/single.html", t.config.name),
             "taxonomy_single.html".into(),
@@ -532,6 +526,16 @@ impl Renderer {
         let all = self.shared.summaries();
         Value::Array(pages.iter().map(|&i| all[i.0].clone()).collect())
     }
+}
+
+/// A term as term lists and term pages give it, with `pages` (moved in:
+/// `json!` would copy them).
+fn term_value(term: &crate::model::Term, pages: Value) -> Value {
+    let mut v = json!({"name": term.name, "slug": term.slug, "permalink": term.permalink,
+                       "path": term.path, "count": term.pages.len(),
+                       "page_count": term.pages.len()});
+    v["pages"] = pages;
+    v
 }
 
 fn tera_has(tera: &Tera, name: &str) -> bool {
