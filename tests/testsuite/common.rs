@@ -18,6 +18,12 @@ pub const SECTIONS: [&str; 5] = [
     "guides",
 ];
 
+/// A term list that shows the word count of each term's pages: a body
+/// edit changes it. On the `basic` fixture its `neck` line reads
+/// `neck: 30 16` once neck-pain.md's "Intro text." gains five words.
+pub const WORD_COUNT_TERM_LIST: &str =
+    "{% for t in terms %}{{ t.name }}:{% for p in t.pages %} {{ p.word_count }}{% endfor %}\n{% endfor %}";
+
 /// A site in a temp dir.
 pub struct SiteTest {
     pub dir: TempDir,

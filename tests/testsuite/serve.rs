@@ -578,10 +578,7 @@ fn a_broken_site_stays_broken_until_fixed_and_then_equals_a_build() {
 #[test]
 fn a_body_edit_updates_the_term_lists_that_show_the_page() {
     let site = SiteTest::fixture("basic");
-    site.write(
-        "templates/taxonomy_list.html",
-        "{% for t in terms %}{{ t.name }}:{% for p in t.pages %} {{ p.word_count }}{% endfor %}\n{% endfor %}",
-    );
+    site.write("templates/taxonomy_list.html", WORD_COUNT_TERM_LIST);
     let (server, rx) = serving(site.root(), &[]);
     let port = server.port;
     site.edit(
