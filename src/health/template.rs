@@ -14,16 +14,14 @@
 //!
 //! Text values are plain text: the templates escape them.
 
-use std::fmt::Write as _;
-
 use serde_json::{json, Value};
 
 use super::check::{is_overdue, next_review};
 use crate::config::health::Reviewer;
 use crate::markdown::citations::Numbering;
 use crate::markdown::escape_into;
-use crate::model::front_matter::PageDate;
-use crate::model::health::{Reference, Review};
+use crate::model::front_matter::{push_digits, PageDate};
+use crate::model::health::{Reference, Review, DOI_PREFIX, PUBMED_PREFIX};
 
 /// `page.review`. `reviewer_url` is the reviewer's `url` made absolute (an
 /// `@/` link resolved by the caller), or `None`.
@@ -144,15 +142,35 @@ fn push_text(out: &mut String, text: &str) {
 /// Appends `<time datetime="2026-05-05">5 May 2026</time>`.
 fn time_html(out: &mut String, date: &PageDate) {
     let d = date.date;
-    let _ = write!(
-        out,
-        "<time datetime=\"{}\">{} {} {:04}</time>",
-        date.ymd(),
-        d.day(),
-        d.month(),
-        d.year()
-    );
+    out.push_str("<time datetime=\"");
+    date.push_ymd(out);
+    out.push_str("\">");
+    push_digits(out, u32::from(d.day()), 1);
+    out.push(' ');
+    out.push_str(MONTHS[usize::from(d.month() as u8) - 1]);
+    out.push(' ');
+    match u32::try_from(d.year()) {
+        Ok(y) => push_digits(out, y, 4),
+        Err(_) => out.push_str(&format!("{:04}", d.year())),
+    }
+    out.push_str("</time>");
 }
+
+/// English month names, as `time::Month` displays them.
+const MONTHS: [&str; 12] = [
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+];
 
 /// `Some` non-empty text.
 fn given(v: &Option<String>) -> Option<&str> {
@@ -220,11 +238,15 @@ fn references_html(refs: &[&Reference], numbering: &Numbering) -> String {
                 push_text(&mut out, a);
             }
             if let Some(y) = year {
-                let _ = write!(out, " ({y})");
+                out.push_str(" (");
+                out.push_str(itoa::Buffer::new().format(y));
+                out.push(')');
             }
             out.push_str(". ");
         } else if let Some(y) = year {
-            let _ = write!(out, "({y}). ");
+            out.push('(');
+            out.push_str(itoa::Buffer::new().format(y));
+            out.push_str("). ");
         }
         out.push_str("<cite>");
         match web_url(r).filter(|u| !u.is_empty()) {
@@ -259,14 +281,17 @@ fn source_details(out: &mut String, r: &Reference) {
         out.push('.');
     }
     let links = [
-        (" DOI: ", given(&r.doi), r.doi_url()),
-        (" PubMed: ", given(&r.pmid), r.pmid_url()),
+        (" DOI: ", r.doi.as_deref(), DOI_PREFIX, ""),
+        (" PubMed: ", r.pmid.as_deref(), PUBMED_PREFIX, "/"),
     ];
-    for (label, id, url) in links {
-        if let (Some(id), Some(url)) = (id, url) {
+    for (label, id, prefix, suffix) in links {
+        // The same URLs as `Reference::doi_url` and `pmid_url`, written in place.
+        if let Some(id) = id.filter(|id| !id.is_empty()) {
             out.push_str(label);
             out.push_str("<a href=\"");
-            push_text(out, &url);
+            out.push_str(prefix);
+            push_text(out, id);
+            out.push_str(suffix);
             out.push_str("\">");
             push_text(out, id);
             out.push_str("</a>.");
@@ -281,18 +306,29 @@ fn source_details(out: &mut String, r: &Reference) {
 
 /// One "↩" link back to each citation of a reference, numbered when there are several.
 fn back_links(out: &mut String, r: &Reference, number: usize, numbering: &Numbering) {
-    let cites = numbering.anchors(&r.id);
-    let many = cites.len() > 1;
-    for (k, c) in cites.iter().enumerate() {
+    let uses = numbering.uses(&r.id);
+    let many = uses > 1;
+    let mut digits = itoa::Buffer::new();
+    for k in 1..=uses {
         out.push_str(" <a class=\"ref-back\" href=\"#");
-        push_text(out, c);
+        // `Numbering::anchors`, written in place.
+        out.push_str("cite-");
+        push_text(out, &r.id);
+        out.push('-');
+        out.push_str(digits.format(k));
         out.push_str("\" aria-label=\"Back to ");
         if many {
-            let _ = write!(out, "citation {} of ", k + 1);
+            out.push_str("citation ");
+            out.push_str(digits.format(k));
+            out.push_str(" of ");
         }
-        let _ = write!(out, "reference {number} in the text\">↩");
+        out.push_str("reference ");
+        out.push_str(digits.format(number));
+        out.push_str(" in the text\">↩");
         if many {
-            let _ = write!(out, "<sup aria-hidden=\"true\">{}</sup>", k + 1);
+            out.push_str("<sup aria-hidden=\"true\">");
+            out.push_str(digits.format(k));
+            out.push_str("</sup>");
         }
         out.push_str("</a>");
     }

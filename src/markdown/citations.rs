@@ -27,7 +27,6 @@
 //! back to every place that cites it (`#cite-ID-N`).
 
 use std::collections::HashMap;
-use std::fmt::Write as _;
 use std::ops::Range;
 
 /// One citation found by [`scan`].
@@ -186,24 +185,41 @@ impl Numbering {
 /// Several: `<sup class="cite">[<a …>1</a>, <a …>3</a>]</sup>`, each number
 /// its own link. Empty `entries` give an empty string.
 pub fn marker_html(entries: &[(usize, &str, usize)]) -> String {
-    let link = |out: &mut String, &(number, id, occurrence): &(usize, &str, usize), text: &str| {
-        let id = super::escape_text(id);
-        let _ = write!(
-            out,
-            "<a href=\"#ref-{id}\" id=\"cite-{id}-{occurrence}\" aria-label=\"Reference {number}\">{text}</a>"
-        );
+    // Pushed piece by piece: every citation of every page comes through here,
+    // and `write!` costs several times the text it writes.
+    let mut digits = itoa::Buffer::new();
+    let mut link = |out: &mut String, &(number, id, occurrence): &(usize, &str, usize), bracket| {
+        out.push_str("<a href=\"#ref-");
+        super::escape_into(out, id);
+        out.push_str("\" id=\"cite-");
+        super::escape_into(out, id);
+        out.push('-');
+        out.push_str(digits.format(occurrence));
+        out.push_str("\" aria-label=\"Reference ");
+        let number = digits.format(number);
+        out.push_str(number);
+        out.push_str("\">");
+        if bracket {
+            out.push('[');
+        }
+        out.push_str(number);
+        if bracket {
+            out.push(']');
+        }
+        out.push_str("</a>");
     };
-    let mut out = String::from("<sup class=\"cite\">");
+    let mut out = String::with_capacity(96 * entries.len() + 32);
+    out.push_str("<sup class=\"cite\">");
     match entries {
         [] => return String::new(),
-        [one] => link(&mut out, one, &format!("[{}]", one.0)),
+        [one] => link(&mut out, one, true),
         many => {
             out.push('[');
             for (i, e) in many.iter().enumerate() {
                 if i > 0 {
                     out.push_str(", ");
                 }
-                link(&mut out, e, &e.0.to_string());
+                link(&mut out, e, false);
             }
             out.push(']');
         }

@@ -211,8 +211,24 @@ impl PageDate {
 
     /// `YYYY-MM-DD`.
     pub fn ymd(&self) -> String {
+        let mut out = String::with_capacity(10);
+        self.push_ymd(&mut out);
+        out
+    }
+
+    /// Appends [`Self::ymd`] to `out`. Written digit by digit: pages show
+    /// several dates each, and `format!` costs more than the rest of a date.
+    pub fn push_ymd(&self, out: &mut String) {
         let (y, m, d) = (self.date.year(), self.date.month() as u8, self.date.day());
-        format!("{y:04}-{m:02}-{d:02}")
+        match u32::try_from(y).ok().filter(|&y| y <= 9999) {
+            Some(y) => push_digits(out, y, 4),
+            // Outside 0..=9999 (`time` allows ±9999): as `format!` pads it.
+            None => out.push_str(&format!("{y:04}")),
+        }
+        out.push('-');
+        push_digits(out, u32::from(m), 2);
+        out.push('-');
+        push_digits(out, u32::from(d), 2);
     }
 
     /// RFC 3339 timestamp (midnight UTC for a plain date).
@@ -223,6 +239,16 @@ impl PageDate {
         dt.format(&time::format_description::well_known::Rfc3339)
             .unwrap_or_else(|_| self.ymd())
     }
+}
+
+/// Appends `n` in decimal, zero-padded to `width` digits.
+pub fn push_digits(out: &mut String, n: u32, width: usize) {
+    let mut buf = itoa::Buffer::new();
+    let digits = buf.format(n);
+    for _ in digits.len()..width {
+        out.push('0');
+    }
+    out.push_str(digits);
 }
 
 impl<'de> Deserialize<'de> for PageDate {
@@ -504,6 +530,17 @@ mod tests {
         assert_eq!(d.rfc3339(), "2026-10-02T08:00:00+02:00");
         assert!(PageDate::parse("2026-13-02").is_none());
         assert!(PageDate::parse("soon").is_none());
+    }
+
+    proptest::proptest! {
+        /// `ymd` writes every date `time` can hold as `format!` would.
+        #[test]
+        fn ymd_is_zero_padded_like_format(day in -1_930_999i32..=5_373_484) {
+            let date = time::Date::from_julian_day(day).unwrap();
+            let (y, m, d) = (date.year(), date.month() as u8, date.day());
+            let page = PageDate { date, datetime: None };
+            proptest::prop_assert_eq!(page.ymd(), format!("{y:04}-{m:02}-{d:02}"));
+        }
     }
 
     #[test]

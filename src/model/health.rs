@@ -5,6 +5,11 @@ use serde::Deserialize;
 
 use super::front_matter::PageDate;
 
+/// What a DOI link starts with; the DOI follows.
+pub const DOI_PREFIX: &str = "https://doi.org/";
+/// What a PubMed link starts with; the PMID and a `/` follow.
+pub const PUBMED_PREFIX: &str = "https://pubmed.ncbi.nlm.nih.gov/";
+
 /// A page's `[review]` table: who reviewed it, when, and when to review again.
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -48,14 +53,12 @@ pub struct Reference {
 impl Reference {
     /// `https://doi.org/DOI`, when a DOI is given.
     pub fn doi_url(&self) -> Option<String> {
-        self.doi.as_ref().map(|d| format!("https://doi.org/{d}"))
+        self.doi.as_ref().map(|d| format!("{DOI_PREFIX}{d}"))
     }
 
     /// `https://pubmed.ncbi.nlm.nih.gov/PMID/`, when a PMID is given.
     pub fn pmid_url(&self) -> Option<String> {
-        self.pmid
-            .as_ref()
-            .map(|p| format!("https://pubmed.ncbi.nlm.nih.gov/{p}/"))
+        self.pmid.as_ref().map(|p| format!("{PUBMED_PREFIX}{p}/"))
     }
 }
 
