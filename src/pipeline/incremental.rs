@@ -85,7 +85,7 @@ impl Session {
             return Ok(false);
         }
         self.search_stale = false;
-        let diags = built.search_index(&self.search_pages, sink);
+        let diags = built.search_index(search::Input::Kept(&self.search_pages), sink);
         if error_count(&diags) > 0 {
             return Err(diags);
         }

@@ -420,7 +420,7 @@ impl Built {
 
     /// Builds the search index of `pages` into `sink`: the search pass, run
     /// after rendering. Does nothing when search is off.
-    pub fn search_index(&self, pages: &search::Pages, sink: &dyn Sink) -> Vec<Diagnostic> {
+    pub fn search_index(&self, pages: search::Input, sink: &dyn Sink) -> Vec<Diagnostic> {
         if !self.renderer.search {
             return Vec::new();
         }
@@ -585,9 +585,7 @@ fn write(
     let t = Instant::now();
     if error_count(diags) == 0 && !opts.dry_run {
         let pages: search::Pages = pages.into_iter().collect();
-        diags.extend(built.search_index(&pages, &writer));
-        // Freed in parallel: one thread takes a measurable while for every page.
-        pages.into_par_iter().for_each(drop);
+        diags.extend(built.search_index(search::Input::Taken(pages), &writer));
     }
     report.timings.search = t.elapsed();
 

@@ -28,49 +28,46 @@ enum File<'d> {
     Filter(&'d BTreeMap<&'d str, Vec<u32>>),
 }
 
-/// Consecutive pages as one thread read them, with their words' postings.
+/// Consecutive pages as one thread read them: their words' postings.
 #[derive(Default)]
-pub(super) struct Run<'d> {
+pub(super) struct Run {
     /// The id of the first page.
     first: u32,
-    docs: Vec<&'d Doc>,
+    /// How many pages.
+    pages: u32,
     postings: Gather,
 }
 
-impl<'d> Run<'d> {
-    /// Adds page `id`, the one after the run's last, with its words.
+impl Run {
+    /// Adds the words of page `id`, the one after the run's last.
     pub(super) fn push<'w>(
         &mut self,
         id: u32,
-        doc: &'d Doc,
         words: impl Iterator<Item = (u64, &'w str, u32, u16)>,
     ) {
-        if self.docs.is_empty() {
+        if self.pages == 0 {
             self.first = id;
         }
-        assert_eq!(
-            id as usize,
-            self.first as usize + self.docs.len(),
-            "pages out of order"
-        );
+        assert_eq!(id, self.first + self.pages, "pages out of order");
         for (hash, word, score, part) in words {
             self.postings
                 .list(hash, word)
                 .extend([id, score, u32::from(part)]);
         }
-        self.docs.push(doc);
+        self.pages += 1;
     }
 }
 
-/// The files of the index of the pages in `runs` (a page's id is its place
-/// among all), with their output paths, sorted by path.
-pub(super) fn files(runs: Vec<Run>) -> io::Result<Vec<(String, Vec<u8>)>> {
-    let (docs, postings) = join(runs);
+/// The files of the index of `docs` (a page's id is its place among them)
+/// with the postings of their words in `runs`, with their output paths,
+/// sorted by path.
+pub(super) fn files(docs: &[&Doc], runs: Vec<Run>) -> io::Result<Vec<(String, Vec<u8>)>> {
+    let postings = join(runs, docs.len());
     let mut shards: BTreeMap<String, Vec<&Posting>> = BTreeMap::new();
     for p in &postings {
         shards.entry(shard_key(&p.0)).or_default().push(p);
     }
-    let filters = filters(&docs);
+    let filters = filters(docs);
     let meta_filters: BTreeMap<&str, BTreeMap<&str, usize>> = filters
         .iter()
         .map(|(name, values)| {
@@ -106,21 +103,22 @@ pub(super) fn files(runs: Vec<Run>) -> io::Result<Vec<(String, Vec<u8>)>> {
     Ok(files)
 }
 
-/// The pages of `runs` in order, and every word with its postings, sorted
-/// by word.
-fn join(mut runs: Vec<Run<'_>>) -> (Vec<&Doc>, Vec<Posting>) {
-    runs.retain(|r| !r.docs.is_empty());
+/// Every word of `runs` (which cover `pages` pages) with its postings,
+/// sorted by word.
+fn join(mut runs: Vec<Run>, pages: usize) -> Vec<Posting> {
+    runs.retain(|r| r.pages > 0);
     runs.sort_unstable_by_key(|r| r.first);
     let mut all = Run::default();
     for run in runs {
-        assert_eq!(run.first as usize, all.docs.len(), "runs leave out pages");
-        all.docs.extend(run.docs);
+        assert_eq!(run.first, all.pages, "runs leave out pages");
+        all.pages += run.pages;
         all.postings.join(run.postings);
     }
+    assert_eq!(all.pages as usize, pages, "runs leave out pages");
     let words = all.postings.words.into_iter();
     let mut list: Vec<Posting> = words.map(|(_, w, l)| (w, l)).collect();
     list.par_sort_unstable_by(|a, b| a.0.cmp(&b.0));
-    (all.docs, list)
+    list
 }
 
 /// Postings by word, with the hashes the pages' words come with.

@@ -38,6 +38,7 @@ use crate::config::Config;
 use crate::diagnostics::{Code, Diagnostic};
 use crate::output::Sink;
 pub use page::Summary;
+use page::{Doc, Words};
 
 /// The output folder of the index, relative to the site root.
 pub const DIR: &str = "search-index";
@@ -150,20 +151,51 @@ pub fn read_back(
 
 /// Builds the index of `pages` and returns its files with their output paths
 /// (under [`DIR`]). Deterministic: the same pages give the same bytes.
-pub fn index(pages: &Pages) -> Result<Vec<(String, Vec<u8>)>, Diagnostic> {
-    let list: Vec<&Summary> = pages.values().collect();
-    // Each thread gathers the postings of runs of consecutive pages;
-    // with_min_len keeps the runs from getting very short.
-    let runs: Vec<files::Run> = list
-        .par_iter()
+pub fn index(pages: Input) -> Result<Vec<(String, Vec<u8>)>, Diagnostic> {
+    let files = match pages {
+        Input::Kept(pages) => {
+            let docs: Vec<&Doc> = pages.values().map(|s| &s.doc).collect();
+            let words: Vec<&Words> = pages.values().map(|s| &s.words).collect();
+            files::files(&docs, runs(words.into_par_iter()))
+        }
+        Input::Taken(pages) => {
+            let (docs, words): (Vec<Doc>, Vec<Words>) =
+                pages.into_values().map(|s| (s.doc, s.words)).unzip();
+            // Each page's words go once their postings are gathered: the
+            // index then never holds both.
+            let runs = runs(words.into_par_iter());
+            let files = files::files(&docs.iter().collect::<Vec<_>>(), runs);
+            // Freed in parallel: one thread takes a measurable while for every page.
+            docs.into_par_iter().for_each(drop);
+            files
+        }
+    };
+    files.map_err(|e| failed(e.to_string()))
+}
+
+/// The pages an index is built of: kept for the next build (`serve`), or
+/// taken, and let go of as the index takes them in (`build`).
+pub enum Input<'a> {
+    /// Pages the caller keeps.
+    Kept(&'a Pages),
+    /// Pages the index may drop.
+    Taken(Pages),
+}
+
+/// The postings of every page's words, gathered by each thread for runs of
+/// consecutive pages (`with_min_len` keeps the runs from getting very
+/// short). A page's id is its place in `words`.
+fn runs<W: std::borrow::Borrow<Words> + Send>(
+    words: impl IndexedParallelIterator<Item = W>,
+) -> Vec<files::Run> {
+    words
         .enumerate()
         .with_min_len(32)
-        .fold(files::Run::default, |mut run, (id, summary)| {
-            run.push(id as u32, &summary.doc, summary.words());
+        .fold(files::Run::default, |mut run, (id, w)| {
+            run.push(id as u32, w.borrow().iter());
             run
         })
-        .collect();
-    files::files(runs).map_err(|e| failed(e.to_string()))
+        .collect()
 }
 
 /// Compressing in memory does not fail in practice; if it ever did, it is an
@@ -221,7 +253,7 @@ mod tests {
         let s = Synonyms::new(&[vec!["runner's knee".into(), "ITBS".into()]]);
         let mut scratch = Default::default();
         let read = Summary::read("conditions/neck/index.html", PAGE, &s, &mut scratch);
-        let word = |w: &str| read.words().find(|x| x.1 == w).map(|x| (x.2, x.3));
+        let word = |w: &str| read.words.iter().find(|x| x.1 == w).map(|x| (x.2, x.3));
         let d = &read.doc;
         assert_eq!(d.path, "/conditions/neck/");
         assert_eq!(d.title, "Neck & shoulder tension");
@@ -260,7 +292,7 @@ mod tests {
         Summary::read("x/index.html", &long, &s, &mut used);
         let a = Summary::read("a/index.html", PAGE, &s, &mut fresh);
         let b = Summary::read("a/index.html", PAGE, &s, &mut used);
-        let order = |x: &Summary| x.words().map(|w| w.1.to_string()).collect::<Vec<_>>();
+        let order = |x: &Summary| x.words.iter().map(|w| w.1.to_string()).collect::<Vec<_>>();
         assert_ne!(order(&a), order(&b), "the test needs two word orders");
         assert!(a == b, "the same page, read after different pages");
         let c = Summary::read(
@@ -284,7 +316,7 @@ mod tests {
         );
         let mut scratch = Default::default();
         let read = Summary::read("a/index.html", &page, &Synonyms::new(&[]), &mut scratch);
-        let words: Vec<String> = read.words().map(|x| x.1.to_string()).collect();
+        let words: Vec<String> = read.words.iter().map(|x| x.1.to_string()).collect();
         let d = &read.doc;
         for gone in ["reviewed", "editors", "references", "cochrane", "accessed"] {
             assert!(!words.iter().any(|w| w == gone), "{gone} in {words:?}");
@@ -316,8 +348,9 @@ mod tests {
         let sink = Discard;
         let pages = tee_into(&sink);
         assert_eq!(pages.len(), 2, "the page with no mark is not kept");
-        let one = index(&pages).unwrap();
-        assert_eq!(one, index(&tee_into(&sink)).unwrap());
+        let one = index(Input::Kept(&pages)).unwrap();
+        // Pages a build lets go of make the same index as pages kept.
+        assert_eq!(one, index(Input::Taken(tee_into(&sink))).unwrap());
         let names: Vec<&str> = one.iter().map(|(n, _)| n.as_str()).collect();
         assert!(names.contains(&"search-index/meta.json"));
         assert!(names.contains(&"search-index/d/0.gz"));

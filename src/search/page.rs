@@ -114,6 +114,11 @@ pub(super) struct Scratch {
 /// Read as the page is rendered, so a build holds this and not the HTML.
 pub struct Summary {
     pub(super) doc: Doc,
+    pub(super) words: Words,
+}
+
+/// The weighed words of a page: what the index's postings are made of.
+pub(super) struct Words {
     /// The distinct words, one after another (as the page read them).
     text: String,
     words: Vec<Word>,
@@ -124,8 +129,8 @@ pub struct Summary {
 impl PartialEq for Summary {
     fn eq(&self, other: &Self) -> bool {
         self.doc == other.doc
-            && self.text == other.text
-            && self.in_text_order() == other.in_text_order()
+            && self.words.text == other.words.text
+            && self.words.in_text_order() == other.words.in_text_order()
     }
 }
 
@@ -153,11 +158,15 @@ impl Summary {
         }));
         Summary {
             doc,
-            text: text.to_string(),
-            words,
+            words: Words {
+                text: text.to_string(),
+                words,
+            },
         }
     }
+}
 
+impl Words {
     /// The words' places in the text with their scores and parts, in text
     /// order: `words` is in the order of a hash table, which depends on the
     /// pages its thread read before.
@@ -168,7 +177,7 @@ impl Summary {
     }
 
     /// Each word with its hash, score and the part where it counts most.
-    pub(super) fn words(&self) -> impl Iterator<Item = (u64, &str, u32, u16)> {
+    pub(super) fn iter(&self) -> impl Iterator<Item = (u64, &str, u32, u16)> {
         self.words.iter().map(|w| {
             let word = &self.text[w.at as usize..][..w.len as usize];
             (w.hash, word, w.score, w.part)
