@@ -77,6 +77,9 @@ pub fn load(
     }
     loader.link_sections();
     let mut assets = loader.place_files(&pages, &other_files);
+    // Held to the end of the build: room for exactly these pages, not the
+    // up to twice as many that growing by pushes leaves.
+    loader.site.pages.reserve_exact(pages.len());
     for (file, meta, body_offset) in pages {
         loader.add_page(file, *meta, body_offset, &mut assets);
     }
