@@ -16,12 +16,14 @@ use super::DIR;
 const CHUNK: usize = 20;
 
 /// A word and its postings: page id, score, part, page id…; ids ascend.
-type Posting = (String, Vec<u32>);
+/// The postings stay in the runs that gathered them, one piece per run,
+/// in page order: copying them into one list would hold them twice.
+type Posting<'r> = (&'r str, Vec<&'r [u32]>);
 
 /// One file of the index, before it is written.
 enum File<'d> {
     /// Words that share a shard key, in order.
-    Words(Vec<&'d Posting>),
+    Words(Vec<&'d Posting<'d>>),
     /// A chunk of pages.
     Pages(&'d [&'d Doc]),
     /// The pages of each value of one filter.
@@ -61,11 +63,13 @@ impl Run {
 /// The files of the index of `docs` (a page's id is its place among them)
 /// with the postings of their words in `runs`, with their output paths,
 /// sorted by path.
-pub(super) fn files(docs: &[&Doc], runs: Vec<Run>) -> io::Result<Vec<(String, Vec<u8>)>> {
-    let postings = join(runs, docs.len());
+pub(super) fn files(docs: &[&Doc], mut runs: Vec<Run>) -> io::Result<Vec<(String, Vec<u8>)>> {
+    runs.retain(|r| r.pages > 0);
+    runs.sort_unstable_by_key(|r| r.first);
+    let postings = join(&runs, docs.len());
     let mut shards: BTreeMap<String, Vec<&Posting>> = BTreeMap::new();
     for p in &postings {
-        shards.entry(shard_key(&p.0)).or_default().push(p);
+        shards.entry(shard_key(p.0)).or_default().push(p);
     }
     let filters = filters(docs);
     let meta_filters: BTreeMap<&str, BTreeMap<&str, usize>> = filters
@@ -103,21 +107,31 @@ pub(super) fn files(docs: &[&Doc], runs: Vec<Run>) -> io::Result<Vec<(String, Ve
     Ok(files)
 }
 
-/// Every word of `runs` (which cover `pages` pages) with its postings,
-/// sorted by word.
-fn join(mut runs: Vec<Run>, pages: usize) -> Vec<Posting> {
-    runs.retain(|r| r.pages > 0);
-    runs.sort_unstable_by_key(|r| r.first);
-    let mut all = Run::default();
+/// Every word of `runs` (in page order, covering `pages` pages) with its
+/// postings, sorted by word.
+fn join(runs: &[Run], pages: usize) -> Vec<Posting<'_>> {
+    let mut next = 0;
     for run in runs {
-        assert_eq!(run.first, all.pages, "runs leave out pages");
-        all.pages += run.pages;
-        all.postings.join(run.postings);
+        assert_eq!(run.first, next, "runs leave out pages");
+        next += run.pages;
     }
-    assert_eq!(all.pages as usize, pages, "runs leave out pages");
-    let words = all.postings.words.into_iter();
-    let mut list: Vec<Posting> = words.map(|(_, w, l)| (w, l)).collect();
-    list.par_sort_unstable_by(|a, b| a.0.cmp(&b.0));
+    assert_eq!(next as usize, pages, "runs leave out pages");
+    // Indices into `merged`, by the words' hashes.
+    let mut table: HashTable<u32> = HashTable::new();
+    let mut merged: Vec<(u64, &str, Vec<&[u32]>)> = Vec::new();
+    for run in runs {
+        for (hash, word, ids) in &run.postings.words {
+            match table.find(*hash, |&i| merged[i as usize].1 == word) {
+                Some(&i) => merged[i as usize].2.push(ids),
+                None => {
+                    table.insert_unique(*hash, merged.len() as u32, |&i| merged[i as usize].0);
+                    merged.push((*hash, word, vec![ids]));
+                }
+            }
+        }
+    }
+    let mut list: Vec<Posting> = merged.into_iter().map(|(_, w, ids)| (w, ids)).collect();
+    list.par_sort_unstable_by(|a, b| a.0.cmp(b.0));
     list
 }
 
@@ -137,16 +151,6 @@ impl Gather {
             None => self.insert(hash, word.to_string(), Vec::new()),
         };
         &mut self.words[i].2
-    }
-
-    /// Adds the postings of `later`, whose pages come after these.
-    fn join(&mut self, later: Gather) {
-        for (hash, word, list) in later.words {
-            match self.find(hash, &word) {
-                Some(i) => self.words[i].2.extend(list),
-                None => _ = self.insert(hash, word, list),
-            }
-        }
     }
 
     fn find(&self, hash: u64, word: &str) -> Option<usize> {
@@ -185,7 +189,7 @@ impl File<'_> {
             File::Words(words) => {
                 let mut out = vec![b'{'];
                 let mut deltas = Vec::new();
-                for (n, (word, list)) in words.iter().enumerate() {
+                for (n, (word, pieces)) in words.iter().enumerate() {
                     if n > 0 {
                         out.push(b',');
                     }
@@ -193,7 +197,7 @@ impl File<'_> {
                     out.push(b':');
                     deltas.clear();
                     let mut prev = 0;
-                    for p in list.chunks_exact(3) {
+                    for p in pieces.iter().flat_map(|piece| piece.chunks_exact(3)) {
                         deltas.extend([p[0] - prev, p[1], p[2]]);
                         prev = p[0];
                     }
