@@ -143,12 +143,7 @@ fn page_value(site: &Site, i: PageId) -> serde_json::Value {
         "lang": site.config.language,
     });
     v["extra"] = crate::model::table_to_json(&p.meta.extra);
-    v["assets"] = p
-        .assets
-        .iter()
-        .filter_map(|a| a.file_name())
-        .map(|f| serde_json::Value::String(format!("{}{}", p.path, f.to_string_lossy())))
-        .collect();
+    v["assets"] = p.asset_urls().map(serde_json::Value::String).collect();
     v
 }
 

@@ -84,6 +84,15 @@ impl Page {
     pub fn title(&self) -> &str {
         self.meta.title.as_deref().unwrap_or(&self.slug)
     }
+
+    /// The URL paths of its bundle's files, as templates and shortcodes see
+    /// them (`page.assets`): `/conditions/knee-pain/roller.svg`.
+    pub fn asset_urls(&self) -> impl Iterator<Item = String> + '_ {
+        self.assets
+            .iter()
+            .filter_map(|a| a.file_name())
+            .map(|f| format!("{}{}", self.path, f.to_string_lossy()))
+    }
 }
 
 /// A section: an `_index.md` file, or the implicit root.

@@ -138,13 +138,7 @@ impl Renderer {
                 .collect(),
         );
         self.health_values(site, derived, id, &mut v);
-        v["assets"] = json!(p
-            .assets
-            .iter()
-            .filter_map(|a| a
-                .file_name()
-                .map(|f| format!("{}{}", p.path, f.to_string_lossy())))
-            .collect::<Vec<_>>());
+        v["assets"] = p.asset_urls().map(Value::String).collect();
         let mut terms = Map::new();
         for &tid in derived.terms(id) {
             let t = &site[tid.taxonomy];

@@ -84,6 +84,39 @@ fn markdown_features_render() {
     );
 }
 
+/// README: `page.assets` lists a bundle's other files as URL paths, for
+/// page templates and for shortcodes alike.
+#[test]
+fn templates_and_shortcodes_see_a_bundles_assets() {
+    let t = SiteTest::fixture("basic");
+    t.edit(
+        "templates/page.html",
+        "<h1>{{ page.title }}</h1>",
+        "<h1>{{ page.title }}</h1><p id=\"t\">{{ page.assets | join(sep=\",\") }}</p>",
+    );
+    t.write(
+        "templates/shortcodes/assets.html",
+        "<p id=\"s\">{{ page.assets | join(sep=\",\") }}</p>",
+    );
+    t.write("content/conditions/knee-pain/hold.png", b"not read");
+    t.edit(
+        "content/conditions/knee-pain/index.md",
+        "![A foam roller under the thigh](roller.svg)",
+        "![A foam roller under the thigh](roller.svg)\n\n{{ assets() }}",
+    );
+    t.build_ok(&[]);
+    let knee = t.read("conditions/knee-pain/index.html");
+    let listed = "/conditions/knee-pain/hold.png,/conditions/knee-pain/roller.svg";
+    assert!(
+        knee.contains(&format!("<p id=\"t\">{listed}</p>")),
+        "{knee}"
+    );
+    assert!(
+        knee.contains(&format!("<p id=\"s\">{listed}</p>")),
+        "{knee}"
+    );
+}
+
 #[test]
 fn drafts_flag_includes_drafts() {
     let t = SiteTest::fixture("basic");
