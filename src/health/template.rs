@@ -18,7 +18,7 @@ use serde_json::{json, Value};
 
 use super::check::{is_overdue, next_review};
 use crate::config::health::Reviewer;
-use crate::markdown::citations::Numbering;
+use crate::markdown::citations::{push_anchor, Numbering};
 use crate::markdown::escape_into;
 use crate::model::front_matter::{push_digits, PageDate};
 use crate::model::health::{Reference, Review, DOI_PREFIX, PUBMED_PREFIX};
@@ -311,11 +311,7 @@ fn back_links(out: &mut String, r: &Reference, number: usize, numbering: &Number
     let mut digits = itoa::Buffer::new();
     for k in 1..=uses {
         out.push_str(" <a class=\"ref-back\" href=\"#");
-        // `Numbering::anchors`, written in place.
-        out.push_str("cite-");
-        push_text(out, &r.id);
-        out.push('-');
-        out.push_str(digits.format(k));
+        push_anchor(out, &r.id, k);
         out.push_str("\" aria-label=\"Back to ");
         if many {
             out.push_str("citation ");

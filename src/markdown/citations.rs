@@ -178,6 +178,15 @@ impl Numbering {
     }
 }
 
+/// Appends the element id of use `n` of the citation of `id` (one of
+/// [`Numbering::anchors`]), escaped for an HTML attribute.
+pub fn push_anchor(out: &mut String, id: &str, n: usize) {
+    out.push_str("cite-");
+    super::escape_into(out, id);
+    out.push('-');
+    out.push_str(itoa::Buffer::new().format(n));
+}
+
 /// The superscript marker for one citation: `entries` are `(number, id,
 /// occurrence)` for each id cited there, e.g. from [`Numbering::cite`].
 ///
@@ -191,10 +200,8 @@ pub fn marker_html(entries: &[(usize, &str, usize)]) -> String {
     let mut link = |out: &mut String, &(number, id, occurrence): &(usize, &str, usize), bracket| {
         out.push_str("<a href=\"#ref-");
         super::escape_into(out, id);
-        out.push_str("\" id=\"cite-");
-        super::escape_into(out, id);
-        out.push('-');
-        out.push_str(digits.format(occurrence));
+        out.push_str("\" id=\"");
+        push_anchor(out, id, occurrence);
         out.push_str("\" aria-label=\"Reference ");
         let number = digits.format(number);
         out.push_str(number);
