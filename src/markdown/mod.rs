@@ -628,33 +628,22 @@ impl<'a> Walk<'a, '_> {
         // Written into this thread's buffer and copied out at its exact size:
         // a build holds every page's HTML until its templates run, and a
         // buffer sized by guess holds a quarter more than the HTML (measured
-        // on the benchmark corpus). A nested call gets a buffer of its own.
-        let mut owned = String::new();
-        let mut scratch = HTML_SCRATCH.with(|s| s.take());
-        let html = if scratch.capacity() == 0 {
-            owned.reserve(len * 3 / 2);
-            &mut owned
-        } else {
-            &mut scratch
-        };
+        // on the benchmark corpus). A nested call finds it taken and makes
+        // one of its own.
+        let mut html = HTML_SCRATCH.take();
         html.clear();
+        html.reserve(len * 3 / 2);
         if let Some(at) = self.more_at {
-            pulldown_cmark::html::push_html(html, self.events[..at].iter().cloned());
+            pulldown_cmark::html::push_html(&mut html, self.events[..at].iter().cloned());
             self.r.summary = Some(html.clone());
             html.push_str("<span id=\"continue-reading\"></span>\n");
             self.r.ids.insert("continue-reading".into());
-            pulldown_cmark::html::push_html(html, self.events.drain(at..));
+            pulldown_cmark::html::push_html(&mut html, self.events.drain(at..));
         } else {
-            pulldown_cmark::html::push_html(html, self.events.into_iter());
+            pulldown_cmark::html::push_html(&mut html, self.events.into_iter());
         }
         self.r.html = html.as_str().to_owned();
-        // The larger of the two buffers serves the next page.
-        let keep = if owned.capacity() > scratch.capacity() {
-            owned
-        } else {
-            scratch
-        };
-        HTML_SCRATCH.with(|s| s.set(keep));
+        HTML_SCRATCH.set(html);
         self.r.heading_count = self.flat.len();
         self.r.toc = nest(self.flat);
         self.r
