@@ -85,7 +85,7 @@ impl Renderer {
             _ => Value::Null,
         };
         v["toc"] = toc_value(&body.toc, &p.permalink);
-        let (lower, higher) = neighbours(site, id);
+        let (lower, higher) = self.shared.neighbours[id.0];
         let card = |n: Option<PageId>| {
             n.map_or(Value::Null, |n| {
                 let s = &summaries[n.0];
@@ -198,21 +198,33 @@ impl Renderer {
     }
 }
 
-/// Zola's `lower` and `higher`: the neighbours of a page in its section's
-/// order. Sorted by date (newest first), `higher` is the newer page (before it)
-/// and `lower` the older one (after it); sorted by weight, title or nothing
-/// (ascending), `lower` comes before it and `higher` after it.
-fn neighbours(site: &Site, id: PageId) -> (Option<PageId>, Option<PageId>) {
-    let section = &site[site[id].section];
-    let Some(i) = section.pages.iter().position(|&p| p == id) else {
-        return (None, None);
-    };
-    let before = i.checked_sub(1).map(|j| section.pages[j]);
-    let after = section.pages.get(i + 1).copied();
-    match section.meta.sort_by {
-        SortBy::Date => (after, before),
-        _ => (before, after),
+/// A page's `lower` and `higher` neighbours.
+pub(super) type Neighbours = (Option<PageId>, Option<PageId>);
+
+/// Zola's `lower` and `higher` of every page: its neighbours in its section's
+/// order, found in one walk over the sections (a page's own lookup is then
+/// constant, however long its section). Sorted by date (newest first),
+/// `higher` is the newer page (before it) and `lower` the older one (after
+/// it); sorted by weight, title or nothing (ascending), `lower` comes before
+/// it and `higher` after it. A page no section lists has neither.
+fn neighbours(site: &Site) -> Vec<Neighbours> {
+    let mut all = vec![(None, None); site.pages.len()];
+    for (si, section) in site.sections.iter().enumerate() {
+        let pages = &section.pages;
+        for (i, &id) in pages.iter().enumerate() {
+            // Its own section's order, should another section list it too.
+            if site[id].section.0 != si {
+                continue;
+            }
+            let before = i.checked_sub(1).map(|j| pages[j]);
+            let after = pages.get(i + 1).copied();
+            all[id.0] = match section.meta.sort_by {
+                SortBy::Date => (after, before),
+                _ => (before, after),
+            };
+        }
     }
+    all
 }
 
 pub(super) fn toc_value(toc: &[crate::markdown::Heading], permalink: &str) -> Value {
@@ -336,6 +348,7 @@ pub(super) fn shared_values(
     }
     let (faq_order, faq_questions) = super::listings::faq_order(site, derived);
     Shared {
+        neighbours: neighbours(site),
         faq_order,
         faq_questions,
         root: site.root.clone(),

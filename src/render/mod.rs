@@ -112,6 +112,8 @@ pub(crate) struct Shared {
     pub summaries: RwLock<Vec<Value>>,
     pub section_values: Vec<Value>,
     pub section_pages: Vec<Vec<PageId>>,
+    /// Per page, its `lower` and `higher` neighbours (see `context::neighbours`).
+    pub neighbours: Vec<context::Neighbours>,
     pub by_key: HashMap<String, Target>,
     pub static_hashes: HashMap<String, String>,
     pub term_urls: HashMap<(String, String), String>,
