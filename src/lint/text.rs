@@ -714,17 +714,19 @@ pub struct ClaimMatcher {
     phrases: Vec<Vec<String>>,
     /// Per first byte of the first word, the indices of the phrases.
     by_first: Vec<Vec<usize>>,
-    /// A filter over ASCII words: bit `first letter` of entry `length` is set
-    /// when some claim's first word, negation or conjunction has that length
-    /// and first letter. Any other ASCII word is none of them, so most words
-    /// cost one lookup.
-    special: [u32; 32],
+    /// A filter over ASCII words: entry `length` has bit `first letter` set
+    /// (low half) when some claim's first word, negation or conjunction has
+    /// that length and first letter, and bit `last letter` (high half) when
+    /// one has that length and last letter. An ASCII word missing either bit
+    /// is none of them, so most words cost one lookup.
+    special: [u64; 32],
 }
 
-/// The filter entry of an ASCII word: (length capped at 31, bit of its
-/// lower-cased first byte folded into 32 bits).
-fn special_key(w: &[u8]) -> (usize, u32) {
-    (w.len().min(31), 1 << (w[0].to_ascii_lowercase() & 31))
+/// The filter entry of an ASCII word: (length capped at 31, bits of its
+/// lower-cased first and last bytes, each folded into 32 bits).
+fn special_key(w: &[u8]) -> (usize, u64) {
+    let bit = |b: u8| 1u64 << (b.to_ascii_lowercase() & 31);
+    (w.len().min(31), bit(w[0]) | bit(w[w.len() - 1]) << 32)
 }
 
 impl ClaimMatcher {
@@ -736,7 +738,7 @@ impl ClaimMatcher {
             .filter(|p| !p.is_empty())
             .collect();
         let mut by_first = vec![Vec::new(); 256];
-        let mut special = [0u32; 32];
+        let mut special = [0u64; 32];
         let firsts = phrases.iter().map(|p| p[0].as_str());
         let lists = NEGATIONS
             .iter()
@@ -765,37 +767,54 @@ impl ClaimMatcher {
     }
 
     /// As [`ClaimMatcher::find`], given the [`word_spans`] of `text`.
+    ///
+    /// Most words are none of the claims, negations or conjunctions, and most
+    /// text holds no negation, so the clause stops after a negation are looked
+    /// for only when a later word could be a claim: a word is negated when the
+    /// latest negation before it has no clause end after it, and each gap is
+    /// searched at most once.
     pub fn find_in(&self, text: &str, spans: &[Range<usize>]) -> Vec<Range<usize>> {
         let mut out = Vec::new();
         if self.phrases.is_empty() {
             return out;
         }
+        let bytes = text.as_bytes();
+        let gap = |j: usize| {
+            let from = if j == 0 { 0 } else { spans[j - 1].end };
+            &bytes[from..spans[j].start]
+        };
         let all_ascii = text.is_ascii();
         let mut buf = String::new();
+        // The latest negation's clause may still be open; the gaps up to
+        // word `checked` have no clause stop.
         let mut negated = false;
+        let mut checked = 0;
         let mut covered_until = 0;
         for i in 0..spans.len() {
-            let gap_start = if i == 0 { 0 } else { spans[i - 1].end };
-            let gap = &text.as_bytes()[gap_start..spans[i].start];
-            let raw = &text[spans[i].clone()];
+            let rb = &bytes[spans[i].clone()];
             // An ASCII word is compared case-insensitively as it is; any
             // other is normalized into `buf` first.
-            let ascii = all_ascii || raw.is_ascii();
+            let ascii = all_ascii || rb.is_ascii();
             let special = !ascii || {
-                let (len, bit) = special_key(raw.as_bytes());
-                self.special[len] & bit != 0
+                let (len, bits) = special_key(rb);
+                self.special[len] & bits == bits
             };
-            if gap
-                .iter()
-                .any(|b| matches!(b, b'.' | b';' | b':' | b'!' | b'?'))
-            {
-                negated = false;
-            }
             if !special {
                 // Not a negation, conjunction or claim: only a contraction
                 // can change anything.
-                negated |= ends_in_nt(raw);
+                if ends_in_nt(rb) {
+                    (negated, checked) = (true, i);
+                }
                 continue;
+            }
+            let raw = &text[spans[i].clone()];
+            if negated {
+                negated = !(checked + 1..=i).any(|j| {
+                    gap(j)
+                        .iter()
+                        .any(|b| matches!(b, b'.' | b';' | b':' | b'!' | b'?'))
+                });
+                checked = i;
             }
             let w = if ascii {
                 raw
@@ -809,7 +828,7 @@ impl ClaimMatcher {
                     list.contains(&w)
                 }
             };
-            if gap.contains(&b',') && is(COMMA_CONJUNCTIONS) || is(BARE_CONJUNCTIONS) {
+            if gap(i).contains(&b',') && is(COMMA_CONJUNCTIONS) || is(BARE_CONJUNCTIONS) {
                 negated = false;
             }
             if i >= covered_until && !negated {
@@ -819,11 +838,13 @@ impl ClaimMatcher {
                 }
             }
             let negation = if ascii {
-                is(NEGATIONS) || ends_in_nt(w)
+                is(NEGATIONS) || ends_in_nt(w.as_bytes())
             } else {
                 is_negation(w)
             };
-            negated |= negation;
+            if negation {
+                (negated, checked) = (true, i);
+            }
         }
         out
     }
@@ -867,8 +888,8 @@ impl ClaimMatcher {
 }
 
 /// Whether an ASCII word ends in `n't` (any case).
-fn ends_in_nt(w: &str) -> bool {
-    w.len() >= 3 && w.as_bytes()[w.len() - 3..].eq_ignore_ascii_case(b"n't")
+fn ends_in_nt(w: &[u8]) -> bool {
+    matches!(w, [.., n, b'\'', t] if n | 0x20 == b'n' && t | 0x20 == b't')
 }
 
 /// Unnegated claim phrases of `phrases` in `text` (see the module doc for
