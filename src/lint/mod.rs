@@ -31,6 +31,7 @@ pub use crate::derived::Allowed;
 pub use crate::diagnostics::{summary, to_json_line};
 use crate::markdown::scan::Scan;
 use rules::{body_rules_for, page_rules};
+use text::normalize;
 
 /// Code of the warning for a `lint.allow` entry naming no rule.
 pub const UNKNOWN_ALLOW: Code = Code::LintUnknownAllow;
@@ -367,26 +368,6 @@ fn name_files(pages: &[LintPage], others: impl Iterator<Item = usize>, total: us
     names.join(", ")
 }
 
-/// `s` lower-cased, its words joined by single spaces. Lower-casing word by
-/// word equals lower-casing the joined text: a final sigma is decided within
-/// its word.
-fn normalize(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    for w in s.split_whitespace() {
-        if !out.is_empty() {
-            out.push(' ');
-        }
-        if w.is_ascii() {
-            let from = out.len();
-            out.push_str(w);
-            out[from..].make_ascii_lowercase();
-        } else {
-            out.push_str(&w.to_lowercase());
-        }
-    }
-    out
-}
-
 /// A FAQ question compared case-insensitively, without spacing differences or the `?`.
 fn question_key(q: &str) -> String {
     normalize(q.trim().trim_end_matches(['?', ' ']))
@@ -395,15 +376,20 @@ fn question_key(q: &str) -> String {
 /// `s` on one line (words joined by single spaces), cut to `max` chars with `…`.
 fn one_line(s: &str, max: usize) -> String {
     let mut out = String::new();
-    let joined = s
-        .split_whitespace()
-        .enumerate()
-        .flat_map(|(k, w)| (k > 0).then_some(' ').into_iter().chain(w.chars()));
-    for (n, c) in joined.enumerate() {
-        if n == max {
-            return format!("{}…", out.trim_end());
+    let (mut n, mut space) = (0, false);
+    for c in s.chars() {
+        if c.is_whitespace() {
+            space = !out.is_empty();
+            continue;
         }
-        out.push(c);
+        for c in [' '].into_iter().filter(|_| space).chain([c]) {
+            if n == max {
+                return format!("{}…", out.trim_end());
+            }
+            out.push(c);
+            n += 1;
+        }
+        space = false;
     }
     out
 }
@@ -483,41 +469,81 @@ fn record_allows(out: &mut Out) {
 struct SiteMaps<'a> {
     /// Keys some other page links to.
     inbound: HashSet<&'a str>,
-    /// Normalised title → the pages with it.
-    titles: HashMap<String, Vec<usize>>,
-    /// Normalised description → the pages with it.
-    descriptions: HashMap<String, Vec<usize>>,
-    /// Normalised question → the pages asking it, each once, in page order.
-    questions: HashMap<String, Vec<usize>>,
+    /// Pages with the same normalised title, description or FAQ question:
+    /// each group lists its pages once, in page order.
+    groups: Vec<Vec<usize>>,
+    /// Per page, the group of its title and of its description (none when blank).
+    title_group: Vec<Option<usize>>,
+    description_group: Vec<Option<usize>>,
+    /// Per page, the group of each FAQ question, in front matter order.
+    question_groups: Vec<Vec<usize>>,
     /// Sections that hold a page or a subsection.
     filled_sections: HashSet<&'a str>,
 }
 
+/// A page's normalised title, description and FAQ questions.
+type Keys = (Option<String>, Option<String>, Vec<String>);
+
+/// The group of `key` in `ids` (one kind of key: titles, descriptions or
+/// questions), made when new; adds `page` to it once.
+fn add_to_group(
+    ids: &mut HashMap<String, usize>,
+    groups: &mut Vec<Vec<usize>>,
+    key: String,
+    page: usize,
+) -> usize {
+    let next = groups.len();
+    let g = *ids.entry(key).or_insert(next);
+    if g == next {
+        groups.push(Vec::new());
+    }
+    if groups[g].last() != Some(&page) {
+        groups[g].push(page);
+    }
+    g
+}
+
 impl<'a> SiteMaps<'a> {
     fn of(pages: &[LintPage<'a>]) -> SiteMaps<'a> {
+        use rayon::prelude::*;
+        // Normalising is most of the work, and each page's is its own.
+        let keys: Vec<Keys> = pages
+            .par_iter()
+            .map(|p| {
+                let blank = |v: &&str| !v.trim().is_empty();
+                (
+                    p.title.filter(blank).map(normalize),
+                    p.description.filter(blank).map(normalize),
+                    p.faq_questions.iter().map(|q| question_key(q)).collect(),
+                )
+            })
+            .collect();
+        let mut groups = Vec::new();
         let mut inbound: HashSet<&str> = HashSet::new();
-        let mut titles: HashMap<String, Vec<usize>> = HashMap::new();
-        let mut descriptions: HashMap<String, Vec<usize>> = HashMap::new();
-        let mut questions: HashMap<String, Vec<usize>> = HashMap::new();
         let mut filled_sections: HashSet<&str> = HashSet::new();
-        for (i, p) in pages.iter().enumerate() {
+        let (mut title_group, mut description_group, mut question_groups) = (
+            Vec::with_capacity(pages.len()),
+            Vec::with_capacity(pages.len()),
+            Vec::with_capacity(pages.len()),
+        );
+        let (mut titles, mut descriptions, mut questions) =
+            (HashMap::new(), HashMap::new(), HashMap::new());
+        for (i, (p, (title, description, asked))) in pages.iter().zip(keys).enumerate() {
             for &target in &p.links_to {
                 if target != p.key {
                     inbound.insert(target);
                 }
             }
-            if let Some(t) = p.title.filter(|t| !t.trim().is_empty()) {
-                titles.entry(normalize(t)).or_default().push(i);
-            }
-            if let Some(d) = p.description.filter(|d| !d.trim().is_empty()) {
-                descriptions.entry(normalize(d)).or_default().push(i);
-            }
-            for question in &p.faq_questions {
-                let asked_by = questions.entry(question_key(question)).or_default();
-                if asked_by.last() != Some(&i) {
-                    asked_by.push(i);
-                }
-            }
+            let mut group =
+                |ids: &mut HashMap<String, usize>, key| add_to_group(ids, &mut groups, key, i);
+            title_group.push(title.map(|t| group(&mut titles, t)));
+            description_group.push(description.map(|d| group(&mut descriptions, d)));
+            question_groups.push(
+                asked
+                    .into_iter()
+                    .map(|q| group(&mut questions, q))
+                    .collect(),
+            );
             if p.is_section_index {
                 if !p.section.is_empty() {
                     let parent = p.section.rsplit_once('/').map_or("", |(parent, _)| parent);
@@ -529,9 +555,10 @@ impl<'a> SiteMaps<'a> {
         }
         SiteMaps {
             inbound,
-            titles,
-            descriptions,
-            questions,
+            groups,
+            title_group,
+            description_group,
+            question_groups,
             filled_sections,
         }
     }

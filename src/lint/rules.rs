@@ -3,12 +3,11 @@
 //! site-wide maps and reads its front matter, [`body_rules_for`] reads its
 //! Markdown. Both report through [`Emit`], so they run on any thread.
 
-use std::collections::HashMap;
 use std::fmt::Write as _;
 use std::ops::Range;
 
 use super::text::{self, Analysis, HeadingProblem, TextStats};
-use super::{name_files, normalize, one_line, others_in, question_key, Emit, Rule, SiteMaps};
+use super::{name_files, one_line, others_in, Emit, Rule, SiteMaps};
 use crate::diagnostics::value_span;
 use crate::model::front_matter::PageDate;
 
@@ -58,7 +57,7 @@ fn orphan<'p, 'a: 'p>(out: &mut impl Emit<'p, 'a>, i: usize, maps: &SiteMaps) {
 fn duplicate_title<'p, 'a: 'p>(out: &mut impl Emit<'p, 'a>, i: usize, maps: &SiteMaps) {
     let p = &out.pages()[i];
     if let Some(t) = p.title.filter(|t| !t.trim().is_empty()) {
-        let group = &maps.titles[&normalize(t)];
+        let group = maps.title_group[i].map_or(&[][..], |g| &maps.groups[g]);
         let message = format!("the title \"{t}\" is also used by");
         let hint = "give each page its own title: browser tabs and search results show it";
         shared_value(
@@ -106,7 +105,7 @@ fn description<'p, 'a: 'p>(out: &mut impl Emit<'p, 'a>, i: usize, maps: &SiteMap
     let p = &pages[i];
     match p.description.filter(|d| !d.trim().is_empty()) {
         Some(d) => {
-            let group = &maps.descriptions[&normalize(d)];
+            let group = maps.description_group[i].map_or(&[][..], |g| &maps.groups[g]);
             let message = "the same description is also used by".to_string();
             let hint = "write a description for this page: search results show it under the title";
             shared_value(
@@ -183,25 +182,19 @@ fn empty_section<'p, 'a: 'p>(out: &mut impl Emit<'p, 'a>, i: usize, maps: &SiteM
 fn faq_duplicates<'p, 'a: 'p>(out: &mut impl Emit<'p, 'a>, i: usize, maps: &SiteMaps) {
     let pages = out.pages();
     let p = &pages[i];
-    let questions = &maps.questions;
-    let mut on_page: HashMap<String, usize> = HashMap::new();
-    for question in &p.faq_questions {
-        *on_page.entry(question_key(question)).or_default() += 1;
-    }
-    let repeated = on_page
-        .iter()
-        .any(|(key, &n)| n > 1 || questions[key].len() > 1);
+    let groups = &maps.question_groups[i];
+    let twice = |g: usize| groups.iter().filter(|&&h| h == g).count() > 1;
+    let repeated = groups.iter().any(|&g| twice(g) || maps.groups[g].len() > 1);
     let mut cursor = p.field("faq").map_or(0, |r| r.start);
-    for question in p.faq_questions.iter().filter(|_| repeated) {
+    for (question, &g) in p.faq_questions.iter().zip(groups).filter(|_| repeated) {
         let mut span = value_span(p.front(), cursor, question);
         if span.is_empty() {
             span = p.field("faq").unwrap_or_else(|| p.fence());
         } else {
             cursor = span.end;
         }
-        let key = question_key(question);
-        let asked_by = &questions[&key];
-        let twice = on_page[&key] > 1;
+        let asked_by = &maps.groups[g];
+        let twice = twice(g);
         let elsewhere = asked_by.len() - 1;
         if twice || elsewhere > 0 {
             let mut message = format!("the FAQ question \"{}\" is", question.trim());

@@ -770,6 +770,14 @@ mod prop {
 
     proptest! {
         #[test]
+        fn normalize_keeps_its_definition_on_ascii(s in "[ -~\t\n\u{b}\u{c}\r]{0,40}") {
+            let joined = s.split_whitespace().collect::<Vec<_>>().join(" ");
+            prop_assert_eq!(normalize(&s), joined.to_lowercase());
+        }
+    }
+
+    proptest! {
+        #[test]
         fn normalize_and_one_line_keep_their_definitions(s in "(\\PC|[ \t\n]|Σ|ΑΣ|İ){0,40}", max in 0usize..30) {
             let joined = s.split_whitespace().collect::<Vec<_>>().join(" ");
             prop_assert_eq!(normalize(&s), joined.to_lowercase());

@@ -913,15 +913,40 @@ const VAGUE: &[&str] = &[
     "go here",
 ];
 
+/// `s` lower-cased, its words joined by single spaces. Lower-casing word by
+/// word equals lower-casing the joined text: a final sigma is decided within
+/// its word.
+pub fn normalize(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    if s.is_ascii() {
+        // The ASCII chars `split_whitespace` splits at (with the vertical tab).
+        let mut space = false;
+        for &b in s.as_bytes() {
+            if matches!(b, b' ' | b'\t' | b'\n' | 0x0b | 0x0c | b'\r') {
+                space = !out.is_empty();
+            } else {
+                if space {
+                    out.push(' ');
+                    space = false;
+                }
+                out.push(char::from(b.to_ascii_lowercase()));
+            }
+        }
+        return out;
+    }
+    for w in s.split_whitespace() {
+        if !out.is_empty() {
+            out.push(' ');
+        }
+        out.push_str(&w.to_lowercase());
+    }
+    out
+}
+
 /// Whether link text says nothing about its target ("click here", "read more", "this").
 /// Compared case-insensitively after trimming punctuation and spaces.
 pub fn vague_link_text(text: &str) -> bool {
-    let t = text.trim_matches(|c: char| !c.is_alphanumeric());
-    let t = t
-        .split_whitespace()
-        .collect::<Vec<_>>()
-        .join(" ")
-        .to_lowercase();
+    let t = normalize(text.trim_matches(|c: char| !c.is_alphanumeric()));
     VAGUE.contains(&t.as_str())
 }
 
