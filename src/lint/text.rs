@@ -373,7 +373,28 @@ impl<'t> WordSpans<'t> {
         // Vowel runs, while the word is ASCII letters only (`plain`).
         let (mut runs, mut in_vowels, mut plain) = (0, false, true);
         loop {
-            // Runs of ASCII letters and digits without decoding.
+            // Runs of ASCII letters and digits without decoding: eight bytes
+            // at a time while eight are left, then one by one.
+            while pos + 8 <= len {
+                let mut chunk = [0u8; 8];
+                chunk.copy_from_slice(&bytes[pos..pos + 8]);
+                let c = Chunk::of(u64::from_le_bytes(chunk));
+                // The word's bytes in this chunk, from its start.
+                let n = (!c.alnum & HIGH).trailing_zeros() / 8;
+                if COUNT && n > 0 {
+                    let keep = HIGH >> (8 * (8 - n));
+                    let v = c.vowel & keep;
+                    // A vowel starts a run unless the byte before is one.
+                    let before = v << 8 | u64::from(in_vowels) << 7;
+                    runs += (v & !before).count_ones() as usize;
+                    in_vowels = v >> (8 * n - 1) & 1 != 0;
+                    plain &= c.digit & keep == 0;
+                }
+                pos += n as usize;
+                if n < 8 {
+                    break;
+                }
+            }
             while pos < len {
                 let class = ASCII_CLASS[usize::from(bytes[pos])];
                 if class == OTHER {
@@ -438,6 +459,49 @@ fn char_at(text: &str, i: usize) -> (char, usize) {
     } else {
         let c = text[i..].chars().next().unwrap_or(' ');
         (c, c.len_utf8())
+    }
+}
+
+/// The high bit of each byte of a `u64`.
+const HIGH: u64 = 0x8080_8080_8080_8080;
+/// The low seven bits of each byte.
+const LOW7: u64 = 0x7f7f_7f7f_7f7f_7f7f;
+/// One in each byte.
+const ONES: u64 = 0x0101_0101_0101_0101;
+
+/// The classes of eight bytes at once, as [`ASCII_CLASS`] gives them one by
+/// one: the high bit of each byte of a mask is set when that byte is of the
+/// class. Bytes from 0x80 are of none.
+struct Chunk {
+    /// Letters and digits.
+    alnum: u64,
+    /// Vowels (`a e i o u y`, either case).
+    vowel: u64,
+    /// Digits.
+    digit: u64,
+}
+
+impl Chunk {
+    fn of(x: u64) -> Chunk {
+        let ascii = !x & HIGH;
+        let y = x & LOW7;
+        // For seven-bit bytes nothing carries between bytes: `y + (0x80 - a)`
+        // has its high bit set when `y >= a`, `y + (0x7f - b)` when `y > b`.
+        let within = |y: u64, a: u8, b: u8| {
+            (y + u64::from(0x80 - a) * ONES) & !(y + u64::from(0x7f - b) * ONES) & HIGH
+        };
+        let lower = y | (0x20 * ONES);
+        let letter = within(lower, b'a', b'z');
+        let digit = within(y, b'0', b'9') & ascii;
+        // A byte equal to `v` is zero after the xor; `z + 0x7f` sets the high
+        // bit of every other byte.
+        let is = |v: u8| !((lower ^ (u64::from(v) * ONES)) + LOW7) & HIGH;
+        let vowel = is(b'a') | is(b'e') | is(b'i') | is(b'o') | is(b'u') | is(b'y');
+        Chunk {
+            alnum: (letter | digit) & ascii,
+            vowel: vowel & ascii,
+            digit,
+        }
     }
 }
 
@@ -1047,6 +1111,15 @@ mod fast_equals_reference {
             for r in &spans {
                 prop_assert_eq!(syllables(&t[r.clone()]), reference::syllables(&t[r.clone()]));
             }
+            // Counted while scanning: the same words, each with its syllables.
+            let mut counted = WordSpans::new(&t);
+            let mut k = 0;
+            while let Some((r, n)) = counted.next_counted() {
+                prop_assert_eq!(&r, &spans[k]);
+                prop_assert_eq!(n, reference::syllables(&t[r.clone()]));
+                k += 1;
+            }
+            prop_assert_eq!(k, spans.len());
             let phrases: Vec<String> = ["cure", "cures", "no side effects", "guaranteed", "éclair"]
                 .iter()
                 .map(|s| s.to_string())
