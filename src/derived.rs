@@ -2,16 +2,18 @@
 //! and keyed by the model's ids. A new feature adds a field here and a pass
 //! that fills it, never a field on `Page`.
 
+use std::ops::Range;
 use std::path::PathBuf;
 use std::sync::{Arc, Mutex};
 
 use crate::config::lint::Rule;
 use crate::inputs::Reads;
 
+use crate::markdown::scan::Scan;
 use crate::markdown::shortcodes::ShortcodeRenderer;
 use crate::markdown::Rendered;
 use crate::model::front_matter::PageDate;
-use crate::model::{PageId, SectionId, Target, TermId};
+use crate::model::{PageId, SectionId, SourceFile, Target, TermId};
 
 /// A FAQ entry ready for both the visible FAQ and the JSON-LD.
 #[derive(Debug, Clone)]
@@ -27,6 +29,45 @@ pub struct FaqAnswer {
     pub links: Vec<crate::markdown::LinkRef>,
 }
 
+/// One finding of the content lint's rules that read a Markdown body, made
+/// by a [`BodyReader`] during the markdown pass and reported, with the
+/// page's levels and `lint.allow`, by the lint pass.
+#[derive(Debug, Clone)]
+pub struct BodyFinding {
+    /// The rule that found it.
+    pub rule: Rule,
+    /// Where, as a byte range of the file.
+    pub span: Range<usize>,
+    /// The label under the span.
+    pub label: String,
+    /// The message.
+    pub message: String,
+    /// The likely fix.
+    pub hint: String,
+}
+
+/// The body a [`BodyReader`] reads.
+#[derive(Debug, Clone, Copy)]
+pub struct BodyRef<'a> {
+    /// The file.
+    pub file: &'a SourceFile,
+    /// Where the Markdown body starts in the file.
+    pub body_offset: usize,
+    /// The content-relative folder of its section (the section's own for an `_index.md`).
+    pub section: &'a str,
+    /// An `_index.md`.
+    pub is_section_index: bool,
+}
+
+/// Reads each body while the markdown pass holds it, on the thread that
+/// rendered it, with the renderer's [`Scan`] when there is one (a body
+/// with shortcodes has none). So no scan outlives its body: the content
+/// lint reads its bodies this way.
+pub trait BodyReader: Sync {
+    /// The findings of one body.
+    fn read(&self, body: BodyRef<'_>, scan: Option<&Scan>) -> Vec<BodyFinding>;
+}
+
 /// Everything computed from the model, by id.
 #[derive(Debug, Default)]
 pub struct Derived {
@@ -36,6 +77,11 @@ pub struct Derived {
     pub section_bodies: Vec<Rendered>,
     /// FAQ entries with rendered answers (the `links` pass).
     pub faq: Vec<Vec<FaqAnswer>>,
+    /// What a [`BodyReader`] found in each page body (the `links` pass;
+    /// empty unless the lint reads bodies), until the lint pass reports it.
+    pub page_findings: Vec<Vec<BodyFinding>>,
+    /// The same for each section body.
+    pub section_findings: Vec<Vec<BodyFinding>>,
     /// Pages that link to each page (the `links` pass).
     pub backlinks: Vec<Vec<PageId>>,
     /// Terms of each page (loading builds the taxonomies).

@@ -8,7 +8,7 @@ use rayon::prelude::*;
 use serde_json::json;
 
 use crate::config::health::UrgencyLevel;
-use crate::derived::{Derived, FaqAnswer, ShortcodeTemplates};
+use crate::derived::{BodyFinding, BodyReader, BodyRef, Derived, FaqAnswer, ShortcodeTemplates};
 use crate::diagnostics::{closest, Code, Diagnostic};
 use crate::inputs::Reads;
 use crate::markdown::shortcodes::{ProblemKind, ShortcodeProblem, ShortcodeRenderer, Shortcodes};
@@ -19,37 +19,64 @@ use crate::model::front_matter::FaqEntry;
 use crate::model::health::{PageHealth, Reference};
 use crate::model::{PageId, Site, SourceFile, Target};
 
-/// Where bodies find their images, and whether the lint will read them.
+/// Where bodies find their images, and who reads them as they are rendered.
 struct Env<'a> {
     static_dir: &'a Path,
     /// Where the files read by path are recorded, for the input fingerprint.
     reads: &'a Reads,
-    /// Keep each body's [`markdown::scan::Scan`] for the content lint.
-    scan: bool,
+    /// Reads each body with its [`markdown::scan::Scan`] (the content lint).
+    reader: Option<&'a dyn BodyReader>,
+}
+
+impl Env<'_> {
+    /// What the reader finds in the body just rendered into `r`, whose scan
+    /// is dropped here, on the thread that made it.
+    fn read(&self, body: BodyRef<'_>, r: &mut Rendered) -> Vec<BodyFinding> {
+        let scan = r.scan.take();
+        self.reader
+            .map(|reader| reader.read(body, scan.as_deref()))
+            .unwrap_or_default()
+    }
 }
 
 /// Renders the bodies and FAQ answers of every page and section into
-/// `derived`; with `scan`, each body also keeps what the lint reads of it
-/// (see [`markdown::render_and_scan`]).
-pub fn render_bodies(site: &Site, derived: &mut Derived, scan: bool) -> Vec<Diagnostic> {
+/// `derived`; a `reader` reads each body as it is rendered, with what the
+/// renderer saw of it (see [`markdown::render_and_scan`]), and its findings
+/// go to `derived` too.
+pub fn render_bodies(
+    site: &Site,
+    derived: &mut Derived,
+    reader: Option<&dyn BodyReader>,
+) -> Vec<Diagnostic> {
     let static_dir = site.root.join("static");
     let env = Env {
         static_dir: &static_dir,
         reads: &derived.reads,
-        scan,
+        reader,
     };
     let env = &env;
-    let page_results: Vec<(Rendered, Vec<FaqAnswer>, Vec<Diagnostic>)> = (0..site.pages.len())
+    let page_results: Vec<_> = (0..site.pages.len())
         .into_par_iter()
-        .map(|i| page_body(site, derived, env, PageId(i)))
+        .map(|i| {
+            let p = &site[PageId(i)];
+            let (mut r, faq, d) = page_body(site, derived, env, PageId(i));
+            let body = BodyRef {
+                file: &p.file,
+                body_offset: p.body_offset,
+                section: &site[p.section].dir,
+                is_section_index: false,
+            };
+            let found = env.read(body, &mut r);
+            (r, faq, d, found)
+        })
         .collect();
-    let section_results: Vec<(Rendered, Vec<Diagnostic>)> = site
+    let section_results: Vec<_> = site
         .sections
         .par_iter()
         .map(|s| {
             let health = markdown_health(site, None, &[]);
             let caller = one_key("section", section_value(s));
-            let (r, _, d) = document_body(
+            let (mut r, _, d) = document_body(
                 site,
                 &s.file,
                 s.body_offset,
@@ -58,22 +85,43 @@ pub fn render_bodies(site: &Site, derived: &mut Derived, scan: bool) -> Vec<Diag
                 &health,
                 (&derived.shortcodes, caller),
             );
-            (r, d)
+            let body = BodyRef {
+                file: &s.file,
+                body_offset: s.body_offset,
+                section: &s.dir,
+                is_section_index: true,
+            };
+            // The implicit root has no file to read.
+            let found = if s.file.text.is_empty() {
+                Vec::new()
+            } else {
+                env.read(body, &mut r)
+            };
+            (r, d, found)
         })
         .collect();
 
     let mut diags = Vec::new();
+    let reading = reader.is_some();
     derived.page_bodies = Vec::with_capacity(page_results.len());
     derived.faq = Vec::with_capacity(page_results.len());
-    for (r, faq, d) in page_results {
+    derived.page_findings = Vec::with_capacity(if reading { page_results.len() } else { 0 });
+    for (r, faq, d, found) in page_results {
         derived.page_bodies.push(r);
         derived.faq.push(faq);
         diags.extend(d);
+        if reading {
+            derived.page_findings.push(found);
+        }
     }
     derived.section_bodies = Vec::with_capacity(section_results.len());
-    for (r, d) in section_results {
+    derived.section_findings = Vec::new();
+    for (r, d, found) in section_results {
         derived.section_bodies.push(r);
         diags.extend(d);
+        if reading {
+            derived.section_findings.push(found);
+        }
     }
     diags
 }
@@ -84,7 +132,7 @@ pub fn render_page(site: &Site, derived: &mut Derived, i: PageId) -> Vec<Diagnos
     let env = Env {
         static_dir: &static_dir,
         reads: &derived.reads,
-        scan: false,
+        reader: None,
     };
     let (r, faq, diags) = page_body(site, derived, &env, i);
     derived.page_bodies[i.0] = r;
@@ -212,7 +260,7 @@ fn document_body(
         shortcodes: shortcodes.as_ref(),
     };
     let body = &file.text[body_offset..];
-    let rendered = if env.scan {
+    let rendered = if env.reader.is_some() {
         markdown::render_and_scan(body, body_offset, &cx)
     } else {
         markdown::render(body, body_offset, &cx)

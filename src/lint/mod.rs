@@ -28,6 +28,7 @@ use crate::model::front_matter::PageDate;
 
 pub use crate::config::lint::{Allow, Level, LintConfig, PageLint, Rule};
 pub use crate::derived::Allowed;
+use crate::derived::{BodyFinding, BodyReader, BodyRef};
 pub use crate::diagnostics::{summary, to_json_line};
 use crate::markdown::scan::Scan;
 use rules::{body_rules_for, page_rules};
@@ -99,6 +100,9 @@ pub struct LintPage<'a> {
     pub allow: &'a [Allow],
     /// The renderer's scan of the body, when it kept one; else the body is parsed here.
     pub scan: Option<&'a Scan>,
+    /// The findings of the body rules, when a [`BodyLint`] read the body
+    /// during the markdown pass; else the body rules run here.
+    pub body_findings: Option<&'a [BodyFinding]>,
 }
 
 impl<'a> LintPage<'a> {
@@ -129,6 +133,7 @@ impl<'a> LintPage<'a> {
             callout_levels: Vec::new(),
             allow: &[],
             scan: None,
+            body_findings: None,
         }
     }
 
@@ -276,13 +281,7 @@ trait Emit<'p, 'a: 'p> {
 }
 
 /// One finding recorded by [`PageOut`], replayed into [`Out`] in page order.
-struct Emission {
-    rule: Rule,
-    span: Range<usize>,
-    label: String,
-    message: String,
-    hint: String,
-}
+type Emission = BodyFinding;
 
 /// The findings of one page's body, computed on a worker thread.
 struct PageOut<'p, 'a> {
@@ -604,11 +603,48 @@ fn page_findings(
             };
             page_rules(&mut po, i, maps, claim_words, today);
             if need_body {
-                body_rules_for(&mut po, i, claim_words);
+                match pages[i].body_findings {
+                    Some(found) => po.emitted.extend_from_slice(found),
+                    None => body_rules_for(&mut po, i, claim_words),
+                }
             }
             po.emitted
         })
         .collect()
+}
+
+/// The body rules as a [`BodyReader`]: the markdown pass runs them on each
+/// body while its scan is at hand, so the scans are not all held until the
+/// lint pass.
+pub struct BodyLint<'c> {
+    config: &'c LintConfig,
+    claim_words: text::ClaimMatcher,
+}
+
+impl<'c> BodyLint<'c> {
+    /// The body rules of `config`.
+    pub fn new(config: &'c LintConfig) -> Self {
+        BodyLint {
+            config,
+            claim_words: text::ClaimMatcher::new(&config.claims.all_words()),
+        }
+    }
+}
+
+impl BodyReader for BodyLint<'_> {
+    fn read(&self, body: BodyRef<'_>, scan: Option<&Scan>) -> Vec<BodyFinding> {
+        let f = body.file;
+        let mut page = LintPage::new(&f.key, &f.display, &f.text, body.body_offset, body.section);
+        page.is_section_index = body.is_section_index;
+        page.scan = scan;
+        let mut po = PageOut {
+            pages: std::slice::from_ref(&page),
+            config: self.config,
+            emitted: Vec::new(),
+        };
+        body_rules_for(&mut po, 0, &self.claim_words);
+        po.emitted
+    }
 }
 
 /// Allowed findings to list, and allow entries that let nothing through

@@ -29,7 +29,7 @@ pub fn pass(site: &Site, derived: &Derived, today: &PageDate) -> LintReport {
         lp.review_next = derived.health[id.0].review_next.clone();
         lp.references = derived.page_body(id).citations.order().len();
         lp.allow = p.meta.lint.as_ref().map_or(&[], |l| &l.allow);
-        lp.scan = derived.page_body(id).scan.as_deref();
+        lp.body_findings = derived.page_findings.get(id.0).map(Vec::as_slice);
         pages.push(lp);
     }
     for id in site.section_ids() {
@@ -49,7 +49,7 @@ pub fn pass(site: &Site, derived: &Derived, today: &PageDate) -> LintReport {
         lp.description = s.meta.description.as_deref();
         lp.links_to = internal_keys(site, &derived.section_body(id).links).collect();
         lp.allow = s.meta.lint.as_ref().map_or(&[], |l| &l.allow);
-        lp.scan = derived.section_body(id).scan.as_deref();
+        lp.body_findings = derived.section_findings.get(id.0).map(Vec::as_slice);
         pages.push(lp);
     }
     run(&pages, &site.config.lint, today.clone())

@@ -88,7 +88,8 @@ pub struct Rendered {
     /// Shortcode calls that failed, with their place in the file.
     pub shortcode_problems: Vec<shortcodes::ShortcodeProblem>,
     /// What the lint reads of the body, with offsets into the body, when
-    /// rendered by [`render_and_scan`]; dropped once the lint has run.
+    /// rendered by [`render_and_scan`]; the links pass hands it to the body's
+    /// reader and drops it.
     pub scan: Option<Box<scan::Scan>>,
 }
 

@@ -22,7 +22,7 @@ use rayon::prelude::*;
 
 use crate::config::Config;
 use crate::content;
-use crate::derived::Derived;
+use crate::derived::{BodyReader, Derived};
 use crate::diagnostics::{error_count, Code, Diagnostic};
 use crate::health;
 use crate::inputs::Reads;
@@ -183,8 +183,10 @@ pub fn load(
 
     let t = Instant::now();
     diags.extend(load_shortcodes(&site, &mut derived));
-    let scan = opts.lint && lint::reads_bodies(&site.config.lint);
-    diags.extend(links::render_bodies(&site, &mut derived, scan));
+    let body_lint = (opts.lint && lint::reads_bodies(&site.config.lint))
+        .then(|| lint::BodyLint::new(&site.config.lint));
+    let reader = body_lint.as_ref().map(|b| b as &dyn BodyReader);
+    diags.extend(links::render_bodies(&site, &mut derived, reader));
     timings.markdown = t.elapsed();
 
     let t = Instant::now();
@@ -199,14 +201,9 @@ pub fn load(
         let report = lint::pass(&site, &derived, &today);
         diags.extend(report.diagnostics);
         derived.allowed = report.allowed;
-        // The scans are the lint's alone: nothing downstream holds them.
-        for body in derived
-            .page_bodies
-            .iter_mut()
-            .chain(&mut derived.section_bodies)
-        {
-            body.scan = None;
-        }
+        // The body findings are reported: nothing downstream reads them.
+        derived.page_findings = Vec::new();
+        derived.section_findings = Vec::new();
         timings.lint = l.elapsed();
     }
     timings.metadata = t.elapsed();
