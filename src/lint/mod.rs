@@ -10,7 +10,9 @@
 //!
 //! [`run`] is one pass over the pages that fills hash maps (inbound links,
 //! titles, descriptions, FAQ questions, sections), then one pass that checks
-//! each page against them: linear in the total size of the input.
+//! each page against them: linear in the total size of the input. The rules
+//! that read a Markdown body can run earlier, as [`BodyLint`], while the
+//! markdown pass holds the body; the lint pass then replays their findings.
 
 mod rules;
 mod site;
@@ -374,21 +376,28 @@ fn question_key(q: &str) -> String {
 
 /// `s` on one line (words joined by single spaces), cut to `max` chars with `…`.
 fn one_line(s: &str, max: usize) -> String {
-    let mut out = String::new();
+    let mut out = String::with_capacity(max.saturating_add(1).min(s.len()));
+    let cut = |out: String| format!("{}…", out.trim_end());
     let (mut n, mut space) = (0, false);
     for c in s.chars() {
         if c.is_whitespace() {
             space = !out.is_empty();
             continue;
         }
-        for c in [' '].into_iter().filter(|_| space).chain([c]) {
+        // One space before each word but the first.
+        if space {
             if n == max {
-                return format!("{}…", out.trim_end());
+                return cut(out);
             }
-            out.push(c);
+            out.push(' ');
             n += 1;
+            space = false;
         }
-        space = false;
+        if n == max {
+            return cut(out);
+        }
+        out.push(c);
+        n += 1;
     }
     out
 }
@@ -471,8 +480,9 @@ struct SiteMaps<'a> {
     /// Pages with the same normalised title, description or FAQ question:
     /// each group lists its pages once, in page order.
     groups: Vec<Vec<usize>>,
-    /// Per page, the group of its title and of its description (none when blank).
+    /// Per page, the group of its title (none when blank).
     title_group: Vec<Option<usize>>,
+    /// Per page, the group of its description (none when blank).
     description_group: Vec<Option<usize>>,
     /// Per page, the group of each FAQ question, in front matter order.
     question_groups: Vec<Vec<usize>>,
