@@ -235,12 +235,10 @@ fn render_text(text: &str, offset: usize, cx: &MarkdownContext<'_>, scan: bool) 
     let parser = Parser::new_ext(text, opts).into_offset_iter();
     let (events, scanned): (Vec<(Event, Range<usize>)>, _) = if scan {
         // The scan reads the events before adjacent texts are merged.
-        let raw: Vec<_> = parser.collect();
-        let scanned = scan::scan_events(text, &raw);
-        (
-            TextMergeWithOffset::new(raw.into_iter()).collect(),
-            Some(scanned),
-        )
+        let mut scanner = scan::Scanner::new(text);
+        let raw = parser.inspect(|(event, range)| scanner.event(event, range.clone()));
+        let events = TextMergeWithOffset::new(raw).collect();
+        (events, Some(scanner.finish()))
     } else {
         (TextMergeWithOffset::new(parser).collect(), None)
     };

@@ -85,34 +85,16 @@ pub struct Scan {
 
 /// Parses `markdown` with [`options`] and scans it.
 pub fn scan(markdown: &str) -> Scan {
-    let events: Vec<(Event, Range<usize>)> = Parser::new_ext(markdown, options())
-        .into_offset_iter()
-        .collect();
-    scan_events(markdown, &events)
-}
-
-/// Scans the events of `markdown` (with offsets into it).
-pub fn scan_events(markdown: &str, events: &[(Event, Range<usize>)]) -> Scan {
-    let mut s = Scanner {
-        markdown,
-        out: Scan::default(),
-        quotes: Vec::new(),
-        block: None,
-        items: 0,
-        skip: 0,
-        images: Vec::new(),
-        links: Vec::new(),
-    };
-    for (event, range) in events {
-        s.event(event, range.clone());
+    let mut s = Scanner::new(markdown);
+    for (event, range) in Parser::new_ext(markdown, options()).into_offset_iter() {
+        s.event(&event, range);
     }
-    s.flush();
-    s.out.links.sort_by_key(|l| l.range.start);
-    s.out
+    s.finish()
 }
 
-/// The state of a scan.
-struct Scanner<'m> {
+/// A scan fed one event at a time, as a renderer reads them (so the
+/// events need not be collected first), then [`Scanner::finish`]ed.
+pub struct Scanner<'m> {
     markdown: &'m str,
     out: Scan,
     /// Callout kind of each open blockquote (inherited from the outer ones).
@@ -128,7 +110,28 @@ struct Scanner<'m> {
     links: Vec<Link>,
 }
 
-impl Scanner<'_> {
+impl<'m> Scanner<'m> {
+    /// A scan of `markdown`, before its first event.
+    pub fn new(markdown: &'m str) -> Self {
+        Scanner {
+            markdown,
+            out: Scan::default(),
+            quotes: Vec::new(),
+            block: None,
+            items: 0,
+            skip: 0,
+            images: Vec::new(),
+            links: Vec::new(),
+        }
+    }
+
+    /// The scan, once every event was fed.
+    pub fn finish(mut self) -> Scan {
+        self.flush();
+        self.out.links.sort_by_key(|l| l.range.start);
+        self.out
+    }
+
     fn flush(&mut self) {
         if let Some(b) = self.block.take() {
             if !b.pieces.is_empty() {
@@ -145,7 +148,8 @@ impl Scanner<'_> {
         });
     }
 
-    fn event(&mut self, event: &Event, range: Range<usize>) {
+    /// Takes in the next event, with its range in the Markdown.
+    pub fn event(&mut self, event: &Event, range: Range<usize>) {
         if !matches!(
             event,
             Event::Start(Tag::Link { .. }) | Event::End(TagEnd::Link)
