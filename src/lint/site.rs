@@ -10,28 +10,34 @@ use super::{run, LintPage, LintReport};
 
 /// Runs every lint rule over the site.
 pub fn pass(site: &Site, derived: &Derived, today: &PageDate) -> LintReport {
-    let mut pages: Vec<LintPage> = Vec::with_capacity(site.pages.len() + site.sections.len());
-    for id in site.page_ids() {
-        let p = &site[id];
-        let mut lp = LintPage::new(
-            &p.file.key,
-            &p.file.display,
-            &p.file.text,
-            p.body_offset,
-            &site[p.section].dir,
-        );
-        lp.title = p.meta.title.as_deref();
-        lp.description = p.meta.description.as_deref();
-        lp.faq_questions = p.meta.faq.iter().map(|f| f.question.as_str()).collect();
-        lp.links_to = links_of(site, derived, id);
-        lp.health = derived.health[id.0].medical;
-        lp.has_review = p.meta.review.is_some();
-        lp.review_next = derived.health[id.0].review_next.clone();
-        lp.references = derived.page_body(id).citations.order().len();
-        lp.allow = p.meta.lint.as_ref().map_or(&[], |l| &l.allow);
-        lp.body_findings = derived.page_findings.get(id.0).map(Vec::as_slice);
-        pages.push(lp);
-    }
+    use rayon::prelude::*;
+    // Each page is described on its own: in parallel, in page order.
+    let mut pages: Vec<LintPage> = (0..site.pages.len())
+        .into_par_iter()
+        .map(|i| {
+            let id = PageId(i);
+            let p = &site[id];
+            let mut lp = LintPage::new(
+                &p.file.key,
+                &p.file.display,
+                &p.file.text,
+                p.body_offset,
+                &site[p.section].dir,
+            );
+            lp.title = p.meta.title.as_deref();
+            lp.description = p.meta.description.as_deref();
+            lp.faq_questions = p.meta.faq.iter().map(|f| f.question.as_str()).collect();
+            lp.links_to = links_of(site, derived, id);
+            lp.health = derived.health[id.0].medical;
+            lp.has_review = p.meta.review.is_some();
+            lp.review_next = derived.health[id.0].review_next.clone();
+            lp.references = derived.page_body(id).citations.order().len();
+            lp.allow = p.meta.lint.as_ref().map_or(&[], |l| &l.allow);
+            lp.body_findings = derived.page_findings.get(id.0).map(Vec::as_slice);
+            lp
+        })
+        .collect();
+    pages.reserve(site.sections.len());
     for id in site.section_ids() {
         let s = &site[id];
         if s.file.text.is_empty() {
