@@ -433,7 +433,8 @@ fn sentences<'p, 'a: 'p>(
     // The three hardest sentences, hardest first (the earlier one on a tie).
     let mut hardest: Vec<(f64, Range<usize>)> = Vec::with_capacity(4);
     // Reused for every paragraph.
-    let (mut spans, mut counts) = (Vec::new(), Vec::new());
+    let (mut spans, mut counts, mut looks) = (Vec::new(), Vec::new(), Vec::new());
+    let claims = out.on(Rule::Claims);
     for prose in &a.prose {
         // One pass over the words serves the sentences and the claims. Words
         // never contain whitespace and sentences begin and end next to
@@ -441,8 +442,14 @@ fn sentences<'p, 'a: 'p>(
         // is the word found when splitting that sentence alone.
         spans.clear();
         counts.clear();
+        looks.clear();
+        let bytes = prose.text.as_bytes();
         let mut words = text::WordSpans::new(&prose.text);
         while let Some((span, syllables)) = words.next_counted() {
+            // Most words cannot matter to the claims: leave them out there.
+            if claims && (!words.was_plain() || claim_words.may_matter(&bytes[span.clone()])) {
+                looks.push(spans.len());
+            }
             spans.push(span);
             counts.push(syllables);
         }
@@ -477,8 +484,8 @@ fn sentences<'p, 'a: 'p>(
             }
             long_sentence(out, i, span, st.words, prose.callout.as_deref());
         }
-        if out.on(Rule::Claims) {
-            for c in claim_words.find_in(&prose.text, &spans) {
+        if claims {
+            for c in claim_words.find_at(&prose.text, &spans, looks.iter().copied()) {
                 let span = at(
                     base,
                     &(prose.range.start + c.start..prose.range.start + c.end),
