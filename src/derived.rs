@@ -78,7 +78,8 @@ pub struct Derived {
     /// FAQ entries with rendered answers (the `links` pass).
     pub faq: Vec<Vec<FaqAnswer>>,
     /// What a [`BodyReader`] found in each page body (the `links` pass;
-    /// empty unless the lint reads bodies), until the lint pass reports it.
+    /// empty unless the lint reads bodies). Kept after the lint pass reported
+    /// it, so that `serve` can lint again after a body edit.
     pub page_findings: Vec<Vec<BodyFinding>>,
     /// The same for each section body.
     pub section_findings: Vec<Vec<BodyFinding>>,

@@ -58,15 +58,8 @@ pub fn render_bodies(
     let page_results: Vec<_> = (0..site.pages.len())
         .into_par_iter()
         .map(|i| {
-            let p = &site[PageId(i)];
             let (mut r, faq, d) = page_body(site, derived, env, PageId(i));
-            let body = BodyRef {
-                file: &p.file,
-                body_offset: p.body_offset,
-                section: &site[p.section].dir,
-                is_section_index: false,
-            };
-            let found = env.read(body, &mut r);
+            let found = env.read(page_ref(site, PageId(i)), &mut r);
             (r, faq, d, found)
         })
         .collect();
@@ -123,18 +116,41 @@ pub fn render_bodies(
     diags
 }
 
-/// Re-renders one page after an edit of its body (the incremental rebuild).
-pub fn render_page(site: &Site, derived: &mut Derived, i: PageId) -> Vec<Diagnostic> {
+/// Re-renders one page after an edit of its body (the incremental rebuild);
+/// a `reader` reads it again as [`render_bodies`] does, when the findings of
+/// every page are kept.
+pub fn render_page(
+    site: &Site,
+    derived: &mut Derived,
+    i: PageId,
+    reader: Option<&dyn BodyReader>,
+) -> Vec<Diagnostic> {
     let static_dir = site.root.join("static");
+    let reader = reader.filter(|_| derived.page_findings.len() == site.pages.len());
     let env = Env {
         static_dir: &static_dir,
         reads: &derived.reads,
-        reader: None,
+        reader,
     };
-    let (r, faq, diags) = page_body(site, derived, &env, i);
+    let (mut r, faq, diags) = page_body(site, derived, &env, i);
+    let found = env.read(page_ref(site, i), &mut r);
+    if reader.is_some() {
+        derived.page_findings[i.0] = found;
+    }
     derived.page_bodies[i.0] = r;
     derived.faq[i.0] = faq;
     diags
+}
+
+/// Page `i`'s body, as a [`BodyReader`] is told about it.
+fn page_ref(site: &Site, i: PageId) -> BodyRef<'_> {
+    let p = &site[i];
+    BodyRef {
+        file: &p.file,
+        body_offset: p.body_offset,
+        section: &site[p.section].dir,
+        is_section_index: false,
+    }
 }
 
 fn resolver(site: &Site) -> impl Fn(&str) -> Option<Resolved> + Sync + '_ {

@@ -7,9 +7,11 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use super::{prepare_site, BuildOptions, BuildReport, Built};
+use crate::derived::BodyReader;
 use crate::diagnostics::{error_count, Diagnostic};
 use crate::health;
 use crate::links;
+use crate::lint;
 use crate::model::front_matter::PageDate;
 use crate::model::front_matter::{self, PageFrontMatter};
 use crate::model::Target;
@@ -124,10 +126,14 @@ impl Session {
             .collect();
         if let Some(keys) = keys.filter(|k| !k.is_empty()) {
             let mut pending = Vec::new();
+            let mut warnings = Vec::new();
             let mut all_incremental = true;
             for key in &keys {
                 match self.body_edit(key, sink) {
-                    Some(Ok(jobs)) => pending.extend(jobs),
+                    Some(Ok((jobs, found))) => {
+                        pending.extend(jobs);
+                        warnings.extend(found);
+                    }
                     Some(Err(d)) => {
                         // The kept state may now be half-updated: start over next time.
                         self.built = None;
@@ -140,7 +146,12 @@ impl Session {
                 }
             }
             if all_incremental {
-                return Ok((Update::Partial(pending), Vec::new()));
+                warnings.extend(self.lint_again());
+                if error_count(&warnings) > 0 {
+                    self.built = None;
+                    return Err(warnings);
+                }
+                return Ok((Update::Partial(pending), warnings));
             }
         }
         self.full(sink).map(|d| (Update::Full, d))
@@ -160,13 +171,26 @@ impl Session {
         Ok(())
     }
 
+    /// The content lint over the kept site, after body edits, as a full
+    /// build runs it (none when the session does not lint).
+    fn lint_again(&mut self) -> Vec<Diagnostic> {
+        let Some(built) = self.built.as_mut().filter(|_| self.opts.lint) else {
+            return Vec::new();
+        };
+        let report = lint::pass(&built.site, &built.derived, &PageDate::today());
+        built.derived.allowed = report.allowed;
+        report.diagnostics
+    }
+
     /// Re-renders one page whose front matter is unchanged and returns the
-    /// other outputs that show it, still to render. `None` asks for a full build.
+    /// other outputs that show it, still to render, with the page's warnings.
+    /// `None` asks for a full build.
     fn body_edit(
         &mut self,
         key: &str,
         sink: &dyn Sink,
-    ) -> Option<Result<Vec<Job>, Vec<Diagnostic>>> {
+    ) -> Option<Result<BodyEdit, Vec<Diagnostic>>> {
+        let lints = self.opts.lint;
         let built = self.built.as_mut()?;
         // A template that looks pages up can show this page anywhere: rebuild it all.
         if built.renderer.looks_up_pages {
@@ -196,7 +220,11 @@ impl Session {
             renderer,
             ..
         } = built;
-        let mut diags = links::render_page(site, derived, id);
+        // The lint's body rules read the page again, as in a full build.
+        let body_lint = (lints && lint::reads_bodies(&site.config.lint))
+            .then(|| lint::BodyLint::new(&site.config.lint));
+        let reader = body_lint.as_ref().map(|b| b as &dyn BodyReader);
+        let mut diags = links::render_page(site, derived, id, reader);
         diags.extend(links::recheck_anchors_into(site, derived, id));
         diags.extend(health::page_diagnostics(
             site,
@@ -222,14 +250,19 @@ impl Session {
         }
         let change = renderer.refresh_summary(site, derived, id);
         jobs.extend(renderer.jobs_showing(site, derived, id, change));
-        let (diags, pages) = built.render_for_search(&[Job::Page(id)], sink);
-        if error_count(&diags) > 0 {
-            return Some(Err(diags));
+        let (rendered, pages) = built.render_for_search(&[Job::Page(id)], sink);
+        if error_count(&rendered) > 0 {
+            return Some(Err(rendered));
         }
+        diags.extend(rendered);
         self.keep_for_search(pages);
-        Some(Ok(jobs))
+        Some(Ok((jobs, diags)))
     }
 }
+
+/// What a body edit leaves to do (the outputs that show the page) and the
+/// page's warnings.
+type BodyEdit = (Vec<Job>, Vec<Diagnostic>);
 
 /// Reads a page again: its text, body offset and front matter. `None` when it
 /// cannot be read as UTF-8 (a full build then reports it properly).

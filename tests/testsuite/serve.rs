@@ -774,6 +774,66 @@ fn a_zola_config_toml_is_watched_like_site_toml() {
 /// Lint findings: warnings go to the terminal after each full rebuild and
 /// leave the pages served; a rule set to `error` shows in the overlay.
 #[test]
+fn a_body_edit_is_linted_like_a_full_build() {
+    let site = SiteTest::fixture("basic");
+    let log = site.root().join("serve.log");
+    let stderr = Stdio::from(std::fs::File::create(&log).unwrap());
+    let server = spawn(site.root(), &["--port", "0"], &[], stderr);
+    let rx = events(server.port);
+    wait_for(&rx, "ok");
+    let printed = std::fs::read_to_string(&log).unwrap();
+    assert!(!printed.contains("lint::link-text"), "{printed}");
+    // A body-only edit takes the incremental path; its new finding is printed.
+    site.edit(
+        "content/about.md",
+        "About this site.",
+        "About this site. Read more [here](@/conditions/neck-pain.md).",
+    );
+    reloaded(&rx, "/about/");
+    let printed = std::fs::read_to_string(&log).unwrap();
+    assert!(printed.contains("Incremental rebuild"), "{printed}");
+    assert!(printed.contains("warning[lint::link-text]"), "{printed}");
+    assert!(printed.contains("--> content/about.md:7:29"), "{printed}");
+    // Fixed by another body edit: no new finding.
+    let count = |log: &Path| {
+        std::fs::read_to_string(log)
+            .unwrap()
+            .matches("warning[lint::link-text]")
+            .count()
+    };
+    let before = count(&log);
+    site.edit(
+        "content/about.md",
+        "Read more [here](@/conditions/neck-pain.md).",
+        "Read about [neck pain](@/conditions/neck-pain.md).",
+    );
+    reloaded(&rx, "/about/");
+    assert_eq!(count(&log), before);
+    // At level `error`, a body edit that brings the finding back fails the
+    // incremental rebuild and shows in the tabs.
+    let config = std::fs::read_to_string(site.root().join("site.toml")).unwrap();
+    site.write("site.toml", format!("{config}link_text = \"error\"\n"));
+    wait_for(&rx, "reload");
+    site.edit(
+        "content/about.md",
+        "Read about [neck pain](@/conditions/neck-pain.md).",
+        "Read more [here](@/conditions/neck-pain.md).",
+    );
+    let m = wait_for(&rx, "error");
+    assert!(m.contains("lint::link-text"), "{m}");
+}
+
+/// Waits for the reload message that names `path`.
+fn reloaded(rx: &mpsc::Receiver<String>, path: &str) -> String {
+    loop {
+        let m = wait_for(rx, "reload");
+        if m.contains(&format!("\"{path}\"")) {
+            return m;
+        }
+    }
+}
+
+#[test]
 fn lint_warnings_go_to_the_terminal_and_only_errors_to_the_overlay() {
     let site = SiteTest::fixture("basic");
     site.edit(
