@@ -870,9 +870,10 @@ impl ClaimMatcher {
         self.find_at(text, spans, 0..spans.len())
     }
 
-    /// Whether a word of ASCII letters only may matter to [`ClaimMatcher::find_in`]
-    /// (a claim's first word, a negation or a conjunction). Every other such
-    /// word can be left out of the `looks` of [`ClaimMatcher::find_at`].
+    /// Whether an ASCII word may matter to [`ClaimMatcher::find_in`] (a
+    /// claim's first word, a negation or a conjunction). Every other word of
+    /// ASCII letters only can be left out of the `looks` of
+    /// [`ClaimMatcher::find_at`].
     pub fn may_matter(&self, plain_word: &[u8]) -> bool {
         let (len, bits) = special_key(plain_word);
         self.special[len] & bits == bits
@@ -908,10 +909,7 @@ impl ClaimMatcher {
             // An ASCII word is compared case-insensitively as it is; any
             // other is normalized into `buf` first.
             let ascii = all_ascii || rb.is_ascii();
-            let special = !ascii || {
-                let (len, bits) = special_key(rb);
-                self.special[len] & bits == bits
-            };
+            let special = !ascii || self.may_matter(rb);
             if !special {
                 // Not a negation, conjunction or claim: only a contraction
                 // can change anything.
