@@ -80,8 +80,16 @@ fn url_of(rel: &str) -> String {
 }
 
 /// Reads the marked parts of a rendered page: title, headings with their
-/// anchors, text, filters; and weighs its words (kept in `scratch`).
-pub(super) fn read_page(rel: &str, html: &str, synonyms: &Synonyms, scratch: &mut Scratch) -> Doc {
+/// anchors, text, filters; and weighs its words (kept in `scratch`). With
+/// `skip_ignored`, an ignored part is passed over to its end tag where that
+/// reads the same (see [`end_of_ignored`]); the tests compare both ways.
+fn read_page(
+    rel: &str,
+    html: &str,
+    synonyms: &Synonyms,
+    scratch: &mut Scratch,
+    skip_ignored: bool,
+) -> Doc {
     let mut r = Reader::new(rel, std::mem::take(scratch));
     let bytes = html.as_bytes();
     let mut at = 0;
@@ -93,10 +101,52 @@ pub(super) fn read_page(rel: &str, html: &str, synonyms: &Synonyms, scratch: &mu
         let Some(gt) = memchr::memchr(b'>', &bytes[lt..]).map(|i| lt + i) else {
             break;
         };
-        r.tag(&html[lt + 1..gt]);
         at = gt + 1;
+        if let Some(name) = r.tag(&html[lt + 1..gt]).filter(|_| skip_ignored) {
+            at = end_of_ignored(html, at, name).unwrap_or(at);
+        }
     }
     r.finish(synonyms, scratch)
+}
+
+/// Where the end tag of the ignored element `own` starts, its content
+/// beginning at `from`: the reader would do nothing with what lies between,
+/// so it may go on from there. Tags are split and matched as the reader
+/// does. `None` (read on, tag by tag) when the content holds a search mark
+/// (a filter counts even where text is ignored), closes an element opened
+/// before it, or never ends.
+fn end_of_ignored(html: &str, from: usize, own: &str) -> Option<usize> {
+    let bytes = html.as_bytes();
+    // Elements opened inside and not closed yet.
+    let mut open: Vec<&str> = Vec::new();
+    let mut at = from;
+    loop {
+        let lt = at + memchr::memchr(b'<', &bytes[at..])?;
+        let gt = lt + memchr::memchr(b'>', &bytes[lt..])?;
+        let tag = &html[lt + 1..gt];
+        at = gt + 1;
+        if tag.starts_with('!') || tag.starts_with('?') {
+            continue;
+        }
+        if let Some(name) = tag.strip_prefix('/') {
+            let name = name.trim();
+            match open.iter().rposition(|o| o.eq_ignore_ascii_case(name)) {
+                Some(i) => open.truncate(i),
+                None if name.eq_ignore_ascii_case(own) => {
+                    return MARK_FINDER.find(&bytes[from..lt]).is_none().then_some(lt);
+                }
+                None => return None,
+            }
+            continue;
+        }
+        let end = tag
+            .bytes()
+            .position(|c| c.is_ascii_whitespace() || c == b'/')
+            .unwrap_or(tag.len());
+        if kind(&tag[..end]) != Kind::Void && !tag.ends_with('/') {
+            open.push(&tag[..end]);
+        }
+    }
 }
 
 /// Buffers that serve page after page, so that a page's text does not
@@ -146,7 +196,17 @@ struct Word {
 impl Summary {
     /// Reads a rendered page (see [`read_page`]).
     pub(super) fn read(rel: &str, html: &str, synonyms: &Synonyms, scratch: &mut Scratch) -> Self {
-        let doc = read_page(rel, html, synonyms, scratch);
+        Self::read_marked(rel, html, synonyms, scratch, true)
+    }
+
+    fn read_marked(
+        rel: &str,
+        html: &str,
+        synonyms: &Synonyms,
+        scratch: &mut Scratch,
+        skip_ignored: bool,
+    ) -> Self {
+        let doc = read_page(rel, html, synonyms, scratch, skip_ignored);
         let (text, n, entries) = scratch.words.entries();
         let mut words = Vec::with_capacity(n);
         words.extend(entries.map(|(hash, at, len, score, part)| Word {
@@ -234,13 +294,15 @@ impl<'h> Reader<'h> {
         }
     }
 
-    /// What stands between `<` and `>`.
-    fn tag(&mut self, tag: &'h str) {
+    /// What stands between `<` and `>`. Returns the element's name when it
+    /// starts a part the index ignores, so that the caller may skip to its end.
+    fn tag(&mut self, tag: &'h str) -> Option<&'h str> {
         if tag.starts_with('!') || tag.starts_with('?') {
-            return;
+            return None;
         }
         if let Some(name) = tag.strip_prefix('/') {
-            return self.close(name.trim());
+            self.close(name.trim());
+            return None;
         }
         let (name, attrs) = match tag
             .bytes()
@@ -255,9 +317,13 @@ impl<'h> Reader<'h> {
                 self.s.all.push(' ');
                 self.s.part_text.push(' ');
             }
-            return;
+            return None;
         }
+        // Inside a heading, an end tag in the ignored part may end the
+        // heading: read such parts tag by tag.
+        let may_skip = self.skip == 0 && self.heading.is_none();
         self.open(name, attrs, kind);
+        (may_skip && self.skip > 0).then_some(name)
     }
 
     fn open(&mut self, name: &'h str, attrs: &str, kind: Kind) {
@@ -571,6 +637,90 @@ mod tests {
             let expected = attrs[from..].find(name.as_str()).map(|i| from + i);
             prop_assert_eq!(find_from(&attrs, from, &name), expected);
         }
+    }
+
+    /// HTML as themes write it, and some as they should not: elements that
+    /// may be ignored, carry filters or anchors, in either letter case;
+    /// stray `<` and end tags, comments, void elements, and a heading with
+    /// an ignored part that holds another heading.
+    fn html_tree() -> impl Strategy<Value = String> {
+        let text = prop_oneof![
+            "[a-z ]{0,12}",
+            Just("fish &amp; chips".to_string()),
+            Just("<br>".to_string()),
+            Just("a<b".to_string()),
+            Just("</div>".to_string()),
+            Just("<!-- <p> -->".to_string()),
+            Just("<img src=\"x\"><hr/>".to_string()),
+        ];
+        let heading = (
+            prop_oneof![Just("h2"), Just("h3")],
+            "[a-z ]{1,10}",
+            any::<bool>(),
+        )
+            .prop_map(|(h, t, id)| {
+                let (id, inner) = if id {
+                    (" id=\"x\"", "<span data-search-ignore>a<h2>b</h2></span>")
+                } else {
+                    ("", "")
+                };
+                format!("<{h}{id}>{t}{inner} tail</{h}>")
+            });
+        let leaf = prop_oneof![4 => text, 1 => heading];
+        leaf.prop_recursive(4, 40, 5, |inner| {
+            let name = prop_oneof![
+                Just("div"),
+                Just("p"),
+                Just("P"),
+                Just("span"),
+                Just("section"),
+                Just("a"),
+                Just("ul"),
+                Just("li"),
+                Just("script"),
+                Just("pre"),
+            ];
+            let attrs = prop_oneof![
+                Just(""),
+                Just(" data-search-ignore"),
+                Just(" class=\"p\" data-search-ignore"),
+                Just(" id=\"p\""),
+                Just(" data-search-filter=\"tags\""),
+                Just(" data-search-filter=\"k:v\""),
+            ];
+            (name, attrs, proptest::collection::vec(inner, 0..4))
+                .prop_map(|(n, a, kids)| format!("<{n}{a}>{}</{n}>", kids.concat()))
+        })
+    }
+
+    proptest! {
+        /// Skipping an ignored element to its end tag reads the page as
+        /// reading it tag by tag does.
+        #[test]
+        fn skipping_ignored_parts_reads_the_same(body in proptest::collection::vec(html_tree(), 0..5)) {
+            let html = format!(
+                "<html><head><title>t</title></head><body><article data-search-body><h1>T</h1>{}</article><footer>f</footer></body></html>",
+                body.concat()
+            );
+            let synonyms = Synonyms::new(&[]);
+            let read = |skip| Summary::read_marked("a.html", &html, &synonyms, &mut Scratch::default(), skip);
+            prop_assert!(read(true) == read(false), "{}", html);
+        }
+    }
+
+    #[test]
+    fn an_ignored_element_is_skipped_to_its_own_end() {
+        let html = "<p data-search-ignore>x <p>y</p> z</p>tail";
+        let end = end_of_ignored(html, "<p data-search-ignore>".len(), "p");
+        assert_eq!(end.map(|e| &html[e..]), Some("</p>tail"));
+        // Letter case does not matter, as to the reader.
+        assert_eq!(end_of_ignored("<P>b</p></P>!", 0, "p"), Some(8));
+        // A filter inside, an end tag of an element opened before, or no
+        // end: read tag by tag.
+        let filter = "<i data-search-filter=\"a\">b</i></p>";
+        assert_eq!(end_of_ignored(filter, 0, "p"), None);
+        assert_eq!(end_of_ignored("<i>b</div></p>", 0, "p"), None);
+        assert_eq!(end_of_ignored("no end", 0, "p"), None);
     }
 
     #[test]
