@@ -168,19 +168,25 @@ impl Renderer {
             .review
             .as_ref()
             .and_then(|r| Some((r, site.config.reviewers.get(&r.by)?)));
-        v["review"] = review.map_or(Value::Null, |(r, reviewer)| {
-            template::review_value(
+        // Left empty when no template reads them (see `usage.rs`).
+        v["review"] = match review {
+            Some((r, reviewer)) if self.reads_review => template::review_value(
                 &r.by,
                 r,
                 reviewer,
                 info.reviewer_url.as_deref(),
                 cfg.review_interval_days,
                 &self.shared.today,
-            )
-        });
+            ),
+            _ => Value::Null,
+        };
         let numbering = &derived.page_body(id).citations;
         let references = template::ordered(&p.meta.references, numbering);
-        v["references"] = template::references_value(&references, numbering);
+        v["references"] = if self.reads_references {
+            template::references_value(&references, numbering)
+        } else {
+            Value::Array(Vec::new())
+        };
         let line = review.map(|(review, reviewer)| template::ReviewLine {
             review,
             reviewer,

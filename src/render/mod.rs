@@ -159,6 +159,10 @@ pub struct Renderer {
     pub search: bool,
     /// Term list templates that never read a term's `pages` (see `usage.rs`).
     lists_without_pages: HashSet<String>,
+    /// Some template may read a page's `review` or `references` (see
+    /// `usage.rs`); when none does, they are left empty.
+    reads_review: bool,
+    reads_references: bool,
 }
 
 impl Renderer {
@@ -246,6 +250,7 @@ impl Renderer {
                 .iter()
                 .any(|f| t.text.contains(f))
         });
+        let texts = || theme.templates.iter().map(|t| t.text.as_str());
         Ok(Renderer {
             tera,
             globals,
@@ -254,6 +259,8 @@ impl Renderer {
             looks_up_pages,
             search,
             lists_without_pages,
+            reads_review: usage::any_may_read_page_field(texts(), "review"),
+            reads_references: usage::any_may_read_page_field(texts(), "references"),
         })
     }
 

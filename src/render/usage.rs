@@ -1,15 +1,20 @@
 //! Which values a template may read, so that the costly ones it never reads
-//! are left out of its context. A term list gives each term's `pages`, a
-//! summary of every page of the term: at 100,000 pages those copies alone
-//! take about a gigabyte, and most themes show only each term's count.
+//! are left out of its context.
 //!
-//! The test is on the text of the template and of every template it
-//! includes, extends or imports, and it errs towards "may read": any
-//! mention of `pages`, and anything that can reach a field by a name
-//! computed at render time or print a whole value (`json_encode`, the `get`
-//! filter, `attribute=`, `[name]` subscripts, `for key, value in`,
-//! `__tera_context`). A value left out is replaced by an empty list, so the
-//! term keeps the same keys.
+//! - A term list gives each term's `pages`, a summary of every page of the
+//!   term: at 100,000 pages those copies alone take about a gigabyte, and
+//!   most themes show only each term's count.
+//! - A page gives `review` and `references` as objects for themes that lay
+//!   them out themselves. A theme that prints `page.health`'s HTML, as the
+//!   guide theme does, never reads them, and building them was a fifth of
+//!   what a health page's fields add to a build.
+//!
+//! The test is on the text of templates, and it errs towards "may read":
+//! any mention of the field's name, and anything that can reach a field by
+//! a name computed at render time or print a whole value (`json_encode`,
+//! the `get` filter, `attribute=`, `[name]` subscripts, `for key, value
+//! in`, `__tera_context`). A value left out is replaced by an empty one of
+//! its kind, so the object keeps the same keys.
 
 use std::collections::{HashMap, HashSet};
 
@@ -29,7 +34,7 @@ pub fn may_read_term_pages(
         let Some((_, text)) = texts.get(t) else {
             return true;
         };
-        if may_read_pages(text) {
+        if may_read(text, "pages", Reach::AnyPath) {
             return true;
         }
         todo.extend(edges.get(t).into_iter().flatten().map(String::as_str));
@@ -37,28 +42,62 @@ pub fn may_read_term_pages(
     false
 }
 
-/// The words that make a text count as reading `pages`.
-const WORDS: [&str; 4] = ["pages", "__tera_context", "json_encode", "attribute"];
+/// True when any of `texts` (all templates of the site) may read a field
+/// named `field` of a page's value.
+pub fn any_may_read_page_field<'t>(mut texts: impl Iterator<Item = &'t str>, field: &str) -> bool {
+    texts.any(|text| may_read(text, field, Reach::BareName))
+}
 
-/// True when `text` may read a `pages` field (see the module comment).
-fn may_read_pages(text: &str) -> bool {
+/// Where a field named at render time can be read from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Reach {
+    /// Any value: a term, with its `pages`, is an item of lists that sit
+    /// in fields (`taxonomy.terms`), so `a.b[name]` may reach one.
+    AnyPath,
+    /// Only a bare name: a page's whole value is only ever the `page`
+    /// variable or a name bound to it (`set`, a macro argument, a loop),
+    /// never a field of another value, so `page.terms[name]` cannot reach
+    /// the page's own fields.
+    BareName,
+}
+
+/// The words that make a text count as reading any field.
+const ANY_FIELD: [&str; 3] = ["__tera_context", "json_encode", "attribute"];
+
+/// True when `text` may read a field named `field` of the values `reach`
+/// describes (see the module comment).
+fn may_read(text: &str, field: &str, reach: Reach) -> bool {
     let words = words(text);
+    // True when the word ending at `end` is the last of a dotted path.
+    let in_path = |word: &str, end: usize| {
+        reach == Reach::BareName && text[..end - word.len()].ends_with('.')
+    };
     for (i, &(word, end)) in words.iter().enumerate() {
         let rest = text[end..].trim_start();
         let dynamic = match word {
             // The `get` filter: `| get(key=…)`.
             "get" => rest.starts_with('('),
             // `for key, value in x`: every field of an object.
-            "for" => words
-                .get(i + 1)
-                .is_some_and(|&(_, e)| text[e..].trim_start().starts_with(',')),
-            _ => WORDS.contains(&word),
+            "for" => {
+                let pair = words
+                    .get(i + 1)
+                    .is_some_and(|&(_, e)| text[e..].trim_start().starts_with(','));
+                // `for k, v in a.b`: the loop's object is a field.
+                let of_field = match words.get(i + 4) {
+                    Some(&(_, e)) if reach == Reach::BareName => {
+                        text[e..].trim_start().starts_with('.')
+                    }
+                    _ => false,
+                };
+                pair && !of_field
+            }
+            _ => word == field || ANY_FIELD.contains(&word),
         };
         // `x[name]`: a field named at render time.
         let subscript = rest.strip_prefix('[').is_some_and(|r| {
             r.trim_start()
                 .starts_with(|c: char| c.is_alphabetic() || c == '_')
-        });
+        }) && !in_path(word, end);
         if dynamic || subscript {
             return true;
         }
@@ -96,7 +135,7 @@ mod tests {
             "{{ t[\"name\"] }} {{ list[0] }} {{ get_url(path='/') }} {{ t | length }}",
             "<p>Page count: {{ t.page_count }}</p>",
         ] {
-            assert!(!may_read_pages(safe), "{safe}");
+            assert!(!may_read(safe, "pages", Reach::AnyPath), "{safe}");
         }
         for reads in [
             "{{ t.pages | length }}",
@@ -111,8 +150,42 @@ mod tests {
             "{% for k, v in t %}{{ v }}{% endfor %}",
             "{% for k , v in t %}{{ v }}{% endfor %}",
         ] {
-            assert!(may_read_pages(reads), "{reads}");
+            assert!(may_read(reads, "pages", Reach::AnyPath), "{reads}");
         }
+    }
+
+    #[test]
+    fn a_page_field_is_read_by_its_name_or_through_a_bare_name() {
+        let read = |text: &str| may_read(text, "review", Reach::BareName);
+        for safe in [
+            "{% if page.health.review_html | safe %}{{ page.health.review_html | safe }}{% endif %}",
+            "{% for t in config.taxonomies %}{{ page.terms[t.name] | length }}{% endfor %}",
+            "{% for name, list in page.terms %}{{ name }}{% endfor %}",
+            "{{ page.title }} {{ page.extra[\"reviewed\"] }}",
+        ] {
+            assert!(!read(safe), "{safe}");
+        }
+        for reads in [
+            "{% if page.review %}{{ page.review.by.name }}{% endif %}",
+            "{{ page[\"review\"].last }}",
+            "{{ page[field] }}",
+            "{% set p = page %}{{ p[field] }}",
+            "{% for k, v in page %}{{ v }}{% endfor %}",
+            "{% macro line(review) %}{% endmacro %}",
+            "{{ page | json_encode() }}",
+            "{{ page | get(key=k) }}",
+            "{{ __tera_context }}",
+        ] {
+            assert!(read(reads), "{reads}");
+        }
+        // Term lists keep the wider rule: a term sits in fields' lists.
+        assert!(may_read("{{ taxonomy.terms[k] }}", "pages", Reach::AnyPath));
+        let texts = [
+            "{{ page.title }}",
+            "{% for r in page.references %}{% endfor %}",
+        ];
+        assert!(any_may_read_page_field(texts.into_iter(), "references"));
+        assert!(!any_may_read_page_field(texts.into_iter(), "review"));
     }
 
     #[test]

@@ -217,6 +217,37 @@ fn urgency_callouts_in_order_with_their_titles() {
     assert!(!html.contains("[!"), "no marker is left as text");
 }
 
+/// The guide theme prints `page.health`'s HTML and never reads `page.review`
+/// or `page.references`, so fascia leaves them empty for it; a theme that
+/// reads them gets them in full.
+#[test]
+fn a_theme_of_your_own_reads_review_and_references() {
+    let t = SiteTest::fixture("health");
+    t.write(
+        "templates/page.html",
+        concat!(
+            "{% if page.review %}<p id=\"review\">{{ page.review.by.name }}, {{ page.review.last }}, {{ page.review.next }}</p>{% endif %}\n",
+            "{% for r in page.references %}<p class=\"ref\">{{ r.number }} {{ r.id }} {{ r.doi_url }}</p>\n{% endfor %}",
+        ),
+    );
+    t.build_ok(&[]);
+    let html = t.read(KNEE_HTML);
+    assert!(
+        html.contains("<p id=\"review\">Jane Doe, 2026-05-01, 2099-05-01</p>"),
+        "{html}"
+    );
+    let refs: Vec<&str> = html
+        .lines()
+        .filter(|l| l.starts_with("<p class=\"ref\">"))
+        .collect();
+    assert_eq!(refs.len(), 2, "{html}");
+    assert!(
+        refs.iter()
+            .any(|r| r.contains("smith-2020 https://doi.org/10.1136/bmj.m1234")),
+        "{html}"
+    );
+}
+
 #[test]
 fn a_page_overrides_the_emergency_number() {
     let t = SiteTest::fixture("health");
