@@ -370,18 +370,21 @@ fn render_answer(
     let r = markdown::render(&entry.answer, 0, cx);
     // The answer may be escaped in TOML, so offsets inside it do not map to the
     // file: point at the answer's first words as written, or at its question.
+    // Searched for only when a link needs it: most answers have none.
     let text = &file.text;
-    let head: String = entry.answer.chars().take(24).collect();
-    let at = text
-        .find(head.as_str())
-        .or_else(|| text.find(entry.question.as_str()))
-        .unwrap_or(0);
-    let answer_span = at..at + head.len().min(text.len() - at);
+    let answer_span = || {
+        let head: String = entry.answer.chars().take(24).collect();
+        let at = text
+            .find(head.as_str())
+            .or_else(|| text.find(entry.question.as_str()))
+            .unwrap_or(0);
+        at..at + head.len().min(text.len() - at)
+    };
     for m in &r.missing {
         let needle = format!("@/{}", m.key);
         let span = text
             .find(needle.as_str())
-            .map_or(answer_span.clone(), |i| i..i + needle.len());
+            .map_or_else(answer_span, |i| i..i + needle.len());
         diags.extend(missing_link(site, file, &m.key, span));
     }
     let links = r
@@ -392,7 +395,7 @@ fn render_answer(
             let span = text
                 .find(written)
                 .filter(|_| !written.is_empty())
-                .map_or(answer_span.clone(), |i| i..i + written.len());
+                .map_or_else(answer_span, |i| i..i + written.len());
             LinkRef {
                 kind: l.kind.clone(),
                 span,
