@@ -268,7 +268,7 @@ impl<'de> Deserialize<'de> for PageDate {
             }
             // TOML datetimes arrive as a one-entry map holding their text.
             fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<PageDate, A::Error> {
-                let (_, text): (String, String) = map
+                let (_, text): (de::IgnoredAny, String) = map
                     .next_entry()?
                     .ok_or_else(|| de::Error::custom("empty date"))?;
                 self.visit_str(&text)
@@ -348,22 +348,13 @@ pub fn split<'a>(text: &'a str, file: &Path, source: &Arc<str>) -> Result<Split<
         .hint(format!("put a line break after `{fence}`")));
     }
     let front_offset = line_end;
-    // The closing fence is the next line that holds only the fence (spaces,
-    // tabs and a `\r` around it allowed).
-    let mut pos = front_offset;
-    while pos < text.len() {
-        let end = text[pos..].find('\n').map_or(text.len(), |i| pos + i);
-        let line = text[pos..end].trim_matches(is_fence_padding);
-        if line == fence {
-            let body_offset = (end + 1).min(text.len());
-            return Ok(Split {
-                format,
-                front: &text[front_offset..pos],
-                front_offset,
-                body_offset,
-            });
-        }
-        pos = end + 1;
+    if let Some((pos, end)) = closing_fence(text, front_offset, fence) {
+        return Ok(Split {
+            format,
+            front: &text[front_offset..pos],
+            front_offset,
+            body_offset: (end + 1).min(text.len()),
+        });
     }
     Err(Diagnostic::error(
         Code::FrontMatterUnclosed,
@@ -374,6 +365,24 @@ pub fn split<'a>(text: &'a str, file: &Path, source: &Arc<str>) -> Result<Split<
     .hint(format!(
         "add a line with just `{fence}` after the last field"
     )))
+}
+
+/// The closing fence: the first line from `from` (a line start) that holds
+/// only `fence`, spaces, tabs and a `\r` around it allowed. Returns where
+/// the line starts and ends (at its `\n` or the end of `text`). Found by
+/// the fence's occurrences, not line by line: front matter can be long.
+fn closing_fence(text: &str, from: usize, fence: &str) -> Option<(usize, usize)> {
+    let bytes = text.as_bytes();
+    let padding = |b: &[u8]| b.iter().all(|&c| is_fence_padding(char::from(c)));
+    for at in memchr::memmem::find_iter(&bytes[from..], fence.as_bytes()) {
+        let at = from + at;
+        let start = memchr::memrchr(b'\n', &bytes[from..at]).map_or(from, |i| from + i + 1);
+        let end = memchr::memchr(b'\n', &bytes[at..]).map_or(bytes.len(), |i| at + i);
+        if padding(&bytes[start..at]) && padding(&bytes[at + fence.len()..end]) {
+            return Some((start, end));
+        }
+    }
+    None
 }
 
 /// Parses the front matter into `T`, with errors located in the whole file;
@@ -540,6 +549,35 @@ mod tests {
             let (y, m, d) = (date.year(), date.month() as u8, date.day());
             let page = PageDate { date, datetime: None };
             proptest::prop_assert_eq!(page.ymd(), format!("{y:04}-{m:02}-{d:02}"));
+        }
+    }
+
+    /// The closing fence as a line-by-line reading finds it.
+    fn closing_fence_by_lines(text: &str, from: usize, fence: &str) -> Option<(usize, usize)> {
+        let mut pos = from;
+        while pos < text.len() {
+            let end = text[pos..].find('\n').map_or(text.len(), |i| pos + i);
+            if text[pos..end].trim_matches(is_fence_padding) == fence {
+                return Some((pos, end));
+            }
+            pos = end + 1;
+        }
+        None
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn closing_fence_is_the_first_line_of_only_the_fence(
+            lines in proptest::collection::vec("[+ \t\r=a-]{0,6}", 0..8),
+        ) {
+            let text = lines.join("\n");
+            for fence in ["+++", "---"] {
+                proptest::prop_assert_eq!(
+                    closing_fence(&text, 0, fence),
+                    closing_fence_by_lines(&text, 0, fence),
+                    "{:?}", text
+                );
+            }
         }
     }
 
