@@ -16,7 +16,7 @@
 //! - `health::uncited-reference` (warning): a reference is never cited, see [`uncited`].
 //! - `health::unknown-citation` (error): `[@id]` names no reference, see [`unknown_citation`].
 
-use std::collections::{BTreeMap, HashMap, HashSet};
+use std::collections::BTreeMap;
 use std::ops::Range;
 use std::path::Path;
 use std::sync::Arc;
@@ -126,9 +126,9 @@ fn check_references(
     // whole file) when there is something to report.
     let found = std::cell::OnceCell::new();
     let spans = || -> &Vec<RefSpan> { found.get_or_init(|| reference_spans(source, refs)) };
-    let mut first: HashMap<&str, usize> = HashMap::new();
     for (k, r) in refs.iter().enumerate() {
-        if let Some(&earlier) = first.get(r.id.as_str()) {
+        // A scan, not a map: a page lists a handful of references.
+        if let Some(earlier) = refs[..k].iter().position(|e| e.id == r.id) {
             let spans = spans();
             let (line, _) = line_col(source, spans[earlier].id.start);
             diags.push(
@@ -142,8 +142,6 @@ fn check_references(
                     "the first is on line {line}; give each reference its own id"
                 )),
             );
-        } else {
-            first.insert(&r.id, k);
         }
         if let Some(doi) = &r.doi {
             if !is_doi(doi) {
@@ -206,10 +204,13 @@ pub fn uncited<'a>(
     refs: &[Reference],
     cited_ids: impl IntoIterator<Item = &'a str>,
 ) -> Vec<Diagnostic> {
-    let cited: HashSet<&str> = cited_ids.into_iter().collect();
-    let mut seen = HashSet::new();
+    // Scans, not sets: a page lists a handful of references.
+    let cited: Vec<&str> = cited_ids.into_iter().collect();
     let uncited: Vec<usize> = (0..refs.len())
-        .filter(|&k| !cited.contains(refs[k].id.as_str()) && seen.insert(refs[k].id.as_str()))
+        .filter(|&k| {
+            let id = refs[k].id.as_str();
+            !cited.contains(&id) && !refs[..k].iter().any(|r| r.id == id)
+        })
         .collect();
     if uncited.is_empty() {
         // Nothing to point at: skip the search of the file.

@@ -26,7 +26,6 @@
 //! reference gets its own occurrence number, so the references list can link
 //! back to every place that cites it (`#cite-ID-N`).
 
-use std::collections::HashMap;
 use std::ops::Range;
 
 /// One citation found by [`scan`].
@@ -126,9 +125,11 @@ fn parse_at(bytes: &[u8], start: usize) -> Option<CiteMatch> {
 }
 
 /// Numbers references in order of first citation and counts each one's uses.
+///
+/// Ids are looked up by a scan of `order`: a page cites a handful of
+/// references, and a scan costs less than hashing each id.
 #[derive(Debug, Clone, Default)]
 pub struct Numbering {
-    numbers: HashMap<String, usize>,
     order: Vec<String>,
     uses: Vec<usize>,
 }
@@ -142,12 +143,11 @@ impl Numbering {
     /// Records one citation of `id`: returns its number (1-based, in order of
     /// first use) and which use of it this is (1-based).
     pub fn cite(&mut self, id: &str) -> (usize, usize) {
-        let index = match self.numbers.get(id) {
-            Some(&n) => n - 1,
+        let index = match self.number(id) {
+            Some(n) => n - 1,
             None => {
                 self.order.push(id.to_string());
                 self.uses.push(0);
-                self.numbers.insert(id.to_string(), self.order.len());
                 self.order.len() - 1
             }
         };
@@ -157,7 +157,7 @@ impl Numbering {
 
     /// The number of `id`, if it has been cited.
     pub fn number(&self, id: &str) -> Option<usize> {
-        self.numbers.get(id).copied()
+        self.order.iter().position(|o| o == id).map(|i| i + 1)
     }
 
     /// How many times `id` has been cited.
