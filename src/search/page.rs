@@ -81,14 +81,13 @@ fn url_of(rel: &str) -> String {
 
 /// Reads the marked parts of a rendered page: title, headings with their
 /// anchors, text, filters; and weighs its words (kept in `scratch`). With
-/// `skip_ignored`, an ignored part is passed over to its end tag where that
+/// `SKIP_IGNORED`, an ignored part is passed over to its end tag where that
 /// reads the same (see [`end_of_ignored`]); the tests compare both ways.
-fn read_page(
+fn read_page<const SKIP_IGNORED: bool>(
     rel: &str,
     html: &str,
     synonyms: &Synonyms,
     scratch: &mut Scratch,
-    skip_ignored: bool,
 ) -> Doc {
     let mut r = Reader::new(rel, std::mem::take(scratch));
     let bytes = html.as_bytes();
@@ -102,7 +101,7 @@ fn read_page(
             break;
         };
         at = gt + 1;
-        if let Some(name) = r.tag(&html[lt + 1..gt]).filter(|_| skip_ignored) {
+        if let Some(name) = r.tag(&html[lt + 1..gt]).filter(|_| SKIP_IGNORED) {
             at = end_of_ignored(html, at, name).unwrap_or(at);
         }
     }
@@ -196,17 +195,16 @@ struct Word {
 impl Summary {
     /// Reads a rendered page (see [`read_page`]).
     pub(super) fn read(rel: &str, html: &str, synonyms: &Synonyms, scratch: &mut Scratch) -> Self {
-        Self::read_marked(rel, html, synonyms, scratch, true)
+        Self::read_marked::<true>(rel, html, synonyms, scratch)
     }
 
-    fn read_marked(
+    fn read_marked<const SKIP_IGNORED: bool>(
         rel: &str,
         html: &str,
         synonyms: &Synonyms,
         scratch: &mut Scratch,
-        skip_ignored: bool,
     ) -> Self {
-        let doc = read_page(rel, html, synonyms, scratch, skip_ignored);
+        let doc = read_page::<SKIP_IGNORED>(rel, html, synonyms, scratch);
         let (text, n, entries) = scratch.words.entries();
         let mut words = Vec::with_capacity(n);
         words.extend(entries.map(|(hash, at, len, score, part)| Word {
@@ -632,8 +630,8 @@ mod tests {
             name in "[a-d-]{1,3}",
             from in 0usize..30,
         ) {
-            let from = from.min(attrs.len());
-            prop_assume!(attrs.is_char_boundary(from));
+            // Down to a character boundary, rather than rejecting the case.
+            let from = (0..=from.min(attrs.len())).rev().find(|&i| attrs.is_char_boundary(i)).unwrap_or(0);
             let expected = attrs[from..].find(name.as_str()).map(|i| from + i);
             prop_assert_eq!(find_from(&attrs, from, &name), expected);
         }
@@ -703,8 +701,11 @@ mod tests {
                 body.concat()
             );
             let synonyms = Synonyms::new(&[]);
-            let read = |skip| Summary::read_marked("a.html", &html, &synonyms, &mut Scratch::default(), skip);
-            prop_assert!(read(true) == read(false), "{}", html);
+            let (skipping, reading) = (
+                Summary::read_marked::<true>("a.html", &html, &synonyms, &mut Scratch::default()),
+                Summary::read_marked::<false>("a.html", &html, &synonyms, &mut Scratch::default()),
+            );
+            prop_assert!(skipping == reading, "{}", html);
         }
     }
 
