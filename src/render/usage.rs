@@ -12,8 +12,8 @@
 //! The test is on the text of templates, and it errs towards "may read":
 //! any mention of the field's name, and anything that can reach a field by
 //! a name computed at render time or print a whole value (`json_encode`,
-//! the `get` filter, `attribute=`, `[name]` subscripts, `for key, value
-//! in`, `__tera_context`). A value left out is replaced by an empty one of
+//! the `get` filter, `attribute=`, `[name]` subscripts (`x[0][name]`
+//! too), `for key, value in`, `__tera_context`). A value left out is replaced by an empty one of
 //! its kind, so the object keeps the same keys.
 
 use std::collections::{HashMap, HashSet};
@@ -67,6 +67,15 @@ const ANY_FIELD: [&str; 3] = ["__tera_context", "json_encode", "attribute"];
 /// True when `text` may read a field named `field` of the values `reach`
 /// describes (see the module comment).
 fn may_read(text: &str, field: &str, reach: Reach) -> bool {
+    // `x[0][name]`: a field named at render time, after another subscript.
+    let chained = text.match_indices("][").any(|(i, _)| {
+        text[i + 2..]
+            .trim_start()
+            .starts_with(|c: char| c.is_alphabetic() || c == '_')
+    });
+    if chained {
+        return true;
+    }
     let words = words(text);
     // True when the word ending at `end` is the last of a dotted path.
     let in_path = |word: &str, end: usize| {
@@ -147,6 +156,7 @@ mod tests {
             "{{ terms | map(attribute=field) }}",
             "{{ t[field] }}",
             "{{ t[ field ] }}",
+            "{{ terms[0][field] }}",
             "{% for k, v in t %}{{ v }}{% endfor %}",
             "{% for k , v in t %}{{ v }}{% endfor %}",
         ] {
@@ -170,6 +180,7 @@ mod tests {
             "{{ page[\"review\"].last }}",
             "{{ page[field] }}",
             "{% set p = page %}{{ p[field] }}",
+            "{% set ps = [page] %}{{ ps[0][field] }}",
             "{% for k, v in page %}{{ v }}{% endfor %}",
             "{% macro line(review) %}{% endmacro %}",
             "{{ page | json_encode() }}",
@@ -186,6 +197,26 @@ mod tests {
         ];
         assert!(any_may_read_page_field(texts.into_iter(), "references"));
         assert!(!any_may_read_page_field(texts.into_iter(), "review"));
+    }
+
+    /// The guide theme prints `page.health`'s HTML: it must not make every
+    /// build pay for `review` and `references`.
+    #[test]
+    fn the_guide_theme_reads_neither_review_nor_references() {
+        fn html<'d>(dir: &'d include_dir::Dir<'d>, out: &mut Vec<&'d str>) {
+            out.extend(dir.files().filter_map(|f| f.contents_utf8()));
+            dir.dirs().for_each(|d| html(d, out));
+        }
+        let mut texts = Vec::new();
+        let templates = crate::render::theme::EMBEDDED_GUIDE.get_dir("templates");
+        html(templates.expect("the guide's templates"), &mut texts);
+        assert!(texts.len() > 5, "{}", texts.len());
+        for field in ["review", "references"] {
+            assert!(
+                !any_may_read_page_field(texts.iter().copied(), field),
+                "{field}"
+            );
+        }
     }
 
     #[test]
