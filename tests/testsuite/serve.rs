@@ -790,7 +790,8 @@ fn a_body_edit_is_linted_like_a_full_build() {
         "About this site. Read more [here](@/conditions/neck-pain.md).",
     );
     reloaded(&rx, "/about/");
-    let printed = std::fs::read_to_string(&log).unwrap();
+    // serve tells the browsers first, then prints the rebuild's line.
+    let printed = logged(&log, "Incremental rebuild");
     assert!(printed.contains("Incremental rebuild"), "{printed}");
     assert!(printed.contains("warning[lint::link-text]"), "{printed}");
     assert!(printed.contains("--> content/about.md:7:29"), "{printed}");
@@ -823,6 +824,19 @@ fn a_body_edit_is_linted_like_a_full_build() {
     assert!(m.contains("lint::link-text"), "{m}");
 }
 
+/// The log once it holds `needle` (it is written as serve goes, so a line
+/// may come just after the message a test waited for).
+fn logged(log: &Path, needle: &str) -> String {
+    let deadline = std::time::Instant::now() + Duration::from_secs(20);
+    loop {
+        let printed = std::fs::read_to_string(log).unwrap();
+        if printed.contains(needle) || std::time::Instant::now() > deadline {
+            return printed;
+        }
+        std::thread::sleep(Duration::from_millis(20));
+    }
+}
+
 /// Waits for the reload message that names `path`.
 fn reloaded(rx: &mpsc::Receiver<String>, path: &str) -> String {
     loop {
@@ -847,7 +861,7 @@ fn lint_warnings_go_to_the_terminal_and_only_errors_to_the_overlay() {
     let rx = events(server.port);
     wait_for(&rx, "ok");
     assert_eq!(request(server.port, "/about/", &[]).status, 200);
-    let printed = std::fs::read_to_string(&log).unwrap();
+    let printed = logged(&log, "warning[lint::link-text]");
     assert!(printed.contains("warning[lint::link-text]"), "{printed}");
     // The same finding as an error fails the rebuild and shows in the tabs.
     let config = std::fs::read_to_string(site.root().join("site.toml")).unwrap();
