@@ -639,6 +639,12 @@ impl<'c> BodyLint<'c> {
             claim_words: text::ClaimMatcher::new(&config.claims.all_words()),
         }
     }
+
+    /// The body rules for a build that lints (`lints`), when any of them is
+    /// on: what both a full build and `serve`'s body edit read bodies with.
+    pub fn when_on(lints: bool, config: &'c LintConfig) -> Option<Self> {
+        (lints && reads_bodies(config)).then(|| BodyLint::new(config))
+    }
 }
 
 impl BodyReader for BodyLint<'_> {

@@ -221,8 +221,7 @@ impl Session {
             ..
         } = built;
         // The lint's body rules read the page again, as in a full build.
-        let body_lint = (lints && lint::reads_bodies(&site.config.lint))
-            .then(|| lint::BodyLint::new(&site.config.lint));
+        let body_lint = lint::BodyLint::when_on(lints, &site.config.lint);
         let reader = body_lint.as_ref().map(|b| b as &dyn BodyReader);
         let mut diags = links::render_page(site, derived, id, reader);
         diags.extend(links::recheck_anchors_into(site, derived, id));

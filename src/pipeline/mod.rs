@@ -183,8 +183,7 @@ pub fn load(
 
     let t = Instant::now();
     diags.extend(load_shortcodes(&site, &mut derived));
-    let body_lint = (opts.lint && lint::reads_bodies(&site.config.lint))
-        .then(|| lint::BodyLint::new(&site.config.lint));
+    let body_lint = lint::BodyLint::when_on(opts.lint, &site.config.lint);
     let reader = body_lint.as_ref().map(|b| b as &dyn BodyReader);
     diags.extend(links::render_bodies(&site, &mut derived, reader));
     timings.markdown = t.elapsed();
