@@ -862,20 +862,43 @@ pub fn escape_into(out: &mut String, input: &str) {
 }
 
 /// The number of words of `text`, as `text.split_whitespace().count()`
-/// counts them. ASCII text, nearly all of it, is counted byte by byte
-/// without decoding characters: four times fewer instructions.
+/// counts them. ASCII text, nearly all of it, is counted eight bytes at a
+/// time without decoding characters: a tenth of the instructions.
 pub fn count_words(text: &str) -> usize {
     if !text.is_ascii() {
         return text.split_whitespace().count();
     }
+    let mut chunks = text.as_bytes().chunks_exact(8);
     let (mut count, mut after_space) = (0, true);
-    for &b in text.as_bytes() {
-        // The ASCII characters `char::is_whitespace` accepts.
+    for chunk in &mut chunks {
+        let space = ascii_spaces(u64::from_le_bytes(chunk.try_into().unwrap_or_default()));
+        // A word starts at a byte that is not a space after one that is:
+        // each byte's high bit moved to the next byte, the last one's to the next chunk.
+        let before = space << 8 | u64::from(after_space) << 7;
+        count += (!space & before & HIGH_BITS).count_ones() as usize;
+        after_space = space >> 63 != 0;
+    }
+    for &b in chunks.remainder() {
         let space = matches!(b, b' ' | b'\t'..=b'\r');
         count += usize::from(after_space && !space);
         after_space = space;
     }
     count
+}
+
+/// The high bit of each byte of a `u64`.
+const HIGH_BITS: u64 = 0x8080_8080_8080_8080;
+
+/// The high bit of each byte of `x` that `char::is_whitespace` accepts: tab
+/// to carriage return, and space. Every byte of `x` is ASCII.
+fn ascii_spaces(x: u64) -> u64 {
+    const ONES: u64 = 0x0101_0101_0101_0101;
+    // For seven-bit bytes nothing carries between bytes: `x + (0x80 - a)`
+    // has its high bit set where the byte is at least `a`.
+    let at_least = |a: u8| x + u64::from(0x80 - a) * ONES;
+    let tab_to_cr = at_least(b'\t') & !at_least(b'\r' + 1);
+    let space = at_least(b' ') & !at_least(b' ' + 1);
+    (tab_to_cr | space) & HIGH_BITS
 }
 
 /// The positions of the bytes `three` and `two` in `haystack`, in order,
@@ -909,27 +932,63 @@ fn href(s: &str) -> String {
     out
 }
 
-/// Strips tags and decodes the few entities pulldown-cmark emits, for plain-text uses.
+/// Strips tags and decodes the few entities pulldown-cmark emits, for
+/// plain-text uses; runs of whitespace become one space, with none at the
+/// ends. Each FAQ answer passes through here.
 pub fn html_to_text(html: &str) -> String {
-    let mut out = String::with_capacity(html.len());
-    let mut in_tag = false;
-    for c in html.chars() {
-        match c {
-            '<' => in_tag = true,
-            '>' if in_tag => {
-                in_tag = false;
+    // Tags go first: a tag may split an entity (`&l<i>t;`), and a decoded
+    // `<` starts no tag. A `<` never closed hides the rest.
+    let mut text = String::with_capacity(html.len());
+    let mut rest = html;
+    while let Some(lt) = memchr::memchr(b'<', rest.as_bytes()) {
+        text.push_str(&rest[..lt]);
+        rest = match memchr::memchr(b'>', &rest.as_bytes()[lt..]) {
+            Some(gt) => &rest[lt + gt + 1..],
+            None => "",
+        };
+    }
+    text.push_str(rest);
+    // No entity holds whitespace or decodes to it, so each word is decoded
+    // on its own.
+    let mut out = String::with_capacity(text.len());
+    for word in text.split_whitespace() {
+        if !out.is_empty() {
+            out.push(' ');
+        }
+        decode_entities_into(&mut out, word);
+    }
+    out
+}
+
+/// The entities [`html_to_text`] decodes. No two can overlap and none
+/// decodes to part of another, so one pass from the left decodes them as
+/// replacing each in turn would.
+const ENTITIES: [(&str, char); 5] = [
+    ("&lt;", '<'),
+    ("&gt;", '>'),
+    ("&quot;", '"'),
+    ("&#39;", '\''),
+    ("&amp;", '&'),
+];
+
+/// Appends `text` with the [`ENTITIES`] decoded.
+fn decode_entities_into(out: &mut String, text: &str) {
+    let mut rest = text;
+    while let Some(amp) = memchr::memchr(b'&', rest.as_bytes()) {
+        out.push_str(&rest[..amp]);
+        let tail = &rest[amp..];
+        match ENTITIES.iter().find(|(e, _)| tail.starts_with(e)) {
+            Some((entity, c)) => {
+                out.push(*c);
+                rest = &tail[entity.len()..];
             }
-            _ if !in_tag => out.push(c),
-            _ => {}
+            None => {
+                out.push('&');
+                rest = &tail[1..];
+            }
         }
     }
-    let out = out
-        .replace("&lt;", "<")
-        .replace("&gt;", ">")
-        .replace("&quot;", "\"")
-        .replace("&#39;", "'")
-        .replace("&amp;", "&");
-    out.split_whitespace().collect::<Vec<_>>().join(" ")
+    out.push_str(rest);
 }
 
 #[cfg(test)]
@@ -958,14 +1017,44 @@ mod tests {
             prop_assert_eq!(escape_text(&t), plain);
         }
 
+        /// Tags out, entities decoded and whitespace collapsed in one pass
+        /// each equals doing them one after another, on any text.
+        #[test]
+        fn html_to_text_equals_step_by_step(
+            t in "(&lt;|&gt;|&quot;|&#39;|&amp;|&amp;lt;|&l|t;|&|<|>|<i>|</b>|[a-c]|[ \t\n]|\u{a0}|\u{2003}|é){0,40}|\\PC{0,40}"
+        ) {
+            prop_assert_eq!(html_to_text(&t), html_to_text_reference(&t));
+        }
+
         /// Words are counted as `split_whitespace` counts them, on every
         /// ASCII byte and on any text.
         #[test]
         fn count_words_equals_split_whitespace(
-            t in "[\\x00-\\x7f]{0,60}|[a b\t\n\u{a0}\u{2003}é]{0,40}|\\PC{0,40}"
+            t in "[\\x00-\\x7f]{0,60}|[ \x08-\x0e\x1f!a-c]{0,80}|[a b\t\n\u{a0}\u{2003}é]{0,40}|\\PC{0,40}"
         ) {
             prop_assert_eq!(count_words(&t), t.split_whitespace().count());
         }
+    }
+
+    /// [`html_to_text`] as it was written first: every step a pass of its own.
+    fn html_to_text_reference(html: &str) -> String {
+        let mut out = String::new();
+        let mut in_tag = false;
+        for c in html.chars() {
+            match c {
+                '<' => in_tag = true,
+                '>' if in_tag => in_tag = false,
+                _ if !in_tag => out.push(c),
+                _ => {}
+            }
+        }
+        let out = out
+            .replace("&lt;", "<")
+            .replace("&gt;", ">")
+            .replace("&quot;", "\"")
+            .replace("&#39;", "'")
+            .replace("&amp;", "&");
+        out.split_whitespace().collect::<Vec<_>>().join(" ")
     }
 
     fn with(text: &str, health: Option<&MarkdownHealth>) -> Rendered {
