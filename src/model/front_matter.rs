@@ -167,11 +167,10 @@ impl PageDate {
     pub fn parse(s: &str) -> Option<PageDate> {
         let s = s.trim();
         let day = s.get(..10)?;
-        let date = time::Date::parse(
-            day,
-            time::macros::format_description!("[year]-[month]-[day]"),
-        )
-        .ok()?;
+        let date = match digits_ymd(day) {
+            Some((y, m, d)) => time::Date::from_calendar_date(y, m.try_into().ok()?, d).ok()?,
+            None => calendar_date(day)?,
+        };
         if s.len() == 10 {
             return Some(PageDate {
                 date,
@@ -239,6 +238,29 @@ impl PageDate {
         dt.format(&time::format_description::well_known::Rfc3339)
             .unwrap_or_else(|_| self.ymd())
     }
+}
+
+/// `YYYY-MM-DD` parsed by `time`'s format description.
+fn calendar_date(day: &str) -> Option<time::Date> {
+    time::Date::parse(
+        day,
+        time::macros::format_description!("[year]-[month]-[day]"),
+    )
+    .ok()
+}
+
+/// Year, month and day of `day` when it is `DDDD-DD-DD` in ASCII digits,
+/// as nearly every date is: read here, where [`calendar_date`]'s general
+/// parser cost most of a date's reading.
+fn digits_ymd(day: &str) -> Option<(i32, u8, u8)> {
+    let b = day.as_bytes();
+    let digit = |i: usize| b[i].is_ascii_digit().then(|| b[i] - b'0');
+    if b.len() != 10 || b[4] != b'-' || b[7] != b'-' {
+        return None;
+    }
+    let two = |i: usize| Some(digit(i)? * 10 + digit(i + 1)?);
+    let year = (0..4).try_fold(0i32, |y, i| Some(y * 10 + i32::from(digit(i)?)))?;
+    Some((year, two(5)?, two(8)?))
 }
 
 /// Appends `n` in decimal, zero-padded to `width` digits.
@@ -539,6 +561,17 @@ mod tests {
         assert_eq!(d.rfc3339(), "2026-10-02T08:00:00+02:00");
         assert!(PageDate::parse("2026-13-02").is_none());
         assert!(PageDate::parse("soon").is_none());
+    }
+
+    proptest::proptest! {
+        /// A date reads as `time`'s parser reads it, valid or not, whether
+        /// it is all digits (read by hand) or not.
+        #[test]
+        fn dates_read_as_time_reads_them(
+            day in "[0-9]{4}-[0-1][0-9]-[0-3][0-9]|[0-9+-]{10}|[0-9]{4}-[0-9]{2}-[0-9]{2}"
+        ) {
+            proptest::prop_assert_eq!(PageDate::parse(&day).map(|p| p.date), calendar_date(&day));
+        }
     }
 
     proptest::proptest! {
