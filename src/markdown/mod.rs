@@ -290,7 +290,7 @@ fn render_parsed(text: &str, offset: usize, cx: &MarkdownContext<'_>, scan: bool
 /// words that Markdown reads no syntax in: ASCII letters and digits, spaces
 /// inside, `,` `.` `?` `;` `:`, and a letter first (digits and a dot would
 /// start a list), and no `...` for smart punctuation to make an ellipsis.
-/// Most FAQ answers are such text, and a parse of each cost 2 % of a build.
+/// Most FAQ answers are such text; parsing them took 1.4 % of a build.
 fn plain_paragraph(text: &str, cx: &MarkdownContext<'_>) -> Option<Rendered> {
     let bytes = text.as_bytes();
     let plain = !(cx.options.smart_punctuation && text.contains(".."))
