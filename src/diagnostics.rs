@@ -356,7 +356,8 @@ pub fn offset_of(src: &str, line: usize, col: usize) -> usize {
     start + within.min(line_len)
 }
 
-fn floor_char_boundary(s: &str, mut i: usize) -> usize {
+/// The last character boundary of `s` at or before `i` (or its end).
+pub(crate) fn floor_char_boundary(s: &str, mut i: usize) -> usize {
     i = i.min(s.len());
     while !s.is_char_boundary(i) {
         i -= 1;

@@ -39,6 +39,7 @@ use std::ops::Range;
 
 use crate::markdown::scan::{self, Block, Scan};
 pub use crate::markdown::scan::{Callout, Heading, Link};
+use crate::markdown::{bytes_within, HIGH, ONES};
 
 /// One paragraph or list item of prose.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -491,12 +492,8 @@ fn char_at(text: &str, i: usize) -> (char, usize) {
     }
 }
 
-/// The high bit of each byte of a `u64`.
-const HIGH: u64 = 0x8080_8080_8080_8080;
 /// The low seven bits of each byte.
 const LOW7: u64 = 0x7f7f_7f7f_7f7f_7f7f;
-/// One in each byte.
-const ONES: u64 = 0x0101_0101_0101_0101;
 
 /// The classes of eight bytes at once, as [`ASCII_CLASS`] gives them one by
 /// one: the high bit of each byte of a mask is set when that byte is of the
@@ -514,14 +511,9 @@ impl Chunk {
     fn of(x: u64) -> Chunk {
         let ascii = !x & HIGH;
         let y = x & LOW7;
-        // For seven-bit bytes nothing carries between bytes: `y + (0x80 - a)`
-        // has its high bit set when `y >= a`, `y + (0x7f - b)` when `y > b`.
-        let within = |y: u64, a: u8, b: u8| {
-            (y + u64::from(0x80 - a) * ONES) & !(y + u64::from(0x7f - b) * ONES) & HIGH
-        };
         let lower = y | (0x20 * ONES);
-        let letter = within(lower, b'a', b'z');
-        let digit = within(y, b'0', b'9') & ascii;
+        let letter = bytes_within(lower, b'a', b'z');
+        let digit = bytes_within(y, b'0', b'9') & ascii;
         // A byte equal to `v` is zero after the xor; `z + 0x7f` sets the high
         // bit of every other byte.
         let is = |v: u8| !((lower ^ (u64::from(v) * ONES)) + LOW7) & HIGH;

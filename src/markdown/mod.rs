@@ -920,7 +920,7 @@ pub fn count_words(text: &str) -> usize {
         // A word starts at a byte that is not a space after one that is:
         // each byte's high bit moved to the next byte, the last one's to the next chunk.
         let before = space << 8 | u64::from(after_space) << 7;
-        count += (!space & before & HIGH_BITS).count_ones() as usize;
+        count += (!space & before & HIGH).count_ones() as usize;
         after_space = space >> 63 != 0;
     }
     for &b in chunks.remainder() {
@@ -932,18 +932,23 @@ pub fn count_words(text: &str) -> usize {
 }
 
 /// The high bit of each byte of a `u64`.
-const HIGH_BITS: u64 = 0x8080_8080_8080_8080;
+pub(crate) const HIGH: u64 = 0x8080_8080_8080_8080;
+/// One in each byte of a `u64`.
+pub(crate) const ONES: u64 = 0x0101_0101_0101_0101;
+
+/// The high bit of each byte of `y` from `a` to `b`, when every byte of `y`
+/// is below 0x80. Eight bytes are classed at once by [`count_words`] and by
+/// the content lint's word scan.
+pub(crate) fn bytes_within(y: u64, a: u8, b: u8) -> u64 {
+    // For seven-bit bytes nothing carries between bytes: `y + (0x80 - a)`
+    // has its high bit set when `y >= a`, `y + (0x7f - b)` when `y > b`.
+    (y + u64::from(0x80 - a) * ONES) & !(y + u64::from(0x7f - b) * ONES) & HIGH
+}
 
 /// The high bit of each byte of `x` that `char::is_whitespace` accepts: tab
 /// to carriage return, and space. Every byte of `x` is ASCII.
 fn ascii_spaces(x: u64) -> u64 {
-    const ONES: u64 = 0x0101_0101_0101_0101;
-    // For seven-bit bytes nothing carries between bytes: `x + (0x80 - a)`
-    // has its high bit set where the byte is at least `a`.
-    let at_least = |a: u8| x + u64::from(0x80 - a) * ONES;
-    let tab_to_cr = at_least(b'\t') & !at_least(b'\r' + 1);
-    let space = at_least(b' ') & !at_least(b' ' + 1);
-    (tab_to_cr | space) & HIGH_BITS
+    bytes_within(x, b'\t', b'\r') | bytes_within(x, b' ', b' ')
 }
 
 /// The positions of the bytes `three` and `two` in `haystack`, in order,

@@ -631,7 +631,7 @@ mod tests {
             from in 0usize..30,
         ) {
             // Down to a character boundary, rather than rejecting the case.
-            let from = (0..=from.min(attrs.len())).rev().find(|&i| attrs.is_char_boundary(i)).unwrap_or(0);
+            let from = crate::diagnostics::floor_char_boundary(&attrs, from);
             let expected = attrs[from..].find(name.as_str()).map(|i| from + i);
             prop_assert_eq!(find_from(&attrs, from, &name), expected);
         }
