@@ -231,7 +231,8 @@ fn options(cx: &MarkdownContext<'_>) -> Options {
 }
 
 fn render_text(text: &str, offset: usize, cx: &MarkdownContext<'_>, scan: bool) -> Rendered {
-    match plain_paragraph(text, cx).filter(|_| !scan) {
+    // A scanned body is never one plain line: not even looked at.
+    match (!scan).then(|| plain_paragraph(text, cx)).flatten() {
         Some(r) => r,
         None => render_parsed(text, offset, cx, scan),
     }
@@ -293,12 +294,14 @@ fn render_parsed(text: &str, offset: usize, cx: &MarkdownContext<'_>, scan: bool
 /// Most FAQ answers are such text; parsing them took 1.4 % of a build.
 fn plain_paragraph(text: &str, cx: &MarkdownContext<'_>) -> Option<Rendered> {
     let bytes = text.as_bytes();
-    let plain = !(cx.options.smart_punctuation && text.contains(".."))
-        && bytes.first().is_some_and(u8::is_ascii_alphabetic)
+    // The byte test stops at the first newline or mark; `..` is looked for
+    // only in text that passed it.
+    let plain = bytes.first().is_some_and(u8::is_ascii_alphabetic)
         && bytes.last() != Some(&b' ')
         && bytes.iter().all(|&b| {
             b.is_ascii_alphanumeric() || matches!(b, b' ' | b',' | b'.' | b'?' | b';' | b':')
-        });
+        })
+        && !(cx.options.smart_punctuation && text.contains(".."));
     if !plain {
         return None;
     }
