@@ -6,7 +6,7 @@ use std::ops::Range;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
-use annotate_snippets::{Level, Renderer, Snippet};
+use annotate_snippets::{AnnotationKind, Group, Level, Renderer, Snippet};
 
 /// How bad a diagnostic is. Any error fails the build; warnings are printed only.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
@@ -230,8 +230,8 @@ impl Diagnostic {
     /// Renders this diagnostic as rustc would, with or without colour.
     pub fn render(&self, color: bool) -> String {
         let level = match self.severity {
-            Severity::Error => Level::Error,
-            Severity::Warning => Level::Warning,
+            Severity::Error => Level::ERROR,
+            Severity::Warning => Level::WARNING,
         };
         let renderer = if color {
             Renderer::styled()
@@ -242,30 +242,32 @@ impl Diagnostic {
             .file
             .as_ref()
             .map(|f| f.display().to_string().replace('\\', "/"));
-        let label = self.label.clone().unwrap_or_default();
         let excerpt = match (&self.source, &self.span) {
             (Some(src), Some(span)) => Some(Excerpt::new(src, span.clone())),
             _ => None,
         };
-        let mut msg = level.title(&self.message).id(self.code.as_str());
+        let mut group =
+            Group::with_title(level.primary_title(&self.message).id(self.code.as_str()));
         match (&excerpt, &file) {
             (Some(excerpt), Some(origin)) => {
-                msg = msg.snippet(
+                group = group.element(
                     Snippet::source(&excerpt.text)
                         .line_start(excerpt.line)
-                        .origin(origin)
-                        .annotation(level.span(excerpt.span.clone()).label(&label)),
+                        .path(origin)
+                        .annotation(
+                            AnnotationKind::Primary
+                                .span(excerpt.span.clone())
+                                .label(self.label.as_deref()),
+                        ),
                 );
             }
-            (None, Some(origin)) => {
-                msg = msg.footer(Level::Note.title(origin));
-            }
+            (None, Some(origin)) => group = group.element(Level::NOTE.message(origin)),
             _ => {}
         }
         if let Some(hint) = &self.hint {
-            msg = msg.footer(Level::Help.title(hint));
+            group = group.element(Level::HELP.message(hint));
         }
-        let mut rendered = renderer.render(msg).to_string();
+        let mut rendered = renderer.render(&[group]);
         // annotate-snippets counts the column inside the excerpt; a long line is
         // cut to a window, so put the column of the whole line back.
         if let (Some(excerpt), Some(origin)) = (&excerpt, &file) {
