@@ -565,6 +565,14 @@ fn template_error(
         cur = s.source();
     }
     let message = chain.join(": ");
+    // pest's report of a syntax error holds its own excerpt; keep its place
+    // and its complaint, and show the excerpt the way every error is shown.
+    let place = pest_place(&message);
+    let message = match place {
+        Some((_, _, head, what)) => format!("{head}: {what}"),
+        None => message.clone(),
+    };
+    let place = place.map(|(line, col, ..)| (line, col));
     let template = origins
         .iter()
         .filter(|(name, _)| message.contains(&format!("'{name}'")))
@@ -576,11 +584,17 @@ fn template_error(
         // Tera gives no line for run-time errors: point at the first use of the
         // name it complains about (`Variable `x` not found`), when the template has it.
         let named = message.split('`').nth(1).filter(|n| !n.is_empty());
-        let parse_error = message.contains(" --> ");
-        if let Some(at) = named.filter(|_| !parse_error).and_then(|n| {
-            let i = text.find(n)?;
-            Some(i..i + n.len())
-        }) {
+        let at = match place {
+            Some((line, col)) => {
+                let i = crate::diagnostics::offset_of(text, line, col.saturating_sub(1));
+                Some(i..i)
+            }
+            None => named.and_then(|n| {
+                let i = text.find(n)?;
+                Some(i..i + n.len())
+            }),
+        };
+        if let Some(at) = at {
             d = d.at(origin, text, at).label("here");
         }
     }
@@ -588,6 +602,21 @@ fn template_error(
         d = d.hint(format!("{RENDERING}{src}"));
     }
     d
+}
+
+/// The 1-based line and column, the text before the report and the complaint
+/// of a pest syntax error in `message`: ` --> LINE:COL`, an excerpt, then
+/// `= COMPLAINT` on the last line.
+fn pest_place(message: &str) -> Option<(usize, usize, &str, &str)> {
+    let arrow = message.find(" --> ")?;
+    let rest = &message[arrow + 5..];
+    let digits = rest
+        .find(|c: char| !c.is_ascii_digit() && c != ':')
+        .unwrap_or(rest.len());
+    let (line, col) = rest[..digits].split_once(':')?;
+    let what = message.lines().last()?.trim_start().strip_prefix("= ")?;
+    let head = message[..arrow].trim_end().trim_end_matches(':');
+    Some((line.parse().ok()?, col.parse().ok()?, head, what.trim()))
 }
 
 /// How the hint of a template error names the page it happened on.

@@ -179,6 +179,13 @@ case!(template_syntax, |t| {
         "{% extends \"base.html\" %}{% block content %}{% if %}{% endblock %}",
     );
 });
+// pest counts columns in characters; the place is found on a later line.
+case!(template_syntax_on_a_later_line, |t| {
+    t.write(
+        "templates/404.html",
+        "{% extends \"base.html\" %}\n{% block content %}\n  <p>é {{ x | }}</p>\n{% endblock %}",
+    );
+});
 case!(theme_missing, |t| {
     t.edit(
         "site.toml",
