@@ -567,12 +567,11 @@ fn template_error(
     let message = chain.join(": ");
     // pest's report of a syntax error holds its own excerpt; keep its place
     // and its complaint, and show the excerpt the way every error is shown.
-    let place = pest_place(&message);
-    let message = match place {
-        Some((_, _, head, what)) => format!("{head}: {what}"),
-        None => message.clone(),
+    let (place, rewritten) = match pest_place(&message) {
+        Some((line, col, head, what)) => (Some((line, col)), Some(format!("{head}: {what}"))),
+        None => (None, None),
     };
-    let place = place.map(|(line, col, ..)| (line, col));
+    let message = rewritten.unwrap_or(message);
     let template = origins
         .iter()
         .filter(|(name, _)| message.contains(&format!("'{name}'")))
@@ -667,7 +666,43 @@ pub fn merge_template_errors(diags: Vec<Diagnostic>) -> Vec<Diagnostic> {
 
 #[cfg(test)]
 mod tests {
-    use super::escape;
+    use super::{escape, pest_place};
+    use proptest::prelude::*;
+
+    #[test]
+    fn a_pest_report_gives_its_place_and_complaint() {
+        let message = "Failed to parse '404.html':  --> 3:15\n  |\n3 |   <p>é {{ x | }}</p>\n  |               ^---\n  |\n  = expected an identifier";
+        assert_eq!(
+            pest_place(message),
+            Some((
+                3,
+                15,
+                "Failed to parse '404.html'",
+                "expected an identifier"
+            ))
+        );
+        assert_eq!(pest_place("Variable `x` not found in context"), None);
+        assert_eq!(pest_place("a --> 3:15 but no complaint"), None);
+        assert_eq!(pest_place("a -->  :\n = b"), None);
+    }
+
+    proptest! {
+        /// Any text is read without a panic; a report in pest's shape is read back.
+        #[test]
+        fn pest_place_reads_what_pest_writes(
+            any_text in ".*",
+            head in "[A-Za-z' .]{0,20}[A-Za-z']",
+            line in 1usize..100_000,
+            col in 1usize..1_000,
+            what in "[a-z][a-z ()-]{0,30}[a-z)]",
+        ) {
+            let _ = pest_place(&any_text);
+            let message = format!("{head}:  --> {line}:{col}\n  |\n{line} | x\n  |  ^---\n  |\n  = {what}");
+            let (l, c, h, w) = pest_place(&message).expect("pest's shape");
+            prop_assert_eq!((l, c, w), (line, col, what.as_str()));
+            prop_assert_eq!(h, head.as_str());
+        }
+    }
 
     #[test]
     fn escape_handles_every_special_character() {
