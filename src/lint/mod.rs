@@ -25,7 +25,7 @@ use std::ops::Range;
 use std::path::Path;
 use std::sync::Arc;
 
-use crate::diagnostics::{value_span, Code, Diagnostic, Severity};
+use crate::diagnostics::{floor_char_boundary, value_span, Code, Diagnostic, Severity};
 use crate::model::front_matter::PageDate;
 
 pub use crate::config::lint::{Allow, Level, LintConfig, PageLint, Rule};
@@ -140,7 +140,7 @@ impl<'a> LintPage<'a> {
     }
 
     fn body_start(&self) -> usize {
-        floor(self.source, self.body_offset.min(self.source.len()))
+        floor_char_boundary(self.source, self.body_offset)
     }
 
     fn body(&self) -> &'a str {
@@ -219,13 +219,6 @@ impl<'a> LintPage<'a> {
         }
         self.fence()
     }
-}
-
-fn floor(s: &str, mut i: usize) -> usize {
-    while !s.is_char_boundary(i) {
-        i -= 1;
-    }
-    i
 }
 
 /// The result of [`run`].
