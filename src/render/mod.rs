@@ -567,11 +567,10 @@ fn template_error(
     let message = chain.join(": ");
     // pest's report of a syntax error holds its own excerpt; keep its place
     // and its complaint, and show the excerpt the way every error is shown.
-    let (place, rewritten) = match pest_place(&message) {
-        Some((line, col, head, what)) => (Some((line, col)), Some(format!("{head}: {what}"))),
-        None => (None, None),
+    let (place, message) = match pest_place(&message) {
+        Some((line, col, head, what)) => (Some((line, col)), format!("{head}: {what}")),
+        None => (None, message),
     };
-    let message = rewritten.unwrap_or(message);
     let template = origins
         .iter()
         .filter(|(name, _)| message.contains(&format!("'{name}'")))
